@@ -1,0 +1,93 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CustodyItem
+from .models import LeadershipGroup, LeadershipMember, Staff, Unit, Window
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "sector",
+            "authority",
+            "address",
+            "phone",
+            "supervision_phone",
+            "hours",
+            "registered_population",
+        ]
+
+
+class WindowForm(forms.ModelForm):
+    class Meta:
+        model = Window
+        fields = ["number", "function", "kind", "is_duty_lead", "active"]
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.unit = unit
+
+
+class StaffForm(forms.ModelForm):
+    class Meta:
+        model = Staff
+        fields = [
+            "name",
+            "badge_no",
+            "role",
+            "title",
+            "window",
+            "party_member",
+            "certified_on",
+            "phone",
+            "photo",
+            "on_duty",
+            "active",
+        ]
+        widgets = {"certified_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.unit = unit
+        self.fields["window"].queryset = unit.windows.order_by("number")
+        self.fields["role"].choices = [
+            c for c in self.fields["role"].choices if c[0] in Staff.unit_role_values()
+        ]
+
+
+class LeadershipGroupForm(forms.ModelForm):
+    class Meta:
+        model = LeadershipGroup
+        fields = ["name", "office", "established_on"]
+        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+
+
+MemberFormSet = forms.inlineformset_factory(
+    LeadershipGroup,
+    LeadershipMember,
+    fields=["position", "name", "title", "phone", "order"],
+    extra=3,
+    can_delete=True,
+)
+
+
+class CustodyForm(forms.Form):
+    item = forms.ChoiceField(label=_("item"), choices=CustodyItem.choices)
+    holder = forms.ModelChoiceField(label=_("keeper"), queryset=Staff.objects.none())
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every active staff member is listed: the service refuses those who may not keep it,
+        # with the reason, rather than hiding them without one.
+        self.fields["holder"].queryset = unit.staff.filter(active=True).order_by("badge_no")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file"),
+        help_text=_("Fill in the template; every sheet is checked before anything is saved."),
+    )

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from servicehall.org.demo import DEMO_PASSWORD, LOGINS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Seed the demo city of 开封市 (idempotent: a second run changes nothing)."
+
+    def handle(self, *args, **options):
+        created = seed_demo()
+        if created and any(created.values()):
+            summary = ", ".join(f"{k} {v}" for k, v in created.items() if v)
+            self.stdout.write(f"Demo city seeded: {summary}")
+        else:
+            self.stdout.write("Demo city already present; nothing changed.")
+        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+        for username, (place, badge) in LOGINS.items():
+            self.stdout.write(f"  {username:<10} {place} {badge}")

@@ -1,0 +1,270 @@
+"""Rules of the organization registry. Views, the API, imports and the admin call these.
+
+Each function takes keyword-only arguments, runs in one transaction, checks the actor
+against the permission matrix and raises a ServiceError with a message that says what to fix.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.errors import Forbidden, InvalidInput
+
+from .choices import CustodyItem, Role, UnitKind, WindowKind
+from .models import (
+    Custody,
+    LeadershipGroup,
+    LeadershipMember,
+    Organization,
+    Sector,
+    Staff,
+    Unit,
+    Window,
+)
+from .permissions import CUSTODY_ACTION, Action, Actor, require, require_staff_may
+
+
+def scope_of(instance):
+    """The unit whose people may manage this record (None: an office-wide record)."""
+    if isinstance(instance, Unit):
+        return instance if instance.pk else None
+    if isinstance(instance, LeadershipMember):
+        instance = instance.group
+    return getattr(instance, "unit", None)
+
+
+def units_for(actor: Actor):
+    """The units an actor's scope reaches, for lists and the tree."""
+    qs = Unit.objects.select_related("sector", "authority")
+    if actor.role == Role.ORGANIZER_ADMIN and actor.staff is None:
+        return qs
+    staff = actor.staff
+    if staff is None:
+        return qs.none()
+    if staff.unit_id is not None:
+        return qs.filter(pk=staff.unit_id)
+    org = staff.organization
+    if org.kind == "organizer":
+        return qs
+    return qs.filter(Q(authority=org) | Q(authority__isnull=True, sector_id=org.sector_id))
+
+
+def _full_clean(instance):
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput.from_validation_error(exc) from None
+
+
+def _check_manage(actor, instance):
+    """Manage rights on the record's unit as it was and as it will be."""
+    if isinstance(instance, (Sector, Organization)) or (
+        isinstance(instance, Unit) and instance.pk is None
+    ):
+        # Sectors, organizations and new units are the office's to create.
+        require(actor, Action.MANAGE_REGISTRY)
+        if actor.role != Role.ORGANIZER_ADMIN:
+            raise Forbidden(
+                _("Only the organizing office may add units, sectors and organizations."),
+                rule="R-ORG-4",
+            )
+        return
+    require(actor, Action.MANAGE_REGISTRY, unit=scope_of(instance))
+    if instance.pk is not None:
+        before = type(instance).objects.get(pk=instance.pk)
+        require(actor, Action.MANAGE_REGISTRY, unit=scope_of(before))
+
+
+def _check_staff_rules(staff):
+    """R-ORG-4: a person keeping custody items cannot become someone who may not keep them."""
+    if staff.pk is None:
+        return
+    for custody in Custody.objects.filter(holder_id=staff.pk):
+        probe = Actor(user=None, staff=staff, role=staff.role)
+        if not probe.allows(CUSTODY_ACTION[custody.item]) or not staff.active:
+            raise InvalidInput(
+                {
+                    "role": [
+                        _(
+                            "%(name)s keeps “%(item)s”; hand it to a certified officer first."
+                        )
+                        % {"name": staff.name, "item": custody.get_item_display()}
+                    ]
+                },
+                rule="R-ORG-4",
+            )
+        if staff.unit_id != custody.unit_id:
+            raise InvalidInput(
+                {"unit": [_("%(name)s keeps items of this unit; hand them over first.")
+                          % {"name": staff.name}]},
+            )
+
+
+@transaction.atomic
+def save_record(*, actor: Actor, instance):
+    """Create or change a registry record (unit, window, staff, leadership group or member)."""
+    _check_manage(actor, instance)
+    _full_clean(instance)
+    if isinstance(instance, Staff):
+        _check_staff_rules(instance)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:  # a race past full_clean's unique check
+        raise InvalidInput({"__all__": [_("This record clashes with another: %(e)s") % {"e": exc}]})
+    return instance
+
+
+@transaction.atomic
+def delete_record(*, actor: Actor, instance):
+    _check_manage(actor, instance)
+    if isinstance(instance, Staff) and instance.custodies.exists():
+        raise InvalidInput(
+            {"__all__": [_("%(name)s still keeps custody items; hand them over first.")
+                         % {"name": instance.name}]},
+            rule="R-ORG-4",
+        )
+    if isinstance(instance, Unit) and instance.staff.exists():
+        raise InvalidInput(
+            {"__all__": [_("Move or remove the unit's staff before deleting the unit.")]}
+        )
+    instance.delete()
+
+
+@transaction.atomic
+def assign_custody(*, actor: Actor, unit: Unit, item: str, holder: Staff) -> Custody:
+    """Name the keeper of a unit's seal, blank certificates or fee money (R-ORG-4)."""
+    require(actor, Action.ASSIGN_CUSTODY, unit=unit)
+    if item not in CustodyItem.values:
+        raise InvalidInput({"item": [_("Choose the seal, blank certificates or fee money.")]})
+    if holder.unit_id != unit.pk:
+        raise InvalidInput({"holder": [_("The keeper must work in this unit.")]})
+    if not holder.active:
+        raise InvalidInput({"holder": [_("The keeper must be an active staff member.")]})
+    require_staff_may(holder, CUSTODY_ACTION[item])
+    if not holder.certified:
+        raise InvalidInput(
+            {"holder": [_("%(name)s has no training certificate yet (R-ORG-3).")
+                        % {"name": holder.name}]}
+        )
+    custody = Custody.objects.select_for_update().filter(unit=unit, item=item).first()
+    if custody is None:
+        custody = Custody(unit=unit, item=item, holder=holder)
+    else:
+        custody.holder = holder
+    custody.save()
+    return custody
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One breach of the staffing rules (R-ORG-3) for a unit."""
+
+    code: str
+    message: str
+    rule: str = "R-ORG-3"
+
+
+def staffing_findings(unit: Unit, staff=None, windows=None) -> list[Finding]:
+    """R-ORG-3: certified officers at household windows, auxiliaries per population, no
+    uncertified staff on duty. Pass prefetched staff and windows to avoid queries."""
+    staff = [s for s in (staff if staff is not None else unit.staff.all()) if s.active]
+    windows = list(windows if windows is not None else unit.windows.all())
+    findings = []
+    household = [w for w in windows if w.kind == WindowKind.HOUSEHOLD and w.active]
+    certified_officers = [
+        s for s in staff if s.role in (Role.OFFICER, Role.DUTY_LEAD, Role.UNIT_LEADER) and s.certified
+    ]
+    for w in household:
+        if not any(s.window_id == w.pk for s in certified_officers):
+            findings.append(
+                Finding(
+                    "household_without_officer",
+                    _("Window %(n)s (household registration) has no certified officer posted.")
+                    % {"n": w.number},
+                )
+            )
+    if household and unit.kind == UnitKind.POLICE_STATION:
+        auxiliaries = [s for s in staff if s.role == Role.AUXILIARY]
+        conf = settings.SERVICEHALL
+        population = unit.registered_population or 0
+        allowed = conf["AUXILIARY_MAX"] if population > conf["AUXILIARY_POPULATION_THRESHOLD"] else 0
+        if len(auxiliaries) > allowed:
+            findings.append(
+                Finding(
+                    "too_many_auxiliaries",
+                    _(
+                        "%(count)s auxiliaries at the household windows; a registered population "
+                        "of %(population)s allows %(allowed)s."
+                    )
+                    % {"count": len(auxiliaries), "population": population, "allowed": allowed},
+                )
+            )
+    for s in staff:
+        if s.on_duty and not s.certified:
+            findings.append(
+                Finding(
+                    "on_duty_uncertified",
+                    _("%(name)s (%(badge)s) is on duty without a training certificate.")
+                    % {"name": s.name, "badge": s.badge_no},
+                )
+            )
+    return findings
+
+
+def registry_tree(actor: Actor):
+    """Sectors → units → windows → staff within the actor's scope, in four queries."""
+    require(actor, Action.VIEW_REGISTRY)
+    units = list(
+        units_for(actor).prefetch_related(
+            Prefetch("windows", queryset=Window.objects.order_by("number")),
+            Prefetch("staff", queryset=Staff.objects.select_related("window").order_by("badge_no")),
+        )
+    )
+    sectors = {}
+    for unit in units:
+        sectors.setdefault(unit.sector, []).append(unit)
+    tree = []
+    for sector in sorted(sectors, key=lambda s: (s.order, s.code)):
+        entries = []
+        for unit in sectors[sector]:
+            staff = list(unit.staff.all())
+            windows = list(unit.windows.all())
+            entries.append(
+                {
+                    "unit": unit,
+                    "windows": [
+                        {"window": w, "staff": [s for s in staff if s.window_id == w.pk]}
+                        for w in windows
+                    ],
+                    "unposted": [s for s in staff if s.window_id is None],
+                    "findings": staffing_findings(unit, staff, windows),
+                }
+            )
+        tree.append({"sector": sector, "units": entries})
+    return tree
+
+
+def window_wall(unit: Unit):
+    """The public wall (R-CAT-3): each window in service and who is on duty there."""
+    windows = list(unit.windows.filter(active=True).order_by("number"))
+    on_duty = list(
+        unit.staff.filter(active=True, on_duty=True, window__isnull=False).order_by("badge_no")
+    )
+    return [{"window": w, "staff": [s for s in on_duty if s.window_id == w.pk]} for w in windows]
+
+
+def leadership_groups(*, unit=None, organization=None):
+    qs = LeadershipGroup.objects.prefetch_related(
+        Prefetch("members", queryset=LeadershipMember.objects.order_by("order", "pk"))
+    )
+    return list(qs.filter(unit=unit) if unit else qs.filter(organization=organization))
+
+
+def require_unit_view(actor: Actor, unit: Unit):
+    require(actor, Action.VIEW_REGISTRY, unit=unit)
+

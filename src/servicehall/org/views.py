@@ -1,0 +1,248 @@
+"""Pages of the registry: the tree, a unit, its edit forms, custody, import/export, the wall."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicehall.errors import Forbidden, ServiceError
+from servicehall.web.views import forbidden, save_with_service
+
+from . import excel, services
+from .forms import (
+    CustodyForm,
+    ImportForm,
+    LeadershipGroupForm,
+    MemberFormSet,
+    StaffForm,
+    UnitForm,
+    WindowForm,
+)
+from .models import LeadershipGroup, Staff, Unit, Window
+from .permissions import Action, actor_for, require
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _guard(view):
+    """Turn a service's Forbidden into a 403 page with its message."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as exc:
+            return forbidden(request, exc)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(wrapped)
+
+
+@_guard
+def tree(request):
+    actor = actor_for(request.user)
+    return render(request, "org/tree.html", {"tree": services.registry_tree(actor)})
+
+
+@_guard
+def unit_detail(request, pk):
+    actor = actor_for(request.user)
+    unit = get_object_or_404(Unit.objects.select_related("sector", "authority"), pk=pk)
+    require(actor, Action.VIEW_REGISTRY, unit=unit)
+    staff = list(unit.staff.select_related("window", "user").order_by("badge_no"))
+    windows = list(unit.windows.order_by("number"))
+    return render(
+        request,
+        "org/unit.html",
+        {
+            "unit": unit,
+            "staff": staff,
+            "windows": windows,
+            "findings": services.staffing_findings(unit, staff, windows),
+            "groups": services.leadership_groups(unit=unit),
+            "custodies": unit.custodies.select_related("holder"),
+            "custody_form": CustodyForm(unit=unit),
+            "may_manage": actor.can(Action.MANAGE_REGISTRY, unit=unit),
+            "may_assign": actor.can(Action.ASSIGN_CUSTODY, unit=unit),
+        },
+    )
+
+
+def _form_page(request, *, title, form, instance_url, save, back, formset=None):
+    if request.method == "POST":
+        ok, response = save_with_service(request, form, save, instance_url)
+        if ok:
+            return response
+    return render(
+        request, "org/form.html", {"title": title, "form": form, "formset": formset, "back": back}
+    )
+
+
+@_guard
+def unit_edit(request, pk=None):
+    actor = actor_for(request.user)
+    unit = get_object_or_404(Unit, pk=pk) if pk else Unit()
+    if pk:
+        require(actor, Action.MANAGE_REGISTRY, unit=unit)
+    form = UnitForm(request.POST or None, instance=unit)
+    return _form_page(
+        request,
+        title=_("Edit unit") if pk else _("New unit"),
+        form=form,
+        instance_url=lambda u: u.get_absolute_url(),
+        save=lambda f: services.save_record(actor=actor, instance=f.instance),
+        back=unit.get_absolute_url() if pk else "/org/",
+    )
+
+
+@_guard
+def window_edit(request, unit_pk, pk=None):
+    actor = actor_for(request.user)
+    unit = get_object_or_404(Unit, pk=unit_pk)
+    require(actor, Action.MANAGE_REGISTRY, unit=unit)
+    window = get_object_or_404(Window, pk=pk, unit=unit) if pk else None
+    form = WindowForm(request.POST or None, instance=window, unit=unit)
+    return _form_page(
+        request,
+        title=_("Edit window") if pk else _("New window"),
+        form=form,
+        instance_url=unit.get_absolute_url(),
+        save=lambda f: services.save_record(actor=actor, instance=f.instance),
+        back=unit.get_absolute_url(),
+    )
+
+
+@_guard
+def staff_edit(request, unit_pk, pk=None):
+    actor = actor_for(request.user)
+    unit = get_object_or_404(Unit, pk=unit_pk)
+    require(actor, Action.MANAGE_REGISTRY, unit=unit)
+    staff = get_object_or_404(Staff, pk=pk, unit=unit) if pk else None
+    form = StaffForm(request.POST or None, request.FILES or None, instance=staff, unit=unit)
+    return _form_page(
+        request,
+        title=_("Edit staff member") if pk else _("New staff member"),
+        form=form,
+        instance_url=unit.get_absolute_url(),
+        save=lambda f: services.save_record(actor=actor, instance=f.instance),
+        back=unit.get_absolute_url(),
+    )
+
+
+@_guard
+def group_edit(request, unit_pk, pk=None):
+    actor = actor_for(request.user)
+    unit = get_object_or_404(Unit, pk=unit_pk)
+    require(actor, Action.MANAGE_REGISTRY, unit=unit)
+    group = get_object_or_404(LeadershipGroup, pk=pk, unit=unit) if pk else LeadershipGroup(unit=unit)
+    form = LeadershipGroupForm(request.POST or None, instance=group)
+    formset = MemberFormSet(request.POST or None, instance=group)
+
+    def save(f):
+        if not formset.is_valid():
+            raise ServiceError(_("Check the members below."))
+        services.save_record(actor=actor, instance=f.instance)
+        for member_form in formset.forms:
+            if not member_form.has_changed():
+                continue
+            member = member_form.instance
+            if formset.can_delete and formset._should_delete_form(member_form):
+                if member.pk:
+                    services.delete_record(actor=actor, instance=member)
+                continue
+            member.group = f.instance
+            services.save_record(actor=actor, instance=member)
+        return f.instance
+
+    return _form_page(
+        request,
+        title=_("Leadership group"),
+        form=form,
+        formset=formset,
+        instance_url=unit.get_absolute_url(),
+        save=save,
+        back=unit.get_absolute_url(),
+    )
+
+
+@require_POST
+@_guard
+def delete(request, kind, pk):
+    actor = actor_for(request.user)
+    model = {"window": Window, "staff": Staff, "group": LeadershipGroup}[kind]
+    instance = get_object_or_404(model, pk=pk)
+    back = instance.unit.get_absolute_url()
+    try:
+        services.delete_record(actor=actor, instance=instance)
+        messages.success(request, _("Deleted."))
+    except Forbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect(back)
+
+
+@require_POST
+@_guard
+def custody_assign(request, unit_pk):
+    actor = actor_for(request.user)
+    unit = get_object_or_404(Unit, pk=unit_pk)
+    form = CustodyForm(request.POST, unit=unit)
+    if form.is_valid():
+        try:
+            custody = services.assign_custody(
+                actor=actor,
+                unit=unit,
+                item=form.cleaned_data["item"],
+                holder=form.cleaned_data["holder"],
+            )
+            messages.success(request, _("%(item)s is now kept by %(name)s.") % {
+                "item": custody.get_item_display(), "name": custody.holder.name})
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Choose an item and a keeper."))
+    return redirect(unit.get_absolute_url() + "#custody")
+
+
+@_guard
+def import_page(request):
+    actor = actor_for(request.user)
+    require(actor, Action.IMPORT_REGISTRY)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = excel.import_registry(actor=actor, source=form.cleaned_data["file"])
+        if report.ok:
+            messages.success(request, report.summary())
+            return redirect("org:tree")
+    return render(request, "org/import.html", {"form": form, "report": report})
+
+
+@_guard
+def import_template(request):
+    require(actor_for(request.user), Action.IMPORT_REGISTRY)
+    return _xlsx(excel.template_workbook(), "servicehall-registry-template.xlsx")
+
+
+@_guard
+def export(request):
+    actor = actor_for(request.user)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _xlsx(excel.export_workbook(actor=actor), f"servicehall-registry-{stamp}.xlsx")
+
+
+def _xlsx(workbook, filename):
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    workbook.save(response)
+    return response
+
+
+def wall(request, code):
+    """Public window wall: windows, who is on duty, badge and party mark (R-CAT-3)."""
+    unit = get_object_or_404(Unit.objects.select_related("sector"), code=code)
+    return render(request, "org/wall.html", {"unit": unit, "rows": services.window_wall(unit)})

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+
+from servicehall.api import api
+from servicehall.audit import views as audit_views
+from servicehall.org import views as org_views
+from servicehall.web import views as web_views
+
+org_patterns = (
+    [
+        path("", org_views.tree, name="tree"),
+        path("units/new/", org_views.unit_edit, name="unit_new"),
+        path("units/<int:pk>/", org_views.unit_detail, name="unit"),
+        path("units/<int:pk>/edit/", org_views.unit_edit, name="unit_edit"),
+        path("units/<int:unit_pk>/windows/new/", org_views.window_edit, name="window_new"),
+        path("units/<int:unit_pk>/windows/<int:pk>/", org_views.window_edit, name="window_edit"),
+        path("units/<int:unit_pk>/staff/new/", org_views.staff_edit, name="staff_new"),
+        path("units/<int:unit_pk>/staff/<int:pk>/", org_views.staff_edit, name="staff_edit"),
+        path("units/<int:unit_pk>/groups/new/", org_views.group_edit, name="group_new"),
+        path("units/<int:unit_pk>/groups/<int:pk>/", org_views.group_edit, name="group_edit"),
+        path("units/<int:unit_pk>/custody/", org_views.custody_assign, name="custody"),
+        path("delete/<str:kind>/<int:pk>/", org_views.delete, name="delete"),
+        path("import/", org_views.import_page, name="import"),
+        path("import/template.xlsx", org_views.import_template, name="template"),
+        path("export.xlsx", org_views.export, name="export"),
+    ],
+    "org",
+)
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("org/", include(org_patterns)),
+    path("wall/<slug:code>/", org_views.wall, name="wall"),
+    path("audit/", audit_views.trail, name="audit"),
+    path("help/permissions/", web_views.permissions_page, name="permissions"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+if settings.SERVICEHALL["SERVE_MEDIA"]:
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", web_views.media, name="media"))

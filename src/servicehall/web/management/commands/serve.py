@@ -1,0 +1,30 @@
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve servicehall with gunicorn (the production worker model), static files included."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+
+    def handle(self, *args, host, port, workers, **options):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"servicehall serving at http://{host}:{port}/ ({workers} workers)")
+        self.stdout.flush()
+        sys.stderr.flush()
+        os.execvp(
+            sys.executable,
+            [
+                sys.executable, "-m", "gunicorn", "servicehall.wsgi:application",
+                "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--access-logfile", "-", "--timeout", "60",
+                "--chdir", str(settings.BASE_DIR.parent),
+            ],
+        )

@@ -1,0 +1,60 @@
+"""Shared view helpers and the pages that belong to no single app."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.org.choices import Role
+from servicehall.org.models import Unit
+from servicehall.org.permissions import matrix_rows
+
+
+def forbidden(request, exc: ServiceError):
+    return render(request, "web/forbidden.html", {"message": str(exc)}, status=403)
+
+
+def save_with_service(request, form, save, success_url):
+    """Validate the form, then let the service decide; its refusals land next to the fields."""
+    if not form.is_valid():
+        return False, None
+    try:
+        result = save(form)
+    except Forbidden:
+        raise
+    except InvalidInput as exc:
+        for field, msgs in exc.errors.items():
+            for msg in msgs:
+                form.add_error(field if field in form.fields else None, msg)
+        return False, None
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        return False, None
+    messages.success(request, _("Saved."))
+    return True, redirect(success_url(result) if callable(success_url) else success_url)
+
+
+def home(request):
+    units = Unit.objects.select_related("sector").order_by("sector__order", "name")
+    return render(request, "web/home.html", {"units": units})
+
+
+@login_required
+def permissions_page(request):
+    roles = [r for r in Role]
+    return render(request, "web/permissions.html", {"rows": matrix_rows(), "roles": roles})
+
+
+def media(request, path):
+    """Staff photos for the public wall. Behind a proxy, serve MEDIA_ROOT from the proxy."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / path).resolve()
+    if root not in target.parents or not target.is_file():
+        raise Http404(path)
+    return FileResponse(open(target, "rb"))  # noqa: SIM115 - FileResponse closes it
