@@ -467,7 +467,8 @@ def _apply(actor, data, report, progress):
 
 def count_rows(source) -> int:
     workbook = load_workbook(source, read_only=True, data_only=True)
-    total = sum(max(ws.max_row - 1, 0) for ws in workbook.worksheets)
+    titles = {t for s in SHEETS for t in (s.title, s.zh, s.en, s.key)}
+    total = sum(max(ws.max_row - 1, 0) for ws in workbook.worksheets if ws.title.strip() in titles)
     workbook.close()
     if hasattr(source, "seek"):
         source.seek(0)
@@ -583,7 +584,7 @@ def export_workbook(*, actor: Actor):
     rows = {
         "sectors": [[s.code, s.name_zh, s.name_en, s.order] for s in Sector.objects.all()],
         "organizations": [
-            [o.name, o.kind, o.sector.code if o.sector else "", mask_phone(o.phone), o.address]
+            [o.name, o.kind, o.sector.code if o.sector else "", o.phone, o.address]
             for o in Organization.objects.select_related("sector")
         ],
         "units": [

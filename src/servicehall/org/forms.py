@@ -69,7 +69,7 @@ class LeadershipGroupForm(forms.ModelForm):
 MemberFormSet = forms.inlineformset_factory(
     LeadershipGroup,
     LeadershipMember,
-    fields=["position", "name", "title", "phone", "order"],
+    fields=["position", "name", "title", "phone"],
     extra=3,
     can_delete=True,
 )

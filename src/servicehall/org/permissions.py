@@ -46,6 +46,8 @@ class Action(models.TextChoices):
 
 A = Action
 _PUBLIC = {A.VIEW_PUBLIC}
+# What anyone may do at any unit's public pages: no unit scope applies.
+UNSCOPED = frozenset({A.VIEW_PUBLIC, A.TAKE_TICKET, A.RATE_SERVICE, A.FILE_COMPLAINT})
 _CITIZEN = _PUBLIC | {A.TAKE_TICKET, A.RATE_SERVICE, A.FILE_COMPLAINT}
 # R-ORG-4: what an auxiliary may do: answer questions, file archives, enter data, take photos.
 _AUXILIARY = _PUBLIC | {
@@ -160,7 +162,7 @@ class Actor:
         )
 
     def can(self, action, *, unit=None) -> bool:
-        return self.allows(action) and self.covers_unit(unit)
+        return self.allows(action) and (action in UNSCOPED or self.covers_unit(unit))
 
 
 CITIZEN = Actor(user=None, staff=None, role=Role.CITIZEN)
@@ -189,7 +191,7 @@ def require(actor: Actor, action, *, unit=None) -> None:
             % {"role": Role(actor.role).label, "action": Action(action).label},
             rule="R-ORG-4",
         )
-    if not actor.covers_unit(unit):
+    if action not in UNSCOPED and not actor.covers_unit(unit):
         raise Forbidden(
             _("“%(unit)s” is outside your unit or sector.") % {"unit": unit.name}, rule="R-ORG-4"
         )

@@ -145,7 +145,7 @@ def group_edit(request, unit_pk, pk=None):
         if not formset.is_valid():
             raise ServiceError(_("Check the members below."))
         services.save_record(actor=actor, instance=f.instance)
-        for member_form in formset.forms:
+        for order, member_form in enumerate(formset.forms):
             if not member_form.has_changed():
                 continue
             member = member_form.instance
@@ -154,6 +154,7 @@ def group_edit(request, unit_pk, pk=None):
                     services.delete_record(actor=actor, instance=member)
                 continue
             member.group = f.instance
+            member.order = order
             services.save_record(actor=actor, instance=member)
         return f.instance
 

@@ -1,0 +1,90 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from servicehall.org.choices import Role
+from servicehall.org.demo import LOGINS, seed_demo
+from servicehall.org.models import Staff, Unit
+from servicehall.org.permissions import actor_for
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db.get('HOST')}:{db.get('PORT')}"
+    browser = f"browser tests run with {CHROMIUM}" if CHROMIUM else (
+        "browser tests SKIPPED: no Chromium (apt-get install chromium fonts-wqy-microhei)"
+    )
+    return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({where})", browser]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Argon2 is the real hasher (tests/web/test_security.py checks it); hashing each demo
+    # login with it would cost every test half a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed the demo city once; each test's transaction rolls back its own changes."""
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        seed_demo()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo city of 开封市 (鼓楼派出所户籍窗口 returned), with one login per role."""
+    unit = Unit.objects.filter(code="kf-gulou-hukou").first()
+    if unit is None:  # a transactional test before this one flushed the database
+        seed_demo()
+        unit = Unit.objects.get(code="kf-gulou-hukou")
+    return unit
+
+
+@pytest.fixture
+def login(client, demo):
+    """login('leader') logs the test client in as the demo user of that role."""
+
+    def _login(username):
+        from django.contrib.auth import get_user_model
+
+        assert username in LOGINS
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def actor(demo):
+    """actor('auxiliary') is the Actor of a demo login."""
+    from django.contrib.auth import get_user_model
+
+    def _actor(username):
+        return actor_for(get_user_model().objects.get(username=username))
+
+    return _actor
+
+
+@pytest.fixture
+def staff_of():
+    def _staff(unit_code, badge):
+        return Staff.objects.get(unit__code=unit_code, badge_no=badge)
+
+    return _staff
+
+
+def vendor():
+    return connection.vendor
+
+
+ROLES = [r for r in Role]

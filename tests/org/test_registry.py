@@ -1,0 +1,166 @@
+"""R-ORG-1/2: the registry as a tree, unit pages, editing in the app, the public wall."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from servicehall.org.models import LeadershipGroup, Staff, Unit, Window
+
+
+def test_the_tree_goes_sector_unit_window_staff(login, demo):
+    page = login("admin").get("/org/").content.decode()
+    for text in ("鼓楼派出所户籍窗口", "开封市儿童医院", "王建国", "041235"):
+        assert text in page
+    assert page.index("开封市儿童医院") < page.index("鼓楼派出所户籍窗口")  # health before police
+
+
+def test_the_tree_costs_the_same_few_queries_however_many_units(login, demo):
+    client = login("admin")
+    client.get("/org/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/org/")
+    for i in range(5):
+        unit = Unit.objects.create(code=f"extra-{i}", name=f"加测单位{i}", kind="other",
+                                   sector=demo.sector)
+        window = Window.objects.create(unit=unit, number=1, function="综合")
+        Staff.objects.create(unit=unit, window=window, badge_no="X1", name="甲", role="officer")
+    with CaptureQueriesContext(connection) as large:
+        client.get("/org/")
+    assert len(large) == len(small)
+
+
+def test_a_unit_leader_sees_only_their_unit(login, demo):
+    page = login("leader").get("/org/").content.decode()
+    assert "鼓楼派出所户籍窗口" in page
+    assert "开封市儿童医院" not in page
+    other = Unit.objects.get(code="kf-childrens-hospital")
+    assert login("leader").get(f"/org/units/{other.pk}/").status_code == 403
+
+
+def test_a_citizen_is_sent_to_log_in(client, demo):
+    response = client.get("/org/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_leader_adds_a_window_and_a_staff_member_in_the_app(login, demo):
+    client = login("leader")
+    response = client.post(
+        f"/org/units/{demo.pk}/windows/new/",
+        {"number": 4, "function": "户籍证明", "kind": "household", "active": "on"},
+    )
+    assert response.status_code == 302
+    window = Window.objects.get(unit=demo, number=4)
+    response = client.post(
+        f"/org/units/{demo.pk}/staff/new/",
+        {"name": "赵新", "badge_no": "041240", "role": "officer", "window": window.pk,
+         "certified_on": "2024-05-01", "phone": "13900001111", "on_duty": "on", "active": "on"},
+    )
+    assert response.status_code == 302
+    assert Staff.objects.get(unit=demo, badge_no="041240").window == window
+
+
+def test_a_duplicate_window_number_is_refused_with_a_clear_message(login, demo):
+    client = login("leader")
+    response = client.post(
+        f"/org/units/{demo.pk}/windows/new/",
+        {"number": 2, "function": "重复", "kind": "household", "active": "on"},
+    )
+    assert response.status_code == 200
+    assert Window.objects.filter(unit=demo, number=2).count() == 1
+    assert "errorlist" in response.content.decode()
+
+
+def test_a_second_no_1_window_is_refused(login, demo):
+    response = login("leader").post(
+        f"/org/units/{demo.pk}/windows/new/",
+        {"number": 9, "function": "另一个值班窗口", "kind": "household", "is_duty_lead": "on",
+         "active": "on"},
+    )
+    assert response.status_code == 200
+    assert not Window.objects.filter(unit=demo, number=9).exists()
+
+
+def test_an_officer_cannot_edit_the_registry_even_by_posting(login, demo):
+    response = login("officer").post(
+        f"/org/units/{demo.pk}/windows/new/", {"number": 8, "function": "x", "kind": "general"}
+    )
+    assert response.status_code == 403
+    assert not Window.objects.filter(unit=demo, number=8).exists()
+
+
+def test_a_unit_leader_cannot_create_units(login, demo):
+    response = login("leader").post(
+        "/org/units/new/",
+        {"code": "new-unit", "name": "新单位", "kind": "other", "sector": demo.sector_id},
+    )
+    assert response.status_code == 403
+    assert not Unit.objects.filter(code="new-unit").exists()
+
+
+def test_the_office_creates_a_unit(login, demo):
+    response = login("admin").post(
+        "/org/units/new/",
+        {"code": "new-unit", "name": "新单位", "kind": "other", "sector": demo.sector_id,
+         "hours": "9:00-17:00"},
+    )
+    assert response.status_code == 302
+    assert Unit.objects.filter(code="new-unit").exists()
+
+
+def test_leadership_groups_with_members_are_edited_in_the_app(login, demo):
+    client = login("leader")
+    data = {
+        "name": "户籍窗口规范化建设领导小组", "office": "所综合室",
+        "members-TOTAL_FORMS": "3", "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0", "members-MAX_NUM_FORMS": "1000",
+        "members-0-position": "leader", "members-0-name": "吕国栋", "members-0-title": "所长",
+        "members-0-phone": "13903781201",
+        "members-1-position": "liaison", "members-1-name": "曹阳", "members-1-title": "辅警",
+        "members-1-phone": "13903781902",
+    }
+    response = client.post(f"/org/units/{demo.pk}/groups/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    group = LeadershipGroup.objects.get(name="户籍窗口规范化建设领导小组")
+    assert [m.position for m in group.members.all()] == ["leader", "liaison"]
+    page = client.get(f"/org/units/{demo.pk}/").content.decode()
+    assert "户籍窗口规范化建设领导小组" in page
+    assert "13903781902" not in page and "139****1902" in page
+
+
+@pytest.mark.parametrize("path", ["/wall/kf-gulou-hukou/", "/wall/kf-exit-entry/"])
+def test_the_public_wall_shows_who_is_on_duty_with_badge_and_party_mark(client, demo, path):
+    page = client.get(path).content.decode()
+    assert "党员" in page or "Party member" in page
+    if "gulou" in path:
+        assert "王建国" in page and "041235" in page
+        assert "吕国栋" not in page  # the leader is not posted at a window today
+    assert "139" not in page  # no phone numbers on a public page
+
+
+def test_the_public_wall_needs_no_login_and_shows_the_supervision_phone(client, demo):
+    response = client.get("/wall/kf-gulou-hukou/")
+    assert response.status_code == 200
+    assert "0371-25661200" in response.content.decode()
+
+
+def test_phones_are_masked_in_lists(login, demo):
+    page = login("leader").get(f"/org/units/{demo.pk}/").content.decode()
+    assert "13903781235" not in page
+    assert "139****1235" in page
+
+
+def test_the_api_lists_staff_with_masked_phones(login, demo):
+    body = login("leader").get(f"/api/v1/units/{demo.pk}/staff").json()
+    assert {s["phone"] for s in body} >= {"139****1235"}
+    assert all("*" in s["phone"] for s in body if s["phone"])
+
+
+def test_the_admin_cannot_bypass_the_rules(login, demo, staff_of):
+    from django.contrib.auth import get_user_model
+
+    # the office's admin may use the admin site; saving goes through the services there too
+    client = login("admin")
+    keeper = staff_of("kf-gulou-hukou", "041235")
+    response = client.get(f"/admin/org/staff/{keeper.pk}/change/")
+    assert response.status_code == 200
+    assert get_user_model().objects.get(username="admin").is_staff
