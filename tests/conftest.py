@@ -10,33 +10,44 @@ from servicehall.org.demo import LOGINS, seed_demo
 from servicehall.org.models import Staff, Unit
 from servicehall.org.permissions import actor_for
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
 
 
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db.get('HOST')}:{db.get('PORT')}"
-    browser = f"browser tests run with {CHROMIUM}" if CHROMIUM else (
-        "browser tests SKIPPED: no Chromium (apt-get install chromium fonts-wqy-microhei)"
+    browser = (
+        f"browser tests run with {CHROMIUM}"
+        if CHROMIUM
+        else ("browser tests SKIPPED: no Chromium (apt-get install chromium fonts-wqy-microhei)")
     )
     return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({where})", browser]
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _test_settings(media_root, settings):
+    settings.MEDIA_ROOT = media_root
     # Argon2 is the real hasher (tests/web/test_security.py checks it); hashing each demo
     # login with it would cost every test half a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+def django_db_setup(django_db_setup, django_db_blocker, media_root):
     """Seed the demo city once; each test's transaction rolls back its own changes."""
     from django.test import override_settings
 
-    media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
         seed_demo()
 
 

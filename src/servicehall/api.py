@@ -29,8 +29,10 @@ api = NinjaAPI(
     title="servicehall API",
     version="1",
     description=str(
-        _("Organization registry, permissions and audit trail of servicehall. Errors come as "
-          "{detail, errors, rule} in the language of Accept-Language.")
+        _(
+            "Organization registry, permissions and audit trail of servicehall. Errors come as "
+            "{detail, errors, rule} in the language of Accept-Language."
+        )
     ),
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -22,9 +21,13 @@ DEBUG = os.environ.get("SERVICEHALL_DEBUG", "0" if PRODUCTION else "1") == "1"
 if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]  # a production server must not run on a known key
 else:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "servicehall-development-key-not-for-production-use-0123456789")
+    SECRET_KEY = os.environ.get(
+        "SECRET_KEY", "servicehall-development-key-not-for-production-use-0123456789"
+    )
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [

@@ -15,7 +15,10 @@ def test_web_refuses_to_make_an_auxiliary_keeper_of_the_seal(login, demo, staff_
     response = client.post(
         f"/org/units/{demo.pk}/custody/", {"item": "seal", "holder": auxiliary.pk}, follow=True
     )
-    assert "辅警不得保管和使用户口专用章" in response.content.decode() or "辅警" in response.content.decode()
+    assert (
+        "辅警不得保管和使用户口专用章" in response.content.decode()
+        or "辅警" in response.content.decode()
+    )
     assert Custody.objects.get(unit=demo, item="seal").holder == keeper_before
 
 
@@ -91,7 +94,7 @@ def test_the_keeper_of_the_seal_cannot_be_turned_into_an_auxiliary(login, demo, 
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == 400
-    assert "R-ORG-4" == response.json()["rule"]
+    assert response.json()["rule"] == "R-ORG-4"
     keeper.refresh_from_db()
     assert keeper.role == "officer"
 

@@ -31,14 +31,56 @@ def filled_template(rows_by_sheet):
 
 
 GOOD = {
-    "units": [["xh-hukou", "西湖派出所户籍窗口", "派出所户籍窗口", "public_security", "开封市公安局",
-               "西湖路1号", "0371-1", "12345", "9:00-17:00", 12000]],
-    "windows": [["xh-hukou", 1, "所领导值班", "户籍业务", "是", "是"],
-                ["xh-hukou", 2, "户口登记", "household", "否", "是"]],
-    "staff": [["xh-hukou", "", "051001", "林一", "窗口工作人员", "户籍民警", 1, "是", "2023-04-01",
-               "13811112222", "是", "是", ""],
-              ["xh-hukou", "", "051002", "林二", "officer", "户籍民警", 2, "否", "2023/4/1",
-               "13811113333", "是", "是", "lin2"]],
+    "units": [
+        [
+            "xh-hukou",
+            "西湖派出所户籍窗口",
+            "派出所户籍窗口",
+            "public_security",
+            "开封市公安局",
+            "西湖路1号",
+            "0371-1",
+            "12345",
+            "9:00-17:00",
+            12000,
+        ]
+    ],
+    "windows": [
+        ["xh-hukou", 1, "所领导值班", "户籍业务", "是", "是"],
+        ["xh-hukou", 2, "户口登记", "household", "否", "是"],
+    ],
+    "staff": [
+        [
+            "xh-hukou",
+            "",
+            "051001",
+            "林一",
+            "窗口工作人员",
+            "户籍民警",
+            1,
+            "是",
+            "2023-04-01",
+            "13811112222",
+            "是",
+            "是",
+            "",
+        ],
+        [
+            "xh-hukou",
+            "",
+            "051002",
+            "林二",
+            "officer",
+            "户籍民警",
+            2,
+            "否",
+            "2023/4/1",
+            "13811113333",
+            "是",
+            "是",
+            "lin2",
+        ],
+    ],
 }
 
 
@@ -65,20 +107,57 @@ def test_a_good_file_imports_units_windows_and_staff(login, demo):
 
 def test_a_malformed_file_changes_nothing_and_lists_every_bad_row(login, demo):
     bad = {
-        "units": [["xh-hukou", "西湖派出所户籍窗口", "not-a-kind", "public_security", "",
-                   "", "", "", "", "many"]],
-        "windows": [["xh-hukou", "one", "户口登记", "household", "maybe", "是"],
-                    ["nowhere", 2, "", "household", "否", "是"]],
-        "staff": [["kf-gulou-hukou", "", "041235", "重复工号", "officer", "", 2, "否",
-                   "2023-13-45", "", "是", "是", ""],
-                  ["kf-gulou-hukou", "", "051009", "", "boss", "", 9, "否", "", "", "否", "是", ""]],
+        "units": [
+            [
+                "xh-hukou",
+                "西湖派出所户籍窗口",
+                "not-a-kind",
+                "public_security",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "many",
+            ]
+        ],
+        "windows": [
+            ["xh-hukou", "one", "户口登记", "household", "maybe", "是"],
+            ["nowhere", 2, "", "household", "否", "是"],
+        ],
+        "staff": [
+            [
+                "kf-gulou-hukou",
+                "",
+                "041235",
+                "重复工号",
+                "officer",
+                "",
+                2,
+                "否",
+                "2023-13-45",
+                "",
+                "是",
+                "是",
+                "",
+            ],
+            ["kf-gulou-hukou", "", "051009", "", "boss", "", 9, "否", "", "", "否", "是", ""],
+        ],
     }
-    counts_before = (Unit.objects.count(), Window.objects.count(), Staff.objects.count(),
-                     LogEntry.objects.count())
+    counts_before = (
+        Unit.objects.count(),
+        Window.objects.count(),
+        Staff.objects.count(),
+        LogEntry.objects.count(),
+    )
     response = login("admin").post("/org/import/", {"file": filled_template(bad)})
     assert response.status_code == 200
-    assert counts_before == (Unit.objects.count(), Window.objects.count(), Staff.objects.count(),
-                             LogEntry.objects.count())
+    assert counts_before == (
+        Unit.objects.count(),
+        Window.objects.count(),
+        Staff.objects.count(),
+        LogEntry.objects.count(),
+    )
     report = response.context["report"]
     cells = {(e.sheet, e.row, e.column) for e in report.errors}
     assert ("单位", 2, "类别") in cells  # unknown unit kind
@@ -96,8 +175,12 @@ def test_a_malformed_file_changes_nothing_and_lists_every_bad_row(login, demo):
 
 
 def test_rows_that_clash_with_each_other_fail_together(login, demo):
-    clash = {"windows": [["kf-gulou-hukou", 7, "甲", "household", "否", "是"],
-                         ["kf-gulou-hukou", 8, "乙", "household", "是", "是"]]}  # a second No. 1
+    clash = {
+        "windows": [
+            ["kf-gulou-hukou", 7, "甲", "household", "否", "是"],
+            ["kf-gulou-hukou", 8, "乙", "household", "是", "是"],
+        ]
+    }  # a second No. 1
     response = login("admin").post("/org/import/", {"file": filled_template(clash)})
     assert not Window.objects.filter(unit=demo, number__in=[7, 8]).exists()
     errors = response.context["report"].errors
@@ -141,8 +224,9 @@ def test_export_masks_phones_and_reimports_without_a_change(login, demo):
     assert staff_phones and all("*" in p for p in staff_phones if p)
     phones_before = dict(Staff.objects.values_list("pk", "phone"))
     entries_before = LogEntry.objects.count()
-    response = client.post("/org/import/", {"file": io.BytesIO(response.content) | _named("x.xlsx")},
-                           follow=True)
+    response = client.post(
+        "/org/import/", {"file": io.BytesIO(response.content) | _named("x.xlsx")}, follow=True
+    )
     assert response.status_code == 200
     assert dict(Staff.objects.values_list("pk", "phone")) == phones_before
     assert LogEntry.objects.count() == entries_before  # nothing actually changed
@@ -180,6 +264,8 @@ def test_the_command_line_import_shows_a_progress_bar_for_large_files(tmp_path, 
 def test_servicehall_import_is_the_console_command(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "servicehall", "import", "--help"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0 and "All-or-nothing" in result.stdout

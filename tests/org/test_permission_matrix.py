@@ -15,7 +15,12 @@ NEVER_AUXILIARY = {
     Action.KEEP_BLANK_CERTIFICATES,
     Action.HOLD_FEE_MONEY,
 }
-AUXILIARY_MAY = {Action.ANSWER_QUESTIONS, Action.FILE_ARCHIVES, Action.ENTER_DATA, Action.TAKE_ID_PHOTO}
+AUXILIARY_MAY = {
+    Action.ANSWER_QUESTIONS,
+    Action.FILE_ARCHIVES,
+    Action.ENTER_DATA,
+    Action.TAKE_ID_PHOTO,
+}
 ONLY_CITIZENS = {Action.RATE_SERVICE}  # staff must not rate themselves (R-FB-1)
 
 # The demo login that holds each role (citizen: anonymous).
@@ -101,8 +106,9 @@ def test_an_inactive_staff_record_gives_no_staff_rights(actor, staff_of):
 
 
 def test_the_permissions_doc_is_generated_from_the_matrix():
-    from servicehall.org.docs import permissions_markdown
     from django.conf import settings
+
+    from servicehall.org.docs import permissions_markdown
 
     doc = (settings.PROJECT_DIR / "docs" / "permissions.md").read_text(encoding="utf-8")
     assert doc == permissions_markdown(), "run `servicehall permissions_doc`"

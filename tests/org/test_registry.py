@@ -20,8 +20,9 @@ def test_the_tree_costs_the_same_few_queries_however_many_units(login, demo):
     with CaptureQueriesContext(connection) as small:
         client.get("/org/")
     for i in range(5):
-        unit = Unit.objects.create(code=f"extra-{i}", name=f"加测单位{i}", kind="other",
-                                   sector=demo.sector)
+        unit = Unit.objects.create(
+            code=f"extra-{i}", name=f"加测单位{i}", kind="other", sector=demo.sector
+        )
         window = Window.objects.create(unit=unit, number=1, function="综合")
         Staff.objects.create(unit=unit, window=window, badge_no="X1", name="甲", role="officer")
     with CaptureQueriesContext(connection) as large:
@@ -52,8 +53,16 @@ def test_a_leader_adds_a_window_and_a_staff_member_in_the_app(login, demo):
     window = Window.objects.get(unit=demo, number=4)
     response = client.post(
         f"/org/units/{demo.pk}/staff/new/",
-        {"name": "赵新", "badge_no": "041240", "role": "officer", "window": window.pk,
-         "certified_on": "2024-05-01", "phone": "13900001111", "on_duty": "on", "active": "on"},
+        {
+            "name": "赵新",
+            "badge_no": "041240",
+            "role": "officer",
+            "window": window.pk,
+            "certified_on": "2024-05-01",
+            "phone": "13900001111",
+            "on_duty": "on",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     assert Staff.objects.get(unit=demo, badge_no="041240").window == window
@@ -73,8 +82,13 @@ def test_a_duplicate_window_number_is_refused_with_a_clear_message(login, demo):
 def test_a_second_no_1_window_is_refused(login, demo):
     response = login("leader").post(
         f"/org/units/{demo.pk}/windows/new/",
-        {"number": 9, "function": "另一个值班窗口", "kind": "household", "is_duty_lead": "on",
-         "active": "on"},
+        {
+            "number": 9,
+            "function": "另一个值班窗口",
+            "kind": "household",
+            "is_duty_lead": "on",
+            "active": "on",
+        },
     )
     assert response.status_code == 200
     assert not Window.objects.filter(unit=demo, number=9).exists()
@@ -100,8 +114,13 @@ def test_a_unit_leader_cannot_create_units(login, demo):
 def test_the_office_creates_a_unit(login, demo):
     response = login("admin").post(
         "/org/units/new/",
-        {"code": "new-unit", "name": "新单位", "kind": "other", "sector": demo.sector_id,
-         "hours": "9:00-17:00"},
+        {
+            "code": "new-unit",
+            "name": "新单位",
+            "kind": "other",
+            "sector": demo.sector_id,
+            "hours": "9:00-17:00",
+        },
     )
     assert response.status_code == 302
     assert Unit.objects.filter(code="new-unit").exists()
@@ -110,12 +129,19 @@ def test_the_office_creates_a_unit(login, demo):
 def test_leadership_groups_with_members_are_edited_in_the_app(login, demo):
     client = login("leader")
     data = {
-        "name": "户籍窗口规范化建设领导小组", "office": "所综合室",
-        "members-TOTAL_FORMS": "3", "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "0", "members-MAX_NUM_FORMS": "1000",
-        "members-0-position": "leader", "members-0-name": "吕国栋", "members-0-title": "所长",
+        "name": "户籍窗口规范化建设领导小组",
+        "office": "所综合室",
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-position": "leader",
+        "members-0-name": "吕国栋",
+        "members-0-title": "所长",
         "members-0-phone": "13903781201",
-        "members-1-position": "liaison", "members-1-name": "曹阳", "members-1-title": "辅警",
+        "members-1-position": "liaison",
+        "members-1-name": "曹阳",
+        "members-1-title": "辅警",
         "members-1-phone": "13903781902",
     }
     response = client.post(f"/org/units/{demo.pk}/groups/new/", data)

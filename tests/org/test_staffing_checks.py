@@ -19,7 +19,9 @@ def test_a_household_window_without_a_certified_officer_is_flagged(demo):
     window = Window.objects.get(unit=demo, number=2)
     window.staff.filter(role="officer").update(window=None)
     assert "household_without_officer" in codes(demo)
-    message = next(f.message for f in staffing_findings(demo) if f.code == "household_without_officer")
+    message = next(
+        f.message for f in staffing_findings(demo) if f.code == "household_without_officer"
+    )
     assert "2" in str(message)
 
 

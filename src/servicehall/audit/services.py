@@ -19,7 +19,9 @@ def entries_for(actor: Actor, *, unit=None, model=None, action=None):
     if unit is not None:
         qs = qs.filter(additional_data__unit_id=unit.pk)
     elif not office_wide:
-        qs = qs.filter(additional_data__unit_id__in=list(units_for(actor).values_list("pk", flat=True)))
+        qs = qs.filter(
+            additional_data__unit_id__in=list(units_for(actor).values_list("pk", flat=True))
+        )
     if model:
         app_label, _, model_name = model.partition(".")
         ct = ContentType.objects.filter(app_label=app_label, model=model_name).first()
@@ -38,5 +40,11 @@ def describe(entry: LogEntry):
             rows.append((field, "", str(values)))
             continue
         before, after = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
-        rows.append((field, "" if before in (None, "None") else before, "" if after in (None, "None") else after))
+        rows.append(
+            (
+                field,
+                "" if before in (None, "None") else before,
+                "" if after in (None, "None") else after,
+            )
+        )
     return rows

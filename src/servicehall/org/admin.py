@@ -92,8 +92,17 @@ class WindowAdmin(ServiceAdmin):
 
 @admin.register(Staff)
 class StaffAdmin(ServiceAdmin):
-    list_display = ["name", "badge_no", "role", "unit", "window", "party_member", "certified_on",
-                    "masked_phone", "on_duty"]
+    list_display = [
+        "name",
+        "badge_no",
+        "role",
+        "unit",
+        "window",
+        "party_member",
+        "certified_on",
+        "masked_phone",
+        "on_duty",
+    ]
     list_filter = ["role", "unit", "party_member", "on_duty"]
     search_fields = ["name", "badge_no"]
     autocomplete_fields = ["user"]

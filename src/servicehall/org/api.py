@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from servicehall.web.masking import mask_phone
 
@@ -163,17 +163,19 @@ def me(request):
 @router.get("/permissions", tags=["permissions"])
 def permissions(request):
     """The role × action matrix that the services enforce."""
-    return [{"action": a.value, "label": str(a.label), "roles": roles} for a, roles in matrix_rows()]
+    return [
+        {"action": a.value, "label": str(a.label), "roles": roles} for a, roles in matrix_rows()
+    ]
 
 
 @router.post("/authorize", tags=["permissions"], response={200: dict, 403: dict})
 def authorize(request, payload: AuthorizeIn):
     """Ask whether the caller may do an action (in a unit): 200 if so, 403 with the reason."""
     if payload.action not in Action.values:
-        return 403, {"detail": f"unknown action: {payload.action}", "rule": None}
+        return Status(403, {"detail": f"unknown action: {payload.action}", "rule": None})
     unit = get_object_or_404(Unit, pk=payload.unit_id) if payload.unit_id else None
     require(_actor(request), payload.action, unit=unit)
-    return 200, {"allowed": True}
+    return Status(200, {"allowed": True})
 
 
 @router.get("/sectors", response=list[SectorOut])
@@ -199,8 +201,11 @@ def _unit(request, unit_id, action=Action.VIEW_REGISTRY):
 def unit(request, unit_id: int):
     _, unit = _unit(request, unit_id)
     unit.findings = services.staffing_findings(unit)
-    return {**UnitOut.from_orm(unit).dict(by_alias=False), "windows": list(unit.windows.all()),
-            "findings": [f.__dict__ for f in unit.findings]}
+    return {
+        **UnitOut.from_orm(unit).dict(by_alias=False),
+        "windows": list(unit.windows.all()),
+        "findings": [f.__dict__ for f in unit.findings],
+    }
 
 
 @router.get("/units/{unit_id}/staffing-checks", response=list[FindingOut])
@@ -219,7 +224,7 @@ def windows(request, unit_id: int):
 def create_window(request, unit_id: int, payload: WindowIn):
     actor, unit = _unit(request, unit_id)
     window = Window(unit=unit, **payload.dict())
-    return 201, services.save_record(actor=actor, instance=window)
+    return Status(201, services.save_record(actor=actor, instance=window))
 
 
 @router.patch("/windows/{window_id}", response=WindowOut)
@@ -233,7 +238,7 @@ def update_window(request, window_id: int, payload: WindowPatch):
 @router.delete("/windows/{window_id}", response={204: None})
 def delete_window(request, window_id: int):
     services.delete_record(actor=_actor(request), instance=get_object_or_404(Window, pk=window_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/units/{unit_id}/staff", response=list[StaffOut])
@@ -257,7 +262,9 @@ def _apply_staff(staff, data):
 
             from servicehall.errors import InvalidInput
 
-            raise InvalidInput({"window_number": [_("This unit has no window %(n)s.") % {"n": number}]})
+            raise InvalidInput(
+                {"window_number": [_("This unit has no window %(n)s.") % {"n": number}]}
+            )
     return staff
 
 
@@ -265,7 +272,7 @@ def _apply_staff(staff, data):
 def create_staff(request, unit_id: int, payload: StaffIn):
     actor, unit = _unit(request, unit_id)
     staff = _apply_staff(Staff(unit=unit), payload.dict())
-    return 201, services.save_record(actor=actor, instance=staff)
+    return Status(201, services.save_record(actor=actor, instance=staff))
 
 
 @router.patch("/staff/{staff_id}", response=StaffOut)
@@ -277,7 +284,7 @@ def update_staff(request, staff_id: int, payload: StaffPatch):
 @router.delete("/staff/{staff_id}", response={204: None})
 def delete_staff(request, staff_id: int):
     services.delete_record(actor=_actor(request), instance=get_object_or_404(Staff, pk=staff_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/units/{unit_id}/custody", response=CustodyOut)

@@ -361,7 +361,9 @@ def _apply(actor, data, report, progress):
         obj = orgs.get(row.get("name")) or Organization(name=row.get("name"))
         created = obj.pk is None
         obj.kind = row.get("kind") or obj.kind
-        obj.sector = ref(sectors, row.get("sector"), "organizations", number, "行业代码", _("sector"))
+        obj.sector = ref(
+            sectors, row.get("sector"), "organizations", number, "行业代码", _("sector")
+        )
         for k in ("phone", "address"):
             if row.get(k) is not None:
                 setattr(obj, k, row[k])
@@ -377,7 +379,9 @@ def _apply(actor, data, report, progress):
                 setattr(obj, k, row[k])
         obj.registered_population = row.get("registered_population")
         obj.sector = ref(sectors, row.get("sector"), "units", number, "行业代码", _("sector"))
-        obj.authority = ref(orgs, row.get("authority"), "units", number, "主管部门", _("organization"))
+        obj.authority = ref(
+            orgs, row.get("authority"), "units", number, "主管部门", _("organization")
+        )
         if obj.sector is None and row.get("sector"):
             progress(1)
             continue
@@ -391,7 +395,9 @@ def _apply(actor, data, report, progress):
         if unit is None:
             progress(1)
             continue
-        obj = windows.get((unit.pk, row.get("number"))) or Window(unit=unit, number=row.get("number"))
+        obj = windows.get((unit.pk, row.get("number"))) or Window(
+            unit=unit, number=row.get("number")
+        )
         created = obj.pk is None
         obj.function = row.get("function") or obj.function
         obj.kind = row.get("kind") or obj.kind or WindowKind.GENERAL
@@ -410,7 +416,9 @@ def _apply(actor, data, report, progress):
         if unit is None and org is None:
             if not row.get("unit") and not row.get("organization"):
                 report.errors.append(
-                    RowError("人员", number, "单位代码", _("Give the unit code or the organization."))
+                    RowError(
+                        "人员", number, "单位代码", _("Give the unit code or the organization.")
+                    )
                 )
             progress(1)
             continue
@@ -433,7 +441,12 @@ def _apply(actor, data, report, progress):
             window = windows.get((unit.pk, row["window"])) if unit else None
             if window is None:
                 report.errors.append(
-                    RowError("人员", number, "窗口号", _("This unit has no window %(n)s.") % {"n": row["window"]})
+                    RowError(
+                        "人员",
+                        number,
+                        "窗口号",
+                        _("This unit has no window %(n)s.") % {"n": row["window"]},
+                    )
                 )
                 progress(1)
                 continue
@@ -498,8 +511,13 @@ def import_registry(*, actor: Actor, source, progress=None) -> ImportReport:
     except _Rollback:
         report.created.clear()
         report.updated.clear()
-    report.errors.sort(key=lambda e: ([s.zh for s in SHEETS] + ["—"]).index(e.sheet)
-                       if e.sheet in [s.zh for s in SHEETS] + ["—"] else 99)
+    report.errors.sort(
+        key=lambda e: (
+            ([s.zh for s in SHEETS] + ["—"]).index(e.sheet)
+            if e.sheet in [s.zh for s in SHEETS] + ["—"]
+            else 99
+        )
+    )
     return report
 
 
@@ -540,12 +558,37 @@ TEMPLATE_EXAMPLES = {
     "sectors": [["public_security", "公安", "Public security", 5]],
     "organizations": [["开封市公安局", "authority", "public_security", "0371-25955110", ""]],
     "units": [
-        ["gulou-hukou", "鼓楼派出所户籍窗口", "police_station", "public_security", "开封市公安局",
-         "鼓楼街1号", "0371-25661234", "12345", "9:00–12:00 13:30–17:30", 23000]
+        [
+            "gulou-hukou",
+            "鼓楼派出所户籍窗口",
+            "police_station",
+            "public_security",
+            "开封市公安局",
+            "鼓楼街1号",
+            "0371-25661234",
+            "12345",
+            "9:00–12:00 13:30–17:30",
+            23000,
+        ]
     ],
     "windows": [["gulou-hukou", 1, "值班所领导 · 咨询投诉", "household", True, True]],
-    "staff": [["gulou-hukou", "", "041235", "王建国", "officer", "户籍民警", 1, True,
-               "2023-05-10", "13800001234", True, True, ""]],
+    "staff": [
+        [
+            "gulou-hukou",
+            "",
+            "041235",
+            "王建国",
+            "officer",
+            "户籍民警",
+            1,
+            True,
+            "2023-05-10",
+            "13800001234",
+            True,
+            True,
+            "",
+        ]
+    ],
 }
 
 
@@ -566,12 +609,18 @@ def template_workbook():
 
 INSTRUCTIONS = (
     gettext_lazy("Fill in the sheets in any order; red headers are required columns."),
-    gettext_lazy("Existing records are updated: sectors by code, organizations by name, units by "
-                 "code, windows by unit and number, staff by unit (or organization) and badge."),
-    gettext_lazy("Yes/no columns take 是 or 否; dates are written 2024-03-01; choice columns take "
-                 "the Chinese label, the English label or the code."),
+    gettext_lazy(
+        "Existing records are updated: sectors by code, organizations by name, units by "
+        "code, windows by unit and number, staff by unit (or organization) and badge."
+    ),
+    gettext_lazy(
+        "Yes/no columns take 是 or 否; dates are written 2024-03-01; choice columns take "
+        "the Chinese label, the English label or the code."
+    ),
     gettext_lazy("If any row is wrong, nothing is imported and every wrong cell is listed."),
-    gettext_lazy("Phones that arrive masked (138****5678, as in an export) keep the stored number."),
+    gettext_lazy(
+        "Phones that arrive masked (138****5678, as in an export) keep the stored number."
+    ),
 )
 
 
@@ -588,20 +637,42 @@ def export_workbook(*, actor: Actor):
             for o in Organization.objects.select_related("sector")
         ],
         "units": [
-            [u.code, u.name, u.kind, u.sector.code, u.authority.name if u.authority else "",
-             u.address, u.phone, u.supervision_phone, u.hours, u.registered_population]
+            [
+                u.code,
+                u.name,
+                u.kind,
+                u.sector.code,
+                u.authority.name if u.authority else "",
+                u.address,
+                u.phone,
+                u.supervision_phone,
+                u.hours,
+                u.registered_population,
+            ]
             for u in units
         ],
         "windows": [
             [w.unit.code, w.number, w.function, w.kind, w.is_duty_lead, w.active]
-            for w in Window.objects.filter(unit_id__in=unit_ids).select_related("unit")
+            for w in Window.objects.filter(unit_id__in=unit_ids)
+            .select_related("unit")
             .order_by("unit__code", "number")
         ],
         "staff": [
-            [s.unit.code if s.unit else "", s.organization.name if s.organization else "",
-             s.badge_no, s.name, s.role, s.title, s.window.number if s.window else None,
-             s.party_member, s.certified_on, mask_phone(s.phone), s.on_duty, s.active,
-             s.user.username if s.user else ""]
+            [
+                s.unit.code if s.unit else "",
+                s.organization.name if s.organization else "",
+                s.badge_no,
+                s.name,
+                s.role,
+                s.title,
+                s.window.number if s.window else None,
+                s.party_member,
+                s.certified_on,
+                mask_phone(s.phone),
+                s.on_duty,
+                s.active,
+                s.user.username if s.user else "",
+            ]
             for s in Staff.objects.filter(unit_id__in=unit_ids)
             .select_related("unit", "organization", "window", "user")
             .order_by("unit__code", "badge_no")

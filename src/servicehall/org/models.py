@@ -287,12 +287,11 @@ class Staff(models.Model):
                 errors["organization"] = _("This role works in an organization: choose it.")
             if self.unit_id:
                 errors["unit"] = _("This role works in an organization, not a unit.")
-        if self.role == Role.ORGANIZER_ADMIN and self.organization_id:
-            if self.organization.kind != OrganizationKind.ORGANIZER:
-                errors["organization"] = _("An organizer administrator sits in the office.")
-        if self.role == Role.SECTOR_REVIEWER and self.organization_id:
-            if self.organization.kind != OrganizationKind.AUTHORITY:
-                errors["organization"] = _("A sector reviewer sits in a sector authority.")
+        org = self.organization if self.organization_id else None
+        if self.role == Role.ORGANIZER_ADMIN and org and org.kind != OrganizationKind.ORGANIZER:
+            errors["organization"] = _("An organizer administrator sits in the office.")
+        if self.role == Role.SECTOR_REVIEWER and org and org.kind != OrganizationKind.AUTHORITY:
+            errors["organization"] = _("A sector reviewer sits in a sector authority.")
         if self.unit_id and self.organization_id:
             errors["organization"] = _("Choose either a unit or an organization, not both.")
         if self.window_id and self.window.unit_id != self.unit_id:

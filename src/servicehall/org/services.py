@@ -89,9 +89,7 @@ def _check_staff_rules(staff):
             raise InvalidInput(
                 {
                     "role": [
-                        _(
-                            "%(name)s keeps “%(item)s”; hand it to a certified officer first."
-                        )
+                        _("%(name)s keeps “%(item)s”; hand it to a certified officer first.")
                         % {"name": staff.name, "item": custody.get_item_display()}
                     ]
                 },
@@ -99,8 +97,12 @@ def _check_staff_rules(staff):
             )
         if staff.unit_id != custody.unit_id:
             raise InvalidInput(
-                {"unit": [_("%(name)s keeps items of this unit; hand them over first.")
-                          % {"name": staff.name}]},
+                {
+                    "unit": [
+                        _("%(name)s keeps items of this unit; hand them over first.")
+                        % {"name": staff.name}
+                    ]
+                },
             )
 
 
@@ -115,7 +117,9 @@ def save_record(*, actor: Actor, instance):
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:  # a race past full_clean's unique check
-        raise InvalidInput({"__all__": [_("This record clashes with another: %(e)s") % {"e": exc}]})
+        raise InvalidInput(
+            {"__all__": [_("This record clashes with another: %(e)s") % {"e": exc}]}
+        ) from exc
     return instance
 
 
@@ -124,8 +128,12 @@ def delete_record(*, actor: Actor, instance):
     _check_manage(actor, instance)
     if isinstance(instance, Staff) and instance.custodies.exists():
         raise InvalidInput(
-            {"__all__": [_("%(name)s still keeps custody items; hand them over first.")
-                         % {"name": instance.name}]},
+            {
+                "__all__": [
+                    _("%(name)s still keeps custody items; hand them over first.")
+                    % {"name": instance.name}
+                ]
+            },
             rule="R-ORG-4",
         )
     if isinstance(instance, Unit) and instance.staff.exists():
@@ -148,8 +156,11 @@ def assign_custody(*, actor: Actor, unit: Unit, item: str, holder: Staff) -> Cus
     require_staff_may(holder, CUSTODY_ACTION[item])
     if not holder.certified:
         raise InvalidInput(
-            {"holder": [_("%(name)s has no training certificate yet (R-ORG-3).")
-                        % {"name": holder.name}]}
+            {
+                "holder": [
+                    _("%(name)s has no training certificate yet (R-ORG-3).") % {"name": holder.name}
+                ]
+            }
         )
     custody = Custody.objects.select_for_update().filter(unit=unit, item=item).first()
     if custody is None:
@@ -177,7 +188,9 @@ def staffing_findings(unit: Unit, staff=None, windows=None) -> list[Finding]:
     findings = []
     household = [w for w in windows if w.kind == WindowKind.HOUSEHOLD and w.active]
     certified_officers = [
-        s for s in staff if s.role in (Role.OFFICER, Role.DUTY_LEAD, Role.UNIT_LEADER) and s.certified
+        s
+        for s in staff
+        if s.role in (Role.OFFICER, Role.DUTY_LEAD, Role.UNIT_LEADER) and s.certified
     ]
     for w in household:
         if not any(s.window_id == w.pk for s in certified_officers):
@@ -192,7 +205,9 @@ def staffing_findings(unit: Unit, staff=None, windows=None) -> list[Finding]:
         auxiliaries = [s for s in staff if s.role == Role.AUXILIARY]
         conf = settings.SERVICEHALL
         population = unit.registered_population or 0
-        allowed = conf["AUXILIARY_MAX"] if population > conf["AUXILIARY_POPULATION_THRESHOLD"] else 0
+        allowed = (
+            conf["AUXILIARY_MAX"] if population > conf["AUXILIARY_POPULATION_THRESHOLD"] else 0
+        )
         if len(auxiliaries) > allowed:
             findings.append(
                 Finding(
@@ -267,4 +282,3 @@ def leadership_groups(*, unit=None, organization=None):
 
 def require_unit_view(actor: Actor, unit: Unit):
     require(actor, Action.VIEW_REGISTRY, unit=unit)
-

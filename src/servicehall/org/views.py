@@ -137,7 +137,9 @@ def group_edit(request, unit_pk, pk=None):
     actor = actor_for(request.user)
     unit = get_object_or_404(Unit, pk=unit_pk)
     require(actor, Action.MANAGE_REGISTRY, unit=unit)
-    group = get_object_or_404(LeadershipGroup, pk=pk, unit=unit) if pk else LeadershipGroup(unit=unit)
+    group = (
+        get_object_or_404(LeadershipGroup, pk=pk, unit=unit) if pk else LeadershipGroup(unit=unit)
+    )
     form = LeadershipGroupForm(request.POST or None, instance=group)
     formset = MemberFormSet(request.POST or None, instance=group)
 
@@ -200,8 +202,11 @@ def custody_assign(request, unit_pk):
                 item=form.cleaned_data["item"],
                 holder=form.cleaned_data["holder"],
             )
-            messages.success(request, _("%(item)s is now kept by %(name)s.") % {
-                "item": custody.get_item_display(), "name": custody.holder.name})
+            messages.success(
+                request,
+                _("%(item)s is now kept by %(name)s.")
+                % {"item": custody.get_item_display(), "name": custody.holder.name},
+            )
         except ServiceError as exc:
             messages.error(request, str(exc))
     else:

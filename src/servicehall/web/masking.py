@@ -26,7 +26,9 @@ def mask_phone(value: str) -> str:
         return f"{digits[:3]}****{digits[-4:]}"
     if len(value) <= 4:
         return value  # service numbers like 110 or 12345 are public
-    return value[:-6] + "****" + value[-2:] if len(value) > 6 else "*" * (len(value) - 2) + value[-2:]
+    return (
+        value[:-6] + "****" + value[-2:] if len(value) > 6 else "*" * (len(value) - 2) + value[-2:]
+    )
 
 
 def mask_text(text: str) -> str:

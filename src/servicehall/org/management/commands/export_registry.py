@@ -12,5 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("path")
 
     def handle(self, *args, path, **options):
-        excel.export_workbook(actor=Actor(user=None, staff=None, role=Role.ORGANIZER_ADMIN)).save(path)
+        excel.export_workbook(actor=Actor(user=None, staff=None, role=Role.ORGANIZER_ADMIN)).save(
+            path
+        )
         self.stdout.write(path)

@@ -12,8 +12,10 @@ from servicehall.org.permissions import Actor, actor_for
 
 
 class Command(BaseCommand):
-    help = "Import sectors, organizations, units, windows and staff from an Excel workbook " \
-           "(the template of /org/import/). All-or-nothing."
+    help = (
+        "Import sectors, organizations, units, windows and staff from an Excel workbook "
+        "(the template of /org/import/). All-or-nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -37,8 +39,12 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}") from None
         except Exception:
             total = None
-        with tqdm(total=total, unit="row", disable=total is None or total < 200, file=sys.stderr) as bar, \
-                set_actor(user):
+        with (
+            tqdm(
+                total=total, unit="row", disable=total is None or total < 200, file=sys.stderr
+            ) as bar,
+            set_actor(user),
+        ):
             report = excel.import_registry(actor=actor, source=path, progress=bar.update)
         if report.ok:
             self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         text = permissions_markdown()
         if check:
             if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
-                raise CommandError("docs/permissions.md is out of date: run servicehall permissions_doc")
+                raise CommandError(
+                    "docs/permissions.md is out of date: run servicehall permissions_doc"
+                )
             return
         DOC.write_text(text, encoding="utf-8")
         self.stdout.write(str(DOC))

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--badge", help="Badge number (for a new staff record).")
 
     @transaction.atomic
-    def handle(self, *args, username, password, superuser, role, unit, organization, name, badge, **o):
+    def handle(
+        self, *args, username, password, superuser, role, unit, organization, name, badge, **o
+    ):
         password = password or getpass.getpass(f"Password for {username}: ")
         if len(password) < 8:
             raise CommandError("The password needs at least 8 characters.")

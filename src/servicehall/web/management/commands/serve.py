@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3"))
+        )
 
     def handle(self, *args, host, port, workers, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -22,9 +24,19 @@ class Command(BaseCommand):
         os.execvp(
             sys.executable,
             [
-                sys.executable, "-m", "gunicorn", "servicehall.wsgi:application",
-                "--bind", f"{host}:{port}", "--workers", str(workers),
-                "--access-logfile", "-", "--timeout", "60",
-                "--chdir", str(settings.BASE_DIR.parent),
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "servicehall.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "60",
+                "--chdir",
+                str(settings.BASE_DIR.parent),
             ],
         )

@@ -1,0 +1,116 @@
+"""Security baseline: Argon2, login throttling, CSRF, production settings, masking."""
+
+import logging
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+
+from servicehall.web.masking import MaskingFilter, mask_id, mask_phone, mask_text
+
+
+def test_passwords_are_hashed_with_argon2(django_user_model, settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    from servicehall import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    user = django_user_model.objects.create_user("hash-check", password="long-enough-pass")
+    assert user.password.startswith("argon2")
+
+
+def test_repeated_wrong_passwords_lock_the_login(demo, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "officer", "password": "wrong"})
+    response = client.post(
+        "/accounts/login/", {"username": "officer", "password": "servicehall-demo"}
+    )
+    assert response.status_code == 429
+    assert "15" in response.content.decode()
+
+
+def test_forms_need_the_csrf_token(demo):
+    client = Client(enforce_csrf_checks=True)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="leader"))
+    response = client.post(f"/org/units/{demo.pk}/windows/new/", {"number": 9, "function": "x"})
+    assert response.status_code == 403
+
+
+def test_the_api_with_a_session_needs_the_csrf_token(demo):
+    client = Client(enforce_csrf_checks=True)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="leader"))
+    response = client.post(
+        f"/api/v1/units/{demo.pk}/windows", "{}", content_type="application/json"
+    )
+    assert response.status_code in (401, 403)
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        **os.environ,
+        "SERVICEHALL_ENV": "production",
+        "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-deploy-check-0123456789",
+        "ALLOWED_HOSTS": "servicehall.example.cn",
+        "SERVICEHALL_VAR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "servicehall", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**os.environ, "SERVICEHALL_ENV": "production", "SERVICEHALL_VAR": str(tmp_path)}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "servicehall", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_security_headers_are_sent(client, demo):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [("13812345678", "138****5678"), ("", ""), ("110", "110")],
+)
+def test_phones_are_masked(raw, masked):
+    assert mask_phone(raw) == masked
+
+
+def test_id_numbers_are_masked():
+    assert mask_id("410203199001011234") == "4102**********1234"
+
+
+def test_logs_never_carry_an_id_number_or_a_phone(caplog):
+    logger = logging.getLogger("servicehall.test")
+    logger.addFilter(MaskingFilter())
+    with caplog.at_level(logging.INFO):
+        logger.info("citizen %s called from %s", "41020319900101123X", "13812345678")
+    assert "41020319900101123X" not in caplog.text and "13812345678" not in caplog.text
+    assert "4102**********123X" in caplog.text and "138****5678" in caplog.text
+    assert mask_text("no personal data 2026") == "no personal data 2026"
