@@ -15,9 +15,16 @@ CHROMIUM = shutil.which("chromium") or (
 )
 
 
+def pytest_configure(config):
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)  # WhiteNoise warns when it is missing
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
-    where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db.get('HOST')}:{db.get('PORT')}"
+    if db["ENGINE"].endswith("sqlite3"):
+        where = "in-memory test database"
+    else:
+        where = f"{db.get('HOST')}:{db.get('PORT')}, test database test_{db['NAME']}"
     browser = (
         f"browser tests run with {CHROMIUM}"
         if CHROMIUM

@@ -8,10 +8,6 @@ import pytest
 
 from tests.conftest import CHROMIUM
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-# body are still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 ARGS = [
     "--no-sandbox",
@@ -36,10 +32,16 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+    # test body are still synchronous and safe here. Only while the browser is open.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

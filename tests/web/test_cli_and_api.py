@@ -144,3 +144,7 @@ def test_the_api_validates_input_and_says_what_to_fix(login, demo):
     assert response.status_code == 400
     assert "窗口" in json.dumps(response.json(), ensure_ascii=False)
     assert Window.objects.filter(unit=demo, number=2).count() == 1
+
+
+def test_the_models_and_migrations_agree(db):
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -63,6 +63,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "SERVICEHALL_VAR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "-m", "servicehall", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,

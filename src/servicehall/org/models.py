@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -199,7 +199,7 @@ class Staff(models.Model):
         blank=True,
         related_name="staff",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     badge_no = models.CharField(_("badge number"), max_length=20)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
@@ -352,7 +352,7 @@ class LeadershipMember(models.Model):
         LeadershipGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members"
     )
     position = models.CharField(_("position"), max_length=20, choices=LeadershipPosition.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     title = models.CharField(_("title"), max_length=80, blank=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     staff = models.ForeignKey(
