@@ -111,3 +111,26 @@ def test_nobody_can_edit_or_delete_an_entry(login, demo):
     audit_paths = [p for p in paths if p.startswith("/api/v1/audit")]
     spec = client.get("/api/v1/openapi.json").json()["paths"]
     assert all(set(spec[p]) == {"get"} for p in audit_paths)
+
+
+def test_the_trail_page_names_fields_choices_and_related_records(login, demo, staff_of):
+    client = login("leader")
+    officer = staff_of("kf-gulou-hukou", "041236")
+    client.patch(
+        f"/api/v1/staff/{officer.pk}",
+        json.dumps({"window_number": 2}),
+        content_type="application/json",
+    )
+    page = client.get("/audit/").content.decode()
+    assert "岗位窗口" in page or "posted window" in page  # the field's name, not "window"
+    assert "3号窗口" in page and "2号窗口" in page  # the windows by name, not by id
+
+
+def test_the_trail_page_costs_the_same_queries_for_a_full_page(login, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("admin")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/audit/")
+    assert len(queries) < 20

@@ -190,3 +190,10 @@ def test_the_admin_cannot_bypass_the_rules(login, demo, staff_of):
     response = client.get(f"/admin/org/staff/{keeper.pk}/change/")
     assert response.status_code == 200
     assert get_user_model().objects.get(username="admin").is_staff
+
+
+def test_the_city_leadership_group_is_on_the_tree_page(login, demo):
+    page = login("reviewer").get("/org/").content.decode()
+    assert "开封市窗口行业规范管理优质服务竞赛活动领导小组" in page
+    assert "领导小组办公室设在市文明办" in page
+    assert "13937899010" not in page  # the liaison's phone is masked

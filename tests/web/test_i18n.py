@@ -45,3 +45,21 @@ def test_the_chinese_catalogue_is_complete():
 
 def test_the_time_zone_is_shanghai():
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+
+
+def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(client, demo):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page
+
+
+def test_the_api_follows_accept_language(login, demo):
+    import json
+
+    client = login("leader")
+    body = client.post(
+        "/api/v1/authorize",
+        json.dumps({"action": "confirm_award"}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).json()
+    assert "may not" in body["detail"]

@@ -3,6 +3,7 @@ nothing here (nor in the admin or the API) can change or delete an entry."""
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 
 from servicehall.org.choices import Role
 from servicehall.org.permissions import Action, Actor, require
@@ -31,20 +32,57 @@ def entries_for(actor: Actor, *, unit=None, model=None, action=None):
     return qs
 
 
+def _blank(value):
+    return "" if value in (None, "None", "") else value
+
+
+def describe_many(entries):
+    """[(entry, [(field label, before, after), …]), …] for display: verbose field names,
+    choice labels, related records by name (looked up once per page, not per entry).
+    Phones arrive already masked by auditlog."""
+    entries = list(entries)
+    wanted = {}  # related model → ids to name
+    parsed = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        rows = []
+        for name, values in (entry.changes_dict or {}).items():
+            if not isinstance(values, list):  # many-to-many changes come as a dict
+                rows.append((name, None, "", str(values)))
+                continue
+            before, after = (list(values) + [None, None])[:2]
+            try:
+                field = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and not field.concrete:
+                field = None
+            if field is not None and field.is_relation and field.many_to_one:
+                for v in (before, after):
+                    if _blank(v) != "":
+                        wanted.setdefault(field.related_model, set()).add(str(v))
+            rows.append((name, field, _blank(before), _blank(after)))
+        parsed.append((entry, rows))
+    names = {
+        related: {str(o.pk): str(o) for o in related.objects.filter(pk__in=ids)}
+        for related, ids in wanted.items()
+    }
+    out = []
+    for entry, rows in parsed:
+        shown = []
+        for name, field, before, after in rows:
+            label = str(field.verbose_name) if field is not None else name
+            if field is not None and field.choices:
+                labels = {str(k): str(v) for k, v in field.flatchoices}
+                before, after = labels.get(str(before), before), labels.get(str(after), after)
+            elif field is not None and field.is_relation and field.many_to_one:
+                known = names.get(field.related_model, {})
+                before, after = known.get(str(before), before), known.get(str(after), after)
+            shown.append((label, before, after))
+        out.append((entry, shown))
+    return out
+
+
 def describe(entry: LogEntry):
-    """(field, before, after) rows of one entry, as stored (phones arrive masked)."""
-    changes = entry.changes_dict or {}
-    rows = []
-    for field, values in changes.items():
-        if isinstance(values, dict):  # many-to-many changes
-            rows.append((field, "", str(values)))
-            continue
-        before, after = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
-        rows.append(
-            (
-                field,
-                "" if before in (None, "None") else before,
-                "" if after in (None, "None") else after,
-            )
-        )
-    return rows
+    """(field label, before, after) rows of one entry."""
+    return describe_many([entry])[0][1]

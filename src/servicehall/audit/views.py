@@ -18,5 +18,5 @@ def trail(request):
         actor, unit=unit, model=request.GET.get("model", ""), action=request.GET.get("action")
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    rows = [(e, services.describe(e)) for e in page.object_list]
+    rows = services.describe_many(page.object_list)
     return render(request, "audit/trail.html", {"page": page, "rows": rows, "unit": unit})

@@ -273,11 +273,12 @@ def window_wall(unit: Unit):
     return [{"window": w, "staff": [s for s in on_duty if s.window_id == w.pk]} for w in windows]
 
 
-def leadership_groups(*, unit=None, organization=None):
-    qs = LeadershipGroup.objects.prefetch_related(
+def leadership_groups(*, unit=None):
+    """R-ORG-2: a unit's leadership groups, or (unit=None) those of the office and authorities."""
+    qs = LeadershipGroup.objects.select_related("organization").prefetch_related(
         Prefetch("members", queryset=LeadershipMember.objects.order_by("order", "pk"))
     )
-    return list(qs.filter(unit=unit) if unit else qs.filter(organization=organization))
+    return list(qs.filter(unit=unit) if unit else qs.filter(organization__isnull=False))
 
 
 def require_unit_view(actor: Actor, unit: Unit):

@@ -44,7 +44,11 @@ def _guard(view):
 @_guard
 def tree(request):
     actor = actor_for(request.user)
-    return render(request, "org/tree.html", {"tree": services.registry_tree(actor)})
+    return render(
+        request,
+        "org/tree.html",
+        {"tree": services.registry_tree(actor), "groups": services.leadership_groups()},
+    )
 
 
 @_guard
@@ -98,16 +102,16 @@ def unit_edit(request, pk=None):
     )
 
 
-@_guard
-def window_edit(request, unit_pk, pk=None):
+def _unit_record_page(request, unit_pk, pk, *, model, form_class, titles):
+    """New or edit page of a unit's window or staff member; the service decides."""
     actor = actor_for(request.user)
     unit = get_object_or_404(Unit, pk=unit_pk)
     require(actor, Action.MANAGE_REGISTRY, unit=unit)
-    window = get_object_or_404(Window, pk=pk, unit=unit) if pk else None
-    form = WindowForm(request.POST or None, instance=window, unit=unit)
+    instance = get_object_or_404(model, pk=pk, unit=unit) if pk else None
+    form = form_class(request.POST or None, request.FILES or None, instance=instance, unit=unit)
     return _form_page(
         request,
-        title=_("Edit window") if pk else _("New window"),
+        title=titles[0] if pk else titles[1],
         form=form,
         instance_url=unit.get_absolute_url(),
         save=lambda f: services.save_record(actor=actor, instance=f.instance),
@@ -116,19 +120,26 @@ def window_edit(request, unit_pk, pk=None):
 
 
 @_guard
-def staff_edit(request, unit_pk, pk=None):
-    actor = actor_for(request.user)
-    unit = get_object_or_404(Unit, pk=unit_pk)
-    require(actor, Action.MANAGE_REGISTRY, unit=unit)
-    staff = get_object_or_404(Staff, pk=pk, unit=unit) if pk else None
-    form = StaffForm(request.POST or None, request.FILES or None, instance=staff, unit=unit)
-    return _form_page(
+def window_edit(request, unit_pk, pk=None):
+    return _unit_record_page(
         request,
-        title=_("Edit staff member") if pk else _("New staff member"),
-        form=form,
-        instance_url=unit.get_absolute_url(),
-        save=lambda f: services.save_record(actor=actor, instance=f.instance),
-        back=unit.get_absolute_url(),
+        unit_pk,
+        pk,
+        model=Window,
+        form_class=WindowForm,
+        titles=(_("Edit window"), _("New window")),
+    )
+
+
+@_guard
+def staff_edit(request, unit_pk, pk=None):
+    return _unit_record_page(
+        request,
+        unit_pk,
+        pk,
+        model=Staff,
+        form_class=StaffForm,
+        titles=(_("Edit staff member"), _("New staff member")),
     )
 
 
