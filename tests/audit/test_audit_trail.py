@@ -124,6 +124,7 @@ def test_the_trail_page_names_fields_choices_and_related_records(login, demo, st
     page = client.get("/audit/").content.decode()
     assert "岗位窗口" in page or "posted window" in page  # the field's name, not "window"
     assert "3号窗口" in page and "2号窗口" in page  # the windows by name, not by id
+    assert '<span class="after">officer</span>' in page  # the linked account by its name
 
 
 def test_the_trail_page_costs_the_same_queries_for_a_full_page(login, demo):

@@ -27,9 +27,13 @@ def entries_for(actor: Actor, *, unit=None, model=None, action=None):
         app_label, _, model_name = model.partition(".")
         ct = ContentType.objects.filter(app_label=app_label, model=model_name).first()
         qs = qs.filter(content_type=ct) if ct else qs.none()
-    if action is not None and action != "":
+    if action in ("0", "1", "2", 0, 1, 2):  # create, update, delete; anything else: all
         qs = qs.filter(action=int(action))
     return qs
+
+
+def _is_fk(field):
+    return field is not None and field.is_relation and (field.many_to_one or field.one_to_one)
 
 
 def _blank(value):
@@ -57,7 +61,7 @@ def describe_many(entries):
                 field = None
             if field is not None and not field.concrete:
                 field = None
-            if field is not None and field.is_relation and field.many_to_one:
+            if _is_fk(field):
                 for v in (before, after):
                     if _blank(v) != "":
                         wanted.setdefault(field.related_model, set()).add(str(v))
@@ -75,7 +79,7 @@ def describe_many(entries):
             if field is not None and field.choices:
                 labels = {str(k): str(v) for k, v in field.flatchoices}
                 before, after = labels.get(str(before), before), labels.get(str(after), after)
-            elif field is not None and field.is_relation and field.many_to_one:
+            elif _is_fk(field):
                 known = names.get(field.related_model, {})
                 before, after = known.get(str(before), before), known.get(str(after), after)
             shown.append((label, before, after))

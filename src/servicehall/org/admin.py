@@ -3,6 +3,7 @@ admin cannot do what a role may not (R-ORG-4); lists show only the user's own sc
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -111,9 +112,7 @@ class StaffAdmin(ServiceAdmin):
         qs = admin.ModelAdmin.get_queryset(self, request)
         actor = actor_for(request.user)
         units = services.units_for(actor)
-        if actor.staff is None or actor.staff.organization_id:
-            from django.db.models import Q
-
+        if services.is_office(actor):
             return qs.filter(Q(unit__in=units) | Q(unit__isnull=True))
         return qs.filter(unit__in=units)
 
@@ -133,11 +132,11 @@ class LeadershipGroupAdmin(ServiceAdmin):
     inlines = [MemberInline]
 
     def get_queryset(self, request):
-        from django.db.models import Q
-
-        units = services.units_for(actor_for(request.user))
+        actor = actor_for(request.user)
+        units = services.units_for(actor)
+        office_groups = Q(unit__isnull=True) if services.is_office(actor) else Q(pk__in=[])
         return admin.ModelAdmin.get_queryset(self, request).filter(
-            Q(unit__in=units) | Q(unit__isnull=True)
+            Q(unit__in=units) | office_groups
         )
 
     def save_formset(self, request, form, formset, change):
@@ -159,11 +158,18 @@ class CustodyAdmin(admin.ModelAdmin):
     list_display = ["unit", "item", "holder", "since"]
     list_filter = ["item", "unit"]
 
+    def get_queryset(self, request):
+        units = services.units_for(actor_for(request.user))
+        return super().get_queryset(request).filter(unit__in=units)
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a keeper is replaced on the unit page, never left blank by a delete
 
 
 @admin.register(ApiToken)
@@ -171,6 +177,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(user=request.user)
 
     def has_add_permission(self, request):
         return False  # issued with `servicehall createtoken`, which shows the key once

@@ -277,8 +277,11 @@ def create_staff(request, unit_id: int, payload: StaffIn):
 
 @router.patch("/staff/{staff_id}", response=StaffOut)
 def update_staff(request, staff_id: int, payload: StaffPatch):
-    staff = _apply_staff(get_object_or_404(Staff, pk=staff_id), payload.dict(exclude_unset=True))
-    return services.save_record(actor=_actor(request), instance=staff)
+    actor = _actor(request)
+    staff = get_object_or_404(Staff, pk=staff_id)
+    require(actor, Action.MANAGE_REGISTRY, unit=staff.unit)  # before saying what is wrong
+    staff = _apply_staff(staff, payload.dict(exclude_unset=True))
+    return services.save_record(actor=actor, instance=staff)
 
 
 @router.delete("/staff/{staff_id}", response={204: None})

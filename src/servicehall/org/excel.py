@@ -8,13 +8,16 @@ one transaction that is rolled back if anything failed.
 
 import datetime as dt
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -42,6 +45,10 @@ class Column:
     def header(self):
         return f"{self.zh} {self.en}"
 
+    @property
+    def label(self):
+        return _localized(self.zh, self.en)
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -53,6 +60,18 @@ class Sheet:
     @property
     def title(self):
         return f"{self.zh} {self.en}"
+
+    @property
+    def label(self):
+        return _localized(self.zh, self.en)
+
+    def column(self, key):
+        return next(c for c in self.columns if c.key == key)
+
+
+def _localized(zh, en):
+    """Sheet and column names in the reader's language (the file carries both)."""
+    return en if (get_language() or "").startswith("en") else zh
 
 
 C = Column
@@ -188,25 +207,21 @@ class _Rollback(Exception):
     pass
 
 
+INSTRUCTIONS_TITLE = "说明 Instructions"
+_NOT_CHOOSABLE = {Role.CITIZEN}  # citizens are not staff
+
+
 def _choice(value, choices):
     text = str(value).strip()
-    for code, label in choices.choices:
-        if text.lower() == code or text == str(label):
-            return code
-    # The Chinese label, whatever the current language.
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        for code, label in choices.choices:
-            if text == str(label):
-                return code
-    with translation.override("en"):
-        for code, label in choices.choices:
-            if text.lower() == str(label).lower():
-                return code
+    allowed = [(code, label) for code, label in choices.choices if code not in _NOT_CHOOSABLE]
+    for language in (None, "zh-hans", "en"):
+        with translation.override(language) if language else nullcontext():
+            for code, label in allowed:
+                if text.lower() == code or text.lower() == str(label).lower():
+                    return code
     raise ValueError(
         _("“%(value)s” is not one of: %(allowed)s")
-        % {"value": text, "allowed": "、".join(str(label) for _c, label in choices.choices)}
+        % {"value": text, "allowed": "、".join(str(label) for _c, label in allowed)}
     )
 
 
@@ -252,77 +267,144 @@ def _parse(column: Column, value):
     return str(value).strip()
 
 
-def _read(workbook, report):
-    """Rows of each known sheet as (row number, {key: value}); cell errors go to the report."""
-    data = {}
-    titles = {}
-    for ws in workbook.worksheets:
-        for sheet in SHEETS:
-            if ws.title.strip() in (sheet.title, sheet.zh, sheet.en, sheet.key):
-                titles[sheet.key] = ws
+def _sheet_for(title):
+    title = title.strip()
     for sheet in SHEETS:
-        ws = titles.get(sheet.key)
-        if ws is None:
+        if title in (sheet.title, sheet.zh, sheet.en, sheet.key):
+            return sheet
+    return None
+
+
+def _read(workbook, report):
+    """Rows of each known sheet as (row number, {key: value}) with only the columns the file
+    has; a row with a bad cell is reported and left out. Unknown sheets and columns are
+    reported too, so nothing in the file is silently ignored."""
+    data = {}
+    for ws in workbook.worksheets:
+        sheet = _sheet_for(ws.title)
+        if sheet is None:
+            if ws.title.strip() != INSTRUCTIONS_TITLE:
+                report.errors.append(
+                    RowError(ws.title, 0, "—", _("Unknown sheet: rename it as in the template."))
+                )
             continue
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None) or ()
         index = {}
         for i, text in enumerate(header):
             text = str(text or "").strip()
-            for col in sheet.columns:
-                if text in (col.header, col.zh, col.en, col.key):
-                    index[col.key] = i
-        missing = [c for c in sheet.columns if c.required and c.key not in index]
-        for col in missing:
-            report.errors.append(
-                RowError(sheet.zh, 1, col.zh, _("The column is missing from the header row."))
-            )
-        parsed = []
+            if not text:
+                continue
+            col = next((c for c in sheet.columns if text in (c.header, c.zh, c.en, c.key)), None)
+            if col is None:
+                report.errors.append(
+                    RowError(sheet.label, 1, text, _("Unknown column: use the template's headers."))
+                )
+            else:
+                index[col.key] = i
+        for col in sheet.columns:
+            if col.required and col.key not in index:
+                report.errors.append(
+                    RowError(
+                        sheet.label, 1, col.label, _("The column is missing from the header row.")
+                    )
+                )
+        parsed = data.setdefault(sheet.key, [])
         for number, values in enumerate(rows, start=2):
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
-            row = {}
-            for col in sheet.columns:
-                if col.key not in index:
-                    continue
-                raw = values[index[col.key]] if index[col.key] < len(values) else None
+            row, bad = {}, False
+            for key, i in index.items():
+                col = sheet.column(key)
                 try:
-                    row[col.key] = _parse(col, raw)
+                    row[key] = _parse(col, values[i] if i < len(values) else None)
                 except ValueError as exc:
-                    report.errors.append(RowError(sheet.zh, number, col.zh, str(exc)))
-            parsed.append((number, row))
-        data[sheet.key] = parsed
-    if not data:
+                    report.errors.append(RowError(sheet.label, number, col.label, str(exc)))
+                    bad = True
+            parsed.append((number, row, bad))
+    if not data and not report.errors:
         report.errors.append(
             RowError("—", 0, "—", _("No known sheet found: use the sheets of the template."))
         )
     return data
 
 
-def _column_label(sheet_key, field_name):
-    sheet = SHEET_BY_KEY[sheet_key]
-    for col in sheet.columns:
-        if col.key == field_name:
-            return col.zh
-    return field_name if field_name != "__all__" else "—"
+class _Rows:
+    """Saving the rows of one sheet: messages name the sheet and column in the reader's
+    language, and a row's values are only those its file gave (a missing column keeps what
+    is stored)."""
+
+    def __init__(self, actor, report, sheet_key):
+        self.actor, self.report, self.sheet = actor, report, SHEET_BY_KEY[sheet_key]
+
+    def error(self, number, key, message):
+        label = self.sheet.column(key).label if key in {c.key for c in self.sheet.columns} else "—"
+        self.report.errors.append(RowError(self.sheet.label, number, label, message))
+
+    @staticmethod
+    def assign(obj, row, keys):
+        for key in keys:
+            if key in row and row[key] is not None:
+                setattr(obj, key, row[key])
+
+    def ref(self, mapping, row, number, key, what):
+        value = row.get(key)
+        if not value:
+            return None
+        if value not in mapping:
+            self.error(
+                number,
+                key,
+                _("No %(what)s “%(key)s”: add it first (in this file or the app).")
+                % {"what": what, "key": value},
+            )
+        return mapping.get(value)
+
+    def check_refs(self, row, number, refs):
+        """For a row with a bad cell: still report what it names that does not exist."""
+        for key, (mapping, what) in refs.items():
+            self.ref(mapping, row, number, key, what)
+
+    def save(self, number, instance, created):
+        try:
+            services.save_record(actor=self.actor, instance=instance)
+        except ServiceError as exc:
+            for fname, messages in getattr(exc, "errors", {"__all__": [str(exc)]}).items():
+                key = {"sector_id": "sector", "authority_id": "authority"}.get(fname, fname)
+                for message in messages:
+                    self.error(number, key, message)
+            return False
+        self.report.count(self.sheet.key, created)
+        return True
 
 
-def _save(actor, report, sheet_key, number, instance, created):
-    sheet = SHEET_BY_KEY[sheet_key]
-    try:
-        services.save_record(actor=actor, instance=instance)
-    except ValidationError as exc:  # pragma: no cover - save_record converts these
-        report.errors.append(RowError(sheet.zh, number, "—", "; ".join(exc.messages)))
-        return False
-    except ServiceError as exc:
-        for fname, messages in getattr(exc, "errors", {"__all__": [str(exc)]}).items():
-            for message in messages:
-                report.errors.append(
-                    RowError(sheet.zh, number, _column_label(sheet_key, fname), message)
-                )
-        return False
-    report.count(sheet_key, created)
-    return True
+def _user_for(rows, number, username, staff):
+    """The login account named in a staff row, created without a password if new."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username)
+        user.set_unusable_password()  # the leader sets a password with createuser or admin
+        try:
+            user.full_clean(exclude=["password"])
+        except ValidationError as exc:
+            for message in exc.message_dict.get("username", exc.messages):
+                rows.error(number, "username", message)
+            return None
+        user.save()
+    other = Staff.objects.filter(user=user).exclude(pk=staff.pk).first()
+    if other is not None:
+        rows.error(
+            number,
+            "username",
+            _("The account %(u)s already belongs to %(name)s.")
+            % {"u": username, "name": other.name},
+        )
+        return None
+    if user.is_superuser and not services.is_office(rows.actor):
+        rows.error(number, "username", _("Only the organizing office may link this account."))
+        return None
+    return user
 
 
 def _apply(actor, data, report, progress):
@@ -330,158 +412,114 @@ def _apply(actor, data, report, progress):
     orgs = {o.name: o for o in Organization.objects.all()}
     units = {u.code: u for u in Unit.objects.all()}
 
-    def ref(mapping, key, sheet, number, column, what):
-        if not key:
-            return None
-        if key not in mapping:
-            report.errors.append(
-                RowError(
-                    SHEET_BY_KEY[sheet].zh,
-                    number,
-                    column,
-                    _("No %(what)s “%(key)s”: add it first (in this file or the app).")
-                    % {"what": what, "key": key},
-                )
-            )
-        return mapping.get(key)
-
-    for number, row in data.get("sectors", []):
-        obj = sectors.get(row.get("code")) or Sector(code=row.get("code"))
-        created = obj.pk is None
-        for k in ("name_zh", "name_en"):
-            if k in row:
-                setattr(obj, k, row[k] or "")
-        if row.get("order") is not None:
-            obj.order = row["order"]
-        if _save(actor, report, "sectors", number, obj, created):
-            sectors[obj.code] = obj
+    rows = _Rows(actor, report, "sectors")
+    for number, row, bad in data.get("sectors", []):
         progress(1)
-
-    for number, row in data.get("organizations", []):
-        obj = orgs.get(row.get("name")) or Organization(name=row.get("name"))
-        created = obj.pk is None
-        obj.kind = row.get("kind") or obj.kind
-        obj.sector = ref(
-            sectors, row.get("sector"), "organizations", number, "行业代码", _("sector")
-        )
-        for k in ("phone", "address"):
-            if row.get(k) is not None:
-                setattr(obj, k, row[k])
-        if _save(actor, report, "organizations", number, obj, created):
-            orgs[obj.name] = obj
-        progress(1)
-
-    for number, row in data.get("units", []):
-        obj = units.get(row.get("code")) or Unit(code=row.get("code"))
-        created = obj.pk is None
-        for k in ("name", "kind", "address", "phone", "supervision_phone", "hours"):
-            if row.get(k) is not None:
-                setattr(obj, k, row[k])
-        obj.registered_population = row.get("registered_population")
-        obj.sector = ref(sectors, row.get("sector"), "units", number, "行业代码", _("sector"))
-        obj.authority = ref(
-            orgs, row.get("authority"), "units", number, "主管部门", _("organization")
-        )
-        if obj.sector is None and row.get("sector"):
-            progress(1)
+        if bad:
             continue
-        if _save(actor, report, "units", number, obj, created):
-            units[obj.code] = obj
+        obj = sectors.get(row["code"]) or Sector(code=row["code"])
+        created = obj.pk is None
+        rows.assign(obj, row, ("name_zh", "name_en", "order"))
+        if rows.save(number, obj, created):
+            sectors[obj.code] = obj
+
+    rows = _Rows(actor, report, "organizations")
+    for number, row, bad in data.get("organizations", []):
         progress(1)
+        if bad:
+            rows.check_refs(row, number, {"sector": (sectors, _("sector"))})
+            continue
+        obj = orgs.get(row["name"]) or Organization(name=row["name"])
+        created = obj.pk is None
+        rows.assign(obj, row, ("kind", "phone", "address"))
+        if "sector" in row:
+            obj.sector = rows.ref(sectors, row, number, "sector", _("sector"))
+        if rows.save(number, obj, created):
+            orgs[obj.name] = obj
+
+    rows = _Rows(actor, report, "units")
+    for number, row, bad in data.get("units", []):
+        progress(1)
+        if bad:
+            rows.check_refs(
+                row,
+                number,
+                {"sector": (sectors, _("sector")), "authority": (orgs, _("organization"))},
+            )
+            continue
+        obj = units.get(row["code"]) or Unit(code=row["code"])
+        created = obj.pk is None
+        rows.assign(obj, row, ("name", "kind", "address", "phone", "supervision_phone", "hours"))
+        if "registered_population" in row:
+            obj.registered_population = row["registered_population"]
+        sector = rows.ref(sectors, row, number, "sector", _("sector"))
+        if sector is not None:
+            obj.sector = sector
+        if "authority" in row:
+            obj.authority = rows.ref(orgs, row, number, "authority", _("organization"))
+        if row.get("sector") and sector is None:
+            continue
+        if rows.save(number, obj, created):
+            units[obj.code] = obj
 
     windows = {(w.unit_id, w.number): w for w in Window.objects.all()}
-    for number, row in data.get("windows", []):
-        unit = ref(units, row.get("unit"), "windows", number, "单位代码", _("unit"))
-        if unit is None:
-            progress(1)
-            continue
-        obj = windows.get((unit.pk, row.get("number"))) or Window(
-            unit=unit, number=row.get("number")
-        )
-        created = obj.pk is None
-        obj.function = row.get("function") or obj.function
-        obj.kind = row.get("kind") or obj.kind or WindowKind.GENERAL
-        if row.get("is_duty_lead") is not None:
-            obj.is_duty_lead = row["is_duty_lead"]
-        if row.get("active") is not None:
-            obj.active = row["active"]
-        if _save(actor, report, "windows", number, obj, created):
-            windows[(unit.pk, obj.number)] = obj
+    rows = _Rows(actor, report, "windows")
+    for number, row, bad in data.get("windows", []):
         progress(1)
+        if bad:
+            rows.check_refs(row, number, {"unit": (units, _("unit"))})
+            continue
+        unit = rows.ref(units, row, number, "unit", _("unit"))
+        if unit is None:
+            continue
+        obj = windows.get((unit.pk, row["number"])) or Window(unit=unit, number=row["number"])
+        created = obj.pk is None
+        rows.assign(obj, row, ("function", "kind", "is_duty_lead", "active"))
+        if rows.save(number, obj, created):
+            windows[(unit.pk, obj.number)] = obj
 
-    User = get_user_model()
-    for number, row in data.get("staff", []):
-        unit = ref(units, row.get("unit"), "staff", number, "单位代码", _("unit"))
-        org = ref(orgs, row.get("organization"), "staff", number, "所属组织", _("organization"))
+    rows = _Rows(actor, report, "staff")
+    for number, row, bad in data.get("staff", []):
+        progress(1)
+        if bad:
+            rows.check_refs(
+                row, number, {"unit": (units, _("unit")), "organization": (orgs, _("organization"))}
+            )
+            continue
+        unit = rows.ref(units, row, number, "unit", _("unit"))
+        org = rows.ref(orgs, row, number, "organization", _("organization"))
         if unit is None and org is None:
             if not row.get("unit") and not row.get("organization"):
-                report.errors.append(
-                    RowError(
-                        "人员", number, "单位代码", _("Give the unit code or the organization.")
-                    )
-                )
-            progress(1)
+                rows.error(number, "unit", _("Give the unit code or the organization."))
             continue
-        existing = Staff.objects.filter(
-            badge_no=row.get("badge_no"), **({"unit": unit} if unit else {"organization": org})
-        ).first()
-        obj = existing or Staff(badge_no=row.get("badge_no"), unit=unit, organization=org)
-        created = obj.pk is None
-        for k in ("name", "role", "title"):
-            if row.get(k) is not None:
-                setattr(obj, k, row[k])
-        for k in ("party_member", "on_duty", "active"):
-            if row.get(k) is not None:
-                setattr(obj, k, row[k])
-        obj.certified_on = row.get("certified_on")
+        place = {"unit": unit} if unit else {"organization": org}
+        obj = Staff.objects.filter(badge_no=row["badge_no"], **place).first()
+        created = obj is None
+        obj = obj or Staff(badge_no=row["badge_no"], **place)
+        rows.assign(obj, row, ("name", "role", "title", "party_member", "on_duty", "active"))
+        if "certified_on" in row:
+            obj.certified_on = row["certified_on"]
         phone = row.get("phone")
         if phone is not None and "*" not in phone:  # a masked export keeps the stored phone
             obj.phone = phone
-        if row.get("window") is not None:
-            window = windows.get((unit.pk, row["window"])) if unit else None
-            if window is None:
-                report.errors.append(
-                    RowError(
-                        "人员",
-                        number,
-                        "窗口号",
-                        _("This unit has no window %(n)s.") % {"n": row["window"]},
-                    )
+        if "window" in row:
+            obj.window = windows.get((unit.pk, row["window"])) if unit and row["window"] else None
+            if row["window"] and obj.window is None:
+                rows.error(
+                    number, "window", _("This unit has no window %(n)s.") % {"n": row["window"]}
                 )
-                progress(1)
                 continue
-            obj.window = window
-        else:
-            obj.window = None
-        username = row.get("username")
-        if username:
-            user = User.objects.filter(username=username).first()
+        if row.get("username"):
+            user = _user_for(rows, number, row["username"], obj)
             if user is None:
-                user = User(username=username)
-                user.set_unusable_password()  # the leader sets a password with createuser/admin
-                user.save()
-            other = Staff.objects.filter(user=user).exclude(pk=obj.pk).first()
-            if other is not None:
-                report.errors.append(
-                    RowError(
-                        "人员",
-                        number,
-                        "登录账号",
-                        _("The account %(u)s already belongs to %(name)s.")
-                        % {"u": username, "name": other.name},
-                    )
-                )
-                progress(1)
                 continue
             obj.user = user
-        _save(actor, report, "staff", number, obj, created)
-        progress(1)
+        rows.save(number, obj, created)
 
 
 def count_rows(source) -> int:
     workbook = load_workbook(source, read_only=True, data_only=True)
-    titles = {t for s in SHEETS for t in (s.title, s.zh, s.en, s.key)}
-    total = sum(max(ws.max_row - 1, 0) for ws in workbook.worksheets if ws.title.strip() in titles)
+    total = sum(max(ws.max_row - 1, 0) for ws in workbook.worksheets if _sheet_for(ws.title))
     workbook.close()
     if hasattr(source, "seek"):
         source.seek(0)
@@ -511,13 +549,8 @@ def import_registry(*, actor: Actor, source, progress=None) -> ImportReport:
     except _Rollback:
         report.created.clear()
         report.updated.clear()
-    report.errors.sort(
-        key=lambda e: (
-            ([s.zh for s in SHEETS] + ["—"]).index(e.sheet)
-            if e.sheet in [s.zh for s in SHEETS] + ["—"]
-            else 99
-        )
-    )
+    order = [s.label for s in SHEETS]
+    report.errors.sort(key=lambda e: (order.index(e.sheet) if e.sheet in order else -1, e.row))
     return report
 
 
@@ -629,6 +662,9 @@ def export_workbook(*, actor: Actor):
     require(actor, Action.EXPORT_REGISTRY)
     units = list(services.units_for(actor).order_by("code"))
     unit_ids = [u.pk for u in units]
+    staff_scope = Q(unit_id__in=unit_ids)
+    if services.is_office(actor):
+        staff_scope |= Q(organization__isnull=False)  # the office's and authorities' people
     wb = _workbook()
     rows = {
         "sectors": [[s.code, s.name_zh, s.name_en, s.order] for s in Sector.objects.all()],
@@ -673,9 +709,9 @@ def export_workbook(*, actor: Actor):
                 s.active,
                 s.user.username if s.user else "",
             ]
-            for s in Staff.objects.filter(unit_id__in=unit_ids)
+            for s in Staff.objects.filter(staff_scope)
             .select_related("unit", "organization", "window", "user")
-            .order_by("unit__code", "badge_no")
+            .order_by("organization__name", "unit__code", "badge_no")
         ],
     }
     for sheet in SHEETS:
@@ -683,4 +719,7 @@ def export_workbook(*, actor: Actor):
         _header(ws, sheet)
         for row in rows[sheet.key]:
             ws.append([_cell(c, v) for c, v in zip(sheet.columns, row, strict=True)])
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # a name typed as "=…" stays text, never a formula
+                    cell.data_type = "s"
     return wb

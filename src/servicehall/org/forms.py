@@ -21,6 +21,13 @@ class UnitForm(forms.ModelForm):
             "registered_population",
         ]
 
+    def __init__(self, *args, office=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not office and self.instance.pk:
+            # The unit's place in the city and its population are the office's (R-ORG-3).
+            for name in ("code", "sector", "authority", "registered_population"):
+                self.fields[name].disabled = True
+
 
 class WindowForm(forms.ModelForm):
     class Meta:

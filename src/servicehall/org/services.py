@@ -19,8 +19,6 @@ from .models import (
     Custody,
     LeadershipGroup,
     LeadershipMember,
-    Organization,
-    Sector,
     Staff,
     Unit,
     Window,
@@ -60,23 +58,51 @@ def _full_clean(instance):
         raise InvalidInput.from_validation_error(exc) from None
 
 
+def is_office(actor: Actor) -> bool:
+    """The organizing office's administrator: the only one who manages city-wide records."""
+    return actor.role == Role.ORGANIZER_ADMIN and (
+        actor.staff is None or actor.staff.organization_id is not None
+    )
+
+
+def _require_office(actor, message):
+    require(actor, Action.MANAGE_REGISTRY)
+    if not is_office(actor):
+        raise Forbidden(message, rule="R-ORG-4")
+
+
+# Fields of a unit that place it in the city or drive its staffing rules (R-ORG-3): the office's.
+UNIT_OFFICE_FIELDS = ("code", "sector_id", "authority_id", "registered_population")
+
+
 def _check_manage(actor, instance):
-    """Manage rights on the record's unit as it was and as it will be."""
-    if isinstance(instance, (Sector, Organization)) or (
-        isinstance(instance, Unit) and instance.pk is None
-    ):
-        # Sectors, organizations and new units are the office's to create.
-        require(actor, Action.MANAGE_REGISTRY)
-        if actor.role != Role.ORGANIZER_ADMIN:
-            raise Forbidden(
-                _("Only the organizing office may add units, sectors and organizations."),
-                rule="R-ORG-4",
+    """Manage rights on the record's unit as it was and as it will be. Records without a
+    unit (sectors, organizations, their staff and groups, new units) are the office's."""
+    before = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
+    for record in (instance, before):
+        if record is None:
+            continue
+        unit = scope_of(record)
+        if unit is None:
+            _require_office(
+                actor,
+                _(
+                    "Only the organizing office may change sectors, organizations, units and "
+                    "their people."
+                ),
             )
-        return
-    require(actor, Action.MANAGE_REGISTRY, unit=scope_of(instance))
-    if instance.pk is not None:
-        before = type(instance).objects.get(pk=instance.pk)
-        require(actor, Action.MANAGE_REGISTRY, unit=scope_of(before))
+        else:
+            require(actor, Action.MANAGE_REGISTRY, unit=unit)
+    if isinstance(instance, Unit) and before is not None and not is_office(actor):
+        changed = [f for f in UNIT_OFFICE_FIELDS if getattr(before, f) != getattr(instance, f)]
+        if changed:
+            raise Forbidden(
+                _(
+                    "Only the organizing office may change a unit's code, sector, authority or "
+                    "registered population."
+                ),
+                rule="R-ORG-3",
+            )
 
 
 def _check_staff_rules(staff):
@@ -85,7 +111,8 @@ def _check_staff_rules(staff):
         return
     for custody in Custody.objects.filter(holder_id=staff.pk):
         probe = Actor(user=None, staff=staff, role=staff.role)
-        if not probe.allows(CUSTODY_ACTION[custody.item]) or not staff.active:
+        allowed = probe.allows(CUSTODY_ACTION[custody.item])
+        if not allowed or not staff.active or not staff.certified:
             raise InvalidInput(
                 {
                     "role": [
@@ -118,7 +145,14 @@ def save_record(*, actor: Actor, instance):
             instance.save()
     except IntegrityError as exc:  # a race past full_clean's unique check
         raise InvalidInput(
-            {"__all__": [_("This record clashes with another: %(e)s") % {"e": exc}]}
+            {
+                "__all__": [
+                    _(
+                        "This record clashes with another one saved at the same time; "
+                        "reload and try again."
+                    )
+                ]
+            }
         ) from exc
     return instance
 

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -91,7 +92,7 @@ def unit_edit(request, pk=None):
     unit = get_object_or_404(Unit, pk=pk) if pk else Unit()
     if pk:
         require(actor, Action.MANAGE_REGISTRY, unit=unit)
-    form = UnitForm(request.POST or None, instance=unit)
+    form = UnitForm(request.POST or None, instance=unit, office=services.is_office(actor))
     return _form_page(
         request,
         title=_("Edit unit") if pk else _("New unit"),
@@ -186,9 +187,12 @@ def group_edit(request, unit_pk, pk=None):
 @_guard
 def delete(request, kind, pk):
     actor = actor_for(request.user)
-    model = {"window": Window, "staff": Staff, "group": LeadershipGroup}[kind]
+    model = {"window": Window, "staff": Staff, "group": LeadershipGroup}.get(kind)
+    if model is None:
+        raise Http404(kind)
     instance = get_object_or_404(model, pk=pk)
-    back = instance.unit.get_absolute_url()
+    unit = services.scope_of(instance)
+    back = unit.get_absolute_url() if unit else reverse("org:tree")
     try:
         services.delete_record(actor=actor, instance=instance)
         messages.success(request, _("Deleted."))

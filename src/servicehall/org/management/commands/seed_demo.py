@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from servicehall.org.demo import DEMO_PASSWORD, LOGINS, seed_demo
 
@@ -7,7 +8,9 @@ class Command(BaseCommand):
     help = "Seed the demo city of 开封市 (idempotent: a second run changes nothing)."
 
     def handle(self, *args, **options):
-        created = seed_demo()
+        # The demo city is Chinese: names written into the audit trail read as in the hall.
+        with translation.override("zh-hans"):
+            created = seed_demo()
         if created and any(created.values()):
             summary = ", ".join(f"{k} {v}" for k, v in created.items() if v)
             self.stdout.write(f"Demo city seeded: {summary}")
