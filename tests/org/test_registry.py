@@ -197,3 +197,48 @@ def test_the_city_leadership_group_is_on_the_tree_page(login, demo):
     assert "开封市窗口行业规范管理优质服务竞赛活动领导小组" in page
     assert "领导小组办公室设在市文明办" in page
     assert "13937899010" not in page  # the liaison's phone is masked
+
+
+def test_the_office_edits_organizations_and_their_leadership_groups_in_the_app(login, demo):
+    from servicehall.org.models import Organization
+
+    client = login("admin")
+    org = Organization.objects.get(name="开封市卫生局")
+    response = client.post(
+        f"/org/organizations/{org.pk}/",
+        {
+            "name": "开封市卫生健康委员会",
+            "kind": "authority",
+            "sector": org.sector_id,
+            "phone": "0371-23336120",
+        },
+    )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.name == "开封市卫生健康委员会"
+    data = {
+        "name": "卫生系统优质服务领导小组",
+        "office": "委医政科",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-position": "leader",
+        "members-0-name": "冯主任",
+        "members-0-title": "主任",
+        "members-0-phone": "13900000000",
+    }
+    assert client.post(f"/org/organizations/{org.pk}/groups/new/", data).status_code == 302
+    assert LeadershipGroup.objects.get(name="卫生系统优质服务领导小组").organization == org
+
+
+def test_a_unit_leader_cannot_edit_organizations(login, demo):
+    from servicehall.org.models import Organization
+
+    org = Organization.objects.get(name="开封市卫生局")
+    response = login("leader").post(
+        f"/org/organizations/{org.pk}/", {"name": "x", "kind": "authority", "sector": org.sector_id}
+    )
+    assert response.status_code == 403
+    response = login("leader").post(f"/org/organizations/{org.pk}/groups/new/", {"name": "x"})
+    assert response.status_code == 403

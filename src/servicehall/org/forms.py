@@ -2,7 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CustodyItem
-from .models import LeadershipGroup, LeadershipMember, Staff, Unit, Window
+from .models import LeadershipGroup, LeadershipMember, Organization, Staff, Unit, Window
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "sector", "phone", "address"]
 
 
 class UnitForm(forms.ModelForm):

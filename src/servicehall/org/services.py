@@ -65,10 +65,17 @@ def is_office(actor: Actor) -> bool:
     )
 
 
-def _require_office(actor, message):
+def require_office(actor, message=None):
     require(actor, Action.MANAGE_REGISTRY)
     if not is_office(actor):
-        raise Forbidden(message, rule="R-ORG-4")
+        raise Forbidden(
+            message
+            or _(
+                "Only the organizing office may change sectors, organizations, units and "
+                "their people."
+            ),
+            rule="R-ORG-4",
+        )
 
 
 # Fields of a unit that place it in the city or drive its staffing rules (R-ORG-3): the office's.
@@ -84,13 +91,7 @@ def _check_manage(actor, instance):
             continue
         unit = scope_of(record)
         if unit is None:
-            _require_office(
-                actor,
-                _(
-                    "Only the organizing office may change sectors, organizations, units and "
-                    "their people."
-                ),
-            )
+            require_office(actor)
         else:
             require(actor, Action.MANAGE_REGISTRY, unit=unit)
     if isinstance(instance, Unit) and before is not None and not is_office(actor):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +19,12 @@ from .forms import (
     ImportForm,
     LeadershipGroupForm,
     MemberFormSet,
+    OrganizationForm,
     StaffForm,
     UnitForm,
     WindowForm,
 )
-from .models import LeadershipGroup, Staff, Unit, Window
+from .models import LeadershipGroup, Organization, Staff, Unit, Window
 from .permissions import Action, actor_for, require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +50,12 @@ def tree(request):
     return render(
         request,
         "org/tree.html",
-        {"tree": services.registry_tree(actor), "groups": services.leadership_groups()},
+        {
+            "tree": services.registry_tree(actor),
+            "groups": services.leadership_groups(),
+            "organizations": Organization.objects.select_related("sector"),
+            "office": services.is_office(actor),
+        },
     )
 
 
@@ -145,16 +152,22 @@ def staff_edit(request, unit_pk, pk=None):
 
 
 @_guard
-def group_edit(request, unit_pk, pk=None):
+def group_edit(request, unit_pk=None, pk=None, org_pk=None):
+    """A leadership group of a unit, or (org_pk) of the office or an authority (R-ORG-2)."""
     actor = actor_for(request.user)
-    unit = get_object_or_404(Unit, pk=unit_pk)
-    require(actor, Action.MANAGE_REGISTRY, unit=unit)
-    group = (
-        get_object_or_404(LeadershipGroup, pk=pk, unit=unit) if pk else LeadershipGroup(unit=unit)
-    )
+    if org_pk is not None:
+        owner = {"organization": get_object_or_404(Organization, pk=org_pk)}
+        back = reverse("org:tree")
+        services.require_office(actor)
+    else:
+        owner = {"unit": get_object_or_404(Unit, pk=unit_pk)}
+        back = owner["unit"].get_absolute_url()
+        require(actor, Action.MANAGE_REGISTRY, unit=owner["unit"])
+    group = get_object_or_404(LeadershipGroup, pk=pk, **owner) if pk else LeadershipGroup(**owner)
     form = LeadershipGroupForm(request.POST or None, instance=group)
     formset = MemberFormSet(request.POST or None, instance=group)
 
+    @transaction.atomic  # the group and its members together, or nothing
     def save(f):
         if not formset.is_valid():
             raise ServiceError(_("Check the members below."))
@@ -177,9 +190,26 @@ def group_edit(request, unit_pk, pk=None):
         title=_("Leadership group"),
         form=form,
         formset=formset,
-        instance_url=unit.get_absolute_url(),
+        instance_url=back,
         save=save,
-        back=unit.get_absolute_url(),
+        back=back,
+    )
+
+
+@_guard
+def organization_edit(request, pk=None):
+    """The office and the sector authorities: the office's to edit (R-ORG-1)."""
+    actor = actor_for(request.user)
+    services.require_office(actor)
+    organization = get_object_or_404(Organization, pk=pk) if pk else Organization()
+    form = OrganizationForm(request.POST or None, instance=organization)
+    return _form_page(
+        request,
+        title=_("Edit organization") if pk else _("New organization"),
+        form=form,
+        instance_url=reverse("org:tree"),
+        save=lambda f: services.save_record(actor=actor, instance=f.instance),
+        back=reverse("org:tree"),
     )
 
 
