@@ -242,3 +242,39 @@ def test_a_unit_leader_cannot_edit_organizations(login, demo):
     assert response.status_code == 403
     response = login("leader").post(f"/org/organizations/{org.pk}/groups/new/", {"name": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["sector", "organization", "unit", "window", "staff", "leadershipgroup", "custody", "apitoken"],
+)
+def test_the_admin_lists_and_opens_every_registry_model(login, demo, model):
+    from django.apps import apps
+
+    client = login("admin")
+    assert client.get(f"/admin/org/{model}/").status_code == 200
+    obj = apps.get_model("org", model).objects.first()
+    if obj is not None:
+        assert client.get(f"/admin/org/{model}/{obj.pk}/change/").status_code == 200
+
+
+def test_the_admin_refuses_what_the_rules_refuse(login, demo, staff_of):
+    keeper = staff_of("kf-gulou-hukou", "041235")
+    client = login("admin")
+    page = client.get(f"/admin/org/staff/{keeper.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "role": "auxiliary",
+            "unit": keeper.unit_id,
+            "window": keeper.window_id,
+            "certified_on": keeper.certified_on.isoformat(),
+        }
+    )
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    data = {k: v for k, v in data.items() if not isinstance(v, bool) or v}
+    response = client.post(f"/admin/org/staff/{keeper.pk}/change/", data)
+    assert response.status_code == 403
+    keeper.refresh_from_db()
+    assert keeper.role == "officer"
