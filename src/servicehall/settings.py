@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "servicehall.web",
     "servicehall.audit",
     "servicehall.org",
+    "servicehall.worktime",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from servicehall.api import api
 from servicehall.audit import views as audit_views
 from servicehall.org import views as org_views
 from servicehall.web import views as web_views
+from servicehall.worktime import views as worktime_views
 
 org_patterns = (
     [
@@ -42,6 +43,8 @@ urlpatterns = [
     path("org/", include(org_patterns)),
     path("wall/<slug:code>/", org_views.wall, name="wall"),
     path("audit/", audit_views.trail, name="audit"),
+    path("calendar/", worktime_views.year_view, name="calendar"),
+    path("calendar/<int:year>/", worktime_views.year_view, name="calendar_year"),
     path("help/permissions/", web_views.permissions_page, name="permissions"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

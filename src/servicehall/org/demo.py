@@ -698,6 +698,9 @@ def seed_demo() -> dict:
                 created,
             )
     _seed_groups(units, orgs, staff_by_key, created)
+    from servicehall.worktime.demo import seed_worktime
+
+    created["TimeLimits"] = seed_worktime(units)
     return created
 
 

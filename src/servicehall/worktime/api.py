@@ -1,0 +1,84 @@
+"""Public calendar and deadline endpoints: no personal data, no login needed."""
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from servicehall.errors import InvalidInput
+from servicehall.org.models import Unit
+from servicehall.workcal import TimeLimit
+
+from . import services
+
+router = Router(tags=["calendar"])
+
+
+class DayOut(Schema):
+    date: dt.date
+    working: bool
+    kind: str  # "holiday" (a weekday off), "workday" (a weekend worked) or ""
+
+
+class YearOut(Schema):
+    year: int
+    official: bool
+    notice: str
+    working_days: int
+    days: list[DayOut]
+
+
+class DeadlineIn(Schema):
+    start: dt.datetime
+    n: int
+    unit: str = "working_days"
+    unit_id: int | None = None
+    pauses: list[tuple[dt.datetime, dt.datetime]] = []
+
+
+class DeadlineOut(Schema):
+    at: dt.datetime
+    last_day: dt.date
+    estimated: bool
+    text: str
+    level: str
+
+
+@router.get("/calendar/{year}", response=YearOut, auth=None)
+def year(request, year: int):
+    """Every day of a year: working or not, and which are exceptions to the Mon–Fri week."""
+    cal = services.calendar()
+    if not cal.first.year <= year <= cal.last.year:
+        raise InvalidInput({"year": [f"{cal.first.year}–{cal.last.year}"]})
+    kinds = dict(cal.days_off(year))
+    first = dt.date(year, 1, 1)
+    days = [first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)]
+    return {
+        "year": year,
+        "official": cal.is_official(year),
+        "notice": cal.notices.get(year, ""),
+        "working_days": cal.working_days_between(first - dt.timedelta(days=1), days[-1]),
+        "days": [
+            {"date": d, "working": cal.is_working_day(d), "kind": kinds.get(d, "")} for d in days
+        ],
+    }
+
+
+@router.post("/deadline", response=DeadlineOut, auth=None)
+def deadline(request, payload: DeadlineIn):
+    """When a limit started at `start` ends (the unit's working hours if unit_id is given)."""
+    try:
+        limit = TimeLimit(payload.n, payload.unit)
+        unit = get_object_or_404(Unit, pk=payload.unit_id) if payload.unit_id else None
+        due, text = services.calculate(
+            start=payload.start, limit=limit, unit=unit, pauses=payload.pauses
+        )
+    except ValueError as exc:
+        raise InvalidInput({"__all__": [str(exc)]}) from None
+    return {
+        "at": due.at,
+        "last_day": due.last_day,
+        "estimated": due.estimated,
+        "text": text.text,
+        "level": text.level,
+    }

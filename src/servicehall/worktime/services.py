@@ -1,0 +1,307 @@
+"""Working days and time limits for the rest of the application.
+
+`calendar()` is China's calendar (the `holidays` package and the override file) with the
+admin's CalendarYear/CalendarDay rows on top; it is rebuilt only when those rows change.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from servicehall.workcal import Calendar, ClockStatus, Due, SlaClock, TimeLimit, china
+
+from .models import CalendarDay, CalendarYear, ExtendedSession, SlaPolicy, UnitHours, working_hours
+
+_built: dict = {}
+
+
+def _fingerprint():
+    days = CalendarDay.objects.aggregate(n=Count("pk"), at=Max("changed_at"))
+    years = CalendarYear.objects.aggregate(n=Count("pk"), at=Max("changed_at"))
+    return (days["n"], days["at"], years["n"], years["at"])
+
+
+def calendar() -> Calendar:
+    """China's calendar with the admin's overrides (two cheap queries to see if they changed)."""
+    key = _fingerprint()
+    cal = _built.get(key)
+    if cal is None:
+        base = china()
+        days = list(CalendarDay.objects.all())
+        years = list(CalendarYear.objects.all())
+        cal = base.with_days(
+            holidays=[d.date for d in days if d.kind == CalendarDay.Kind.HOLIDAY],
+            workdays=[d.date for d in days if d.kind == CalendarDay.Kind.WORKDAY],
+            official_years=[y.year for y in years if y.official],
+            notices={y.year: y.notice for y in years if y.notice},
+        )
+        unofficial = {y.year for y in years if not y.official}
+        if unofficial:  # the admin may also withdraw a year (a notice amended, say)
+            cal.official_years = cal.official_years - unofficial
+        _built.clear()
+        _built[key] = cal
+    return cal
+
+
+def hours_for(unit, around: dt.date | None = None):
+    """A unit's WorkingHours with its extended sessions near `around` (default: today)."""
+    if unit is None:
+        return calendar().hours
+    around = around or timezone.localdate()
+    unit_hours = UnitHours.objects.filter(unit=unit).first()
+    sessions = ExtendedSession.objects.filter(
+        unit=unit,
+        date__gte=around - dt.timedelta(days=400),
+        date__lte=around + dt.timedelta(days=400),
+    )
+    return working_hours(unit_hours, sessions)
+
+
+def _limit(policy_or_limit) -> TimeLimit:
+    return policy_or_limit.time_limit if isinstance(policy_or_limit, SlaPolicy) else policy_or_limit
+
+
+def deadline(*, start, limit, unit=None, pauses=()) -> Due:
+    """When a limit (an SlaPolicy or a TimeLimit) started at `start` ends for a unit."""
+    return calendar().deadline(start, _limit(limit), pauses, hours_for(unit, start.date()))
+
+
+def new_clock(*, policy: SlaPolicy, unit=None, start=None) -> SlaClock:
+    """A started clock for a policy; store it with clock.to_dict()."""
+    start = start or timezone.now()
+    clock = SlaClock(
+        calendar(), policy.time_limit, hours=hours_for(unit, start.date()), **policy.clock_options()
+    )
+    return clock.start(start)
+
+
+def load_clock(data: dict, *, unit=None) -> SlaClock:
+    started = data.get("started_at")
+    around = dt.datetime.fromisoformat(started).date() if started else None
+    return SlaClock.from_dict(data, calendar(), hours_for(unit, around))
+
+
+@dataclass(frozen=True)
+class DueText:
+    """A time limit as people say it: 剩余 3 个工作日（10月13日 17:30 到期）."""
+
+    text: str
+    level: str  # ok, warn, bad, paused
+    estimated: str  # "" or why the due time is an estimate
+
+
+def _when(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    if (get_language() or "").startswith("zh"):
+        return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return formats.date_format(local, "j M H:i")
+
+
+def _estimated(due: Due) -> str:
+    if not due.estimated:
+        return ""
+    return _("estimated: the holidays of %(year)s are not yet published") % {
+        "year": due.last_day.year
+    }
+
+
+def describe(status: ClockStatus, now: dt.datetime, *, unit_days: bool = True) -> DueText:
+    """The words, colour and estimate note for a clock's status at `now`."""
+    due = status.due
+    when = _when(due.at)
+    est = _estimated(due)
+    if status.state == "met":
+        return DueText(_("done in time (due %(when)s)") % {"when": when}, "ok", est)
+    if status.state in ("overdue", "breached"):
+        days = calendar().working_days_between(due.last_day, timezone.localdate(now))
+        if status.due.last_day and days > 0:
+            text = ngettext(
+                "%(n)s working day overdue (due %(when)s)",
+                "%(n)s working days overdue (due %(when)s)",
+                days,
+            ) % {"n": days, "when": when}
+        else:
+            text = _("overdue (due %(when)s)") % {"when": when}
+        return DueText(text, "bad", est)
+    if status.state == "paused":
+        return DueText(_("paused (due at least %(when)s)") % {"when": when}, "paused", est)
+    level = "warn" if status.state == "warning" else "ok"
+    if status.remaining_working_days is not None:
+        n = status.remaining_working_days
+        if n == 0:
+            return DueText(
+                _("due today at %(time)s") % {"time": f"{timezone.localtime(due.at):%H:%M}"},
+                level,
+                est,
+            )
+        text = ngettext(
+            "%(n)s working day left (due %(when)s)", "%(n)s working days left (due %(when)s)", n
+        ) % {"n": n, "when": when}
+        return DueText(text, level, est)
+    minutes = int(status.remaining.total_seconds() // 60)
+    text = _("%(h)s h %(m)s min left (due %(when)s)") % {
+        "h": minutes // 60,
+        "m": minutes % 60,
+        "when": when,
+    }
+    return DueText(text, level, est)
+
+
+def calculate(*, start, limit, unit=None, pauses=(), now=None):
+    """(Due, DueText) for a limit started at `start` with closed pauses: the calculator."""
+    limit = _limit(limit)
+    clock = SlaClock(calendar(), limit, hours=hours_for(unit, start.date())).start(start)
+    for a, b in sorted(pauses):
+        clock.pause(a, "—")
+        clock.resume(b)
+    now = max(now or timezone.now(), start)
+    status = clock.status(now)
+    return status.due, describe(status, now)
+
+
+def policy(code: str) -> SlaPolicy:
+    return SlaPolicy.objects.get(code=code)
+
+
+def policy_limit(n: int, unit: str = "working_days") -> TimeLimit:
+    return TimeLimit(n, unit)
+
+
+# The time limits of the norms and national rules; seeded, then editable in the admin.
+DEFAULT_POLICIES = [
+    # code, name, n, unit, warn_before, pausable, legal basis
+    (
+        "hukou-leader-review",
+        "户口材料报所领导审核",
+        2,
+        "working_days",
+        1,
+        False,
+        "户籍窗口优质服务操作规范 六(二) R-TIME-2",
+    ),
+    (
+        "hukou-investigation",
+        "社区民警调查核实",
+        3,
+        "working_days",
+        1,
+        True,
+        "户籍窗口优质服务操作规范 六(二) R-TIME-2（函调时间不计入）",
+    ),
+    (
+        "hukou-approval",
+        "所领导审核审批",
+        2,
+        "working_days",
+        1,
+        False,
+        "户籍窗口优质服务操作规范 六(二) R-TIME-2",
+    ),
+    (
+        "hukou-finish-notify",
+        "办结并通知申请人",
+        1,
+        "working_days",
+        None,
+        False,
+        "户籍窗口优质服务操作规范 六(二) R-TIME-2",
+    ),
+    (
+        "hukou-forward",
+        "上报上级机关审批",
+        2,
+        "working_days",
+        1,
+        False,
+        "户籍窗口优质服务操作规范 六(二) R-TIME-2",
+    ),
+    (
+        "licence-correction-notice",
+        "补正材料一次性告知",
+        5,
+        "working_days",
+        1,
+        False,
+        "行政许可法 第三十二条 R-LAW-1",
+    ),
+    (
+        "licence-decision",
+        "作出行政许可决定",
+        20,
+        "working_days",
+        3,
+        True,
+        "行政许可法 第四十二条 R-LAW-1",
+    ),
+    (
+        "licence-certificate",
+        "颁发、送达许可证件",
+        10,
+        "working_days",
+        2,
+        False,
+        "行政许可法 第四十四条 R-LAW-1",
+    ),
+    (
+        "id-card-statutory",
+        "居民身份证签发（法定）",
+        60,
+        "calendar_days",
+        5,
+        False,
+        "居民身份证法 第十条",
+    ),
+    ("passport-statutory", "普通护照签发（法定）", 15, "calendar_days", 2, False, "护照法 第六条"),
+    (
+        "complaint-answer",
+        "投诉答复",
+        3,
+        "working_days",
+        1,
+        False,
+        "R-FB-3 R-TIME-4：三个工作日内答复",
+    ),
+    (
+        "holiday-appointment-contact",
+        "节假日预约主动联系",
+        24,
+        "hours",
+        None,
+        False,
+        "户籍窗口服务制度 四(三) R-TIME-4",
+    ),
+    ("hotline-written-reply", "书面渠道答复", 24, "hours", None, False, "GB/T 33358-2016 R-LAW-3"),
+    ("bad-review-verify", "差评核实", 1, "working_days", None, False, "国办发〔2019〕51号 R-LAW-2"),
+    (
+        "bad-review-rectify",
+        "差评整改",
+        10,
+        "working_days",
+        2,
+        False,
+        "国办发〔2019〕51号 R-LAW-2（5–15 个工作日）",
+    ),
+]
+
+
+def seed_policies() -> int:
+    created = 0
+    for code, name, n, unit, warn, pausable, basis in DEFAULT_POLICIES:
+        _obj, new = SlaPolicy.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "n": n,
+                "unit": unit,
+                "warn_before": warn,
+                "warn_ratio": None if warn is not None or unit.endswith("days") else 0.8,
+                "pausable": pausable,
+                "legal_basis": basis,
+            },
+        )
+        created += new
+    return created
