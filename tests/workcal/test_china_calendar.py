@@ -128,3 +128,20 @@ def test_dates_outside_the_calendar_are_refused_plainly():
         cal.is_working_day(D(1980, 1, 1))
     with pytest.raises(TypeError, match="not a datetime"):
         cal.is_working_day(dt.datetime(2026, 1, 1))
+
+
+def test_holiday_periods_are_listed_as_the_notices_count_them():
+    off = [d for d, kind in china().days_off(2026) if kind == "holiday"]
+    spring = [d for d in off if d.month == 2]
+    assert spring == list(days(D(2026, 2, 15), D(2026, 2, 23)))  # 共9天
+    assert [d for d in off if d.month == 10] == list(days(D(2026, 10, 1), D(2026, 10, 7)))
+    assert D(2026, 11, 28) not in off  # an ordinary weekend is not a holiday
+    worked = [d for d, kind in china().days_off(2026) if kind == "workday"]
+    assert worked == [
+        D(2026, 1, 4),
+        D(2026, 2, 14),
+        D(2026, 2, 28),
+        D(2026, 5, 9),
+        D(2026, 9, 20),
+        D(2026, 10, 10),
+    ]

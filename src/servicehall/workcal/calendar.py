@@ -188,10 +188,28 @@ class Calendar:
         return self.add_working_days(d, 1)
 
     def days_off(self, year: int):
-        """[(date, "holiday" | "workday")] of a year's exceptions to the Mon–Fri week."""
-        out = [(d, "holiday") for d in self.holidays if d.year == year and d.weekday() < 5]
-        out += [(d, "workday") for d in self.workdays if d.year == year and d.weekday() >= 5]
-        return sorted(out)
+        """[(date, "holiday" | "workday")]: the days of the year's holiday periods (a run of days
+        off holding at least one holiday, weekends inside it included, as the notices count
+        them: 春节 2月15日至23日放假调休，共9天) and the weekends worked (调休上班)."""
+        start = self._index(dt.date(year, 1, 1))
+        end = self._index(dt.date(year, 12, 31))
+        flags = self._flag_list
+        out = []
+        i = start
+        while i <= end:
+            if flags[i]:
+                if (i + self.first.weekday()) % 7 >= 5:
+                    out.append((self._date(i), "workday"))
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(flags) and not flags[j + 1]:
+                j += 1
+            run = [self._date(k) for k in range(i, j + 1)]
+            if any(d in self.holidays for d in run):
+                out += [(d, "holiday") for d in run if d.year == year]
+            i = j + 1
+        return out
 
     def estimated_between(self, a: dt.date, b: dt.date) -> bool:
         lo, hi = min(a, b), max(a, b)

@@ -17,7 +17,7 @@ router = Router(tags=["calendar"])
 class DayOut(Schema):
     date: dt.date
     working: bool
-    kind: str  # "holiday" (a weekday off), "workday" (a weekend worked) or ""
+    kind: str  # "holiday" (in a holiday period), "workday" (a weekend worked) or ""
 
 
 class YearOut(Schema):

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from servicehall.workcal import TimeLimit
 
@@ -63,5 +64,6 @@ def year_view(request, year=None):
             ),
             "form": form,
             "result": result,
+            "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
         },
     )
