@@ -145,3 +145,13 @@ def test_holiday_periods_are_listed_as_the_notices_count_them():
         D(2026, 9, 20),
         D(2026, 10, 10),
     ]
+
+
+def test_workcal_imports_no_django():
+    import subprocess
+    import sys
+
+    code = "import sys, servicehall.workcal as w; w.china(); print('django' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
