@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "servicehall.audit",
     "servicehall.org",
     "servicehall.worktime",
+    "servicehall.catalog",
+    "servicehall.cases",
 ]
 
 MIDDLEWARE = [

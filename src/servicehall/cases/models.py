@@ -1,0 +1,318 @@
+"""Cases (办件): intake, one-time notices, rejections, referrals with receipts, steps with SLA
+clocks, and the event log every transition writes (R-CASE-1 … R-CASE-5)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.web.masking import mask_id, mask_phone
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAO = "hk_macao", _("Mainland travel permit (Hong Kong/Macao)")
+    TAIWAN = "taiwan", _("Mainland travel permit (Taiwan)")
+    FOREIGN_PR = "foreign_pr", _("Foreign permanent resident ID")
+    OTHER = "other", _("Other")
+
+
+class Outcome(models.TextChoices):
+    """R-CASE-1: intake ends in exactly one of these."""
+
+    ON_THE_SPOT = "on_the_spot", _("Done on the spot")
+    ACCEPTED = "accepted", _("Accepted")
+    NOTICE = "notice", _("One-time notice")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Status(models.TextChoices):
+    AWAITING_MATERIALS = "awaiting", _("Awaiting materials")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DueState(models.TextChoices):
+    OK = "ok", _("on time")
+    WARNING = "warning", _("due soon")
+    OVERDUE = "overdue", _("overdue")
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    lookup_code = models.CharField(_("lookup code"), max_length=12, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases"
+    )
+    window = models.ForeignKey(
+        "org.Window",
+        verbose_name=_("window"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    matter = models.ForeignKey(
+        "catalog.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="cases"
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=50)
+    id_type = models.CharField(
+        _("ID type"), max_length=20, choices=IdType.choices, default="resident_id"
+    )
+    id_number = models.CharField(_("ID number"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    received_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("first-contact owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        help_text=_("Owns the case until a hand-off is acknowledged (R-CASE-2)."),
+    )
+    outcome = models.CharField(_("intake outcome"), max_length=20, choices=Outcome.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    green_channel = models.BooleanField(_("green channel"), default=False)
+    green_reason = models.CharField(_("green-channel reason"), max_length=100, blank=True)
+    visits = models.PositiveSmallIntegerField(_("visits"), default=1)
+    over_visits = models.BooleanField(_("more visits than allowed"), default=False)
+    received_at = models.DateTimeField(_("received at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("promised due"), null=True, blank=True)
+    statutory_due_at = models.DateTimeField(_("statutory due"), null=True, blank=True)
+    due_estimated = models.BooleanField(_("due date estimated"), default=False)
+    due_state = models.CharField(_("time"), max_length=10, choices=DueState.choices, default="ok")
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    on_time = models.BooleanField(_("finished in time"), null=True, blank=True)
+    clock = models.JSONField(_("clock"), default=dict, blank=True)
+    rejection_basis = models.TextField(_("legal basis of the refusal"), blank=True)
+    rejection_reason = models.TextField(_("reason for refusal"), blank=True)
+    rejection_number = models.CharField(_("refusal notice number"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["unit", "-received_at"], name="case_unit_received"),
+            models.Index(fields=["window", "-received_at"], name="case_window_received"),
+            models.Index(fields=["unit", "status", "due_state"], name="case_unit_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.matter.name}"
+
+    def save(self, *args, **kwargs):
+        if not self.lookup_code:
+            self.lookup_code = secrets.token_hex(4).upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:case", args=[self.pk])
+
+    @property
+    def masked_id(self):
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)
+
+    @property
+    def open(self):
+        return self.status in (Status.AWAITING_MATERIALS, Status.IN_PROGRESS)
+
+    def get_additional_data(self):
+        return {"unit_id": self.unit_id}
+
+
+class MaterialCheck(models.Model):
+    class State(models.TextChoices):
+        PRESENTED = "presented", _("presented")
+        MISSING = "missing", _("missing")
+        DEFECTIVE = "defective", _("defective")
+        NOT_APPLICABLE = "not_applicable", _("not applicable")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checks")
+    material = models.ForeignKey("catalog.Material", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    note = models.CharField(_("what is wrong"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "material"], name="one_check_per_material")
+        ]
+
+    def __str__(self):
+        return f"{self.material} {self.get_state_display()}"
+
+
+class Visit(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visit_log")
+    at = models.DateTimeField(_("at"))
+    staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey("org.Window", on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notice(models.Model):
+    """A one-time notice (一次性告知书) listing every missing or defective material."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    number = models.CharField(_("notice number"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    items = models.JSONField(_("items"))  # [{"material": name, "state": …, "note": …}]
+    law_deadline = models.DateTimeField(
+        _("to be given by"), help_text=_("Within 5 working days of receipt (R-LAW-1).")
+    )
+    within_law = models.BooleanField(_("given within 5 working days"), default=True)
+    adds_items = models.BooleanField(
+        _("names materials the first notice did not"),
+        default=False,
+        help_text=_("A later notice that asks for more is a breach of the one-time rule."),
+    )
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self):
+        return self.number
+
+
+class Referral(models.Model):
+    """A hand-off (交办) with its two receipts; open until acknowledged and completed (R-CASE-2)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    slip_number = models.CharField(_("intake slip number"), max_length=40, unique=True)
+    handoff_number = models.CharField(_("hand-off slip number"), max_length=40, unique=True)
+    from_staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    to_staff = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals_in"
+    )
+    to_window = models.ForeignKey(
+        "org.Window", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    task = models.CharField(_("what to do"), max_length=200)
+    created_at = models.DateTimeField(_("referred at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.handoff_number
+
+    @property
+    def receiver_label(self):
+        return str(self.to_staff or self.to_window or self.to_unit)
+
+    @property
+    def state(self):
+        if self.completed_at:
+            return "completed"
+        return "acknowledged" if self.acknowledged_at else "open"
+
+
+class CaseStep(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        PAUSED = "paused", _("paused")
+        DONE = "done", _("done")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    step = models.ForeignKey("catalog.Step", on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default="pending")
+    performer = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    due_state = models.CharField(max_length=10, choices=DueState.choices, default="ok")
+    clock = models.JSONField(default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["case", "order"]
+        constraints = [models.UniqueConstraint(fields=["case", "order"], name="case_step_order")]
+
+    def __str__(self):
+        return f"{self.case_id}#{self.order}"
+
+
+class CaseEvent(models.Model):
+    """One transition of a case: who, when, what (never edited)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("event"), max_length=40)
+    text = models.CharField(_("what happened"), max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Notification(models.Model):
+    """An in-app message to a person about a case (due soon, overdue, referred to you)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.text
+
+
+class Sequence(models.Model):
+    """Document numbers per unit, kind and year, handed out under a row lock."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "year"], name="one_sequence")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.year} {self.last}"

@@ -1,0 +1,807 @@
+"""The rules of case handling. Every function checks the actor, changes the case in one
+transaction, and writes a CaseEvent for each transition (R-CASE-1 … R-CASE-5)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.org.choices import Role
+from servicehall.org.models import Staff, Unit, Window
+from servicehall.org.permissions import Action, Actor, require
+from servicehall.workcal import SlaClock, TimeLimit
+from servicehall.worktime import services as worktime
+
+from .idnumbers import id_problem, phone_problem
+from .models import (
+    Case,
+    CaseEvent,
+    CaseStep,
+    DueState,
+    MaterialCheck,
+    Notice,
+    Notification,
+    Outcome,
+    Referral,
+    Sequence,
+    Status,
+    Visit,
+)
+
+# R-LAW-1 (行政许可法 art. 32): what is missing must be told within 5 days of receipt.
+NOTICE_WINDOW = TimeLimit(5, "working_days")
+# Who may perform a step set for a role: that role or one above it in the unit.
+RANK = {Role.AUXILIARY: 0, Role.OFFICER: 1, Role.DUTY_LEAD: 2, Role.UNIT_LEADER: 3}
+PREFIX = {"case": "C", "notice": "N", "refusal": "R", "slip": "S", "handoff": "H"}
+
+
+def _staff(actor: Actor) -> Staff:
+    if actor.staff is None:
+        raise Forbidden(_("Only staff members handle cases."), rule="R-ORG-4")
+    return actor.staff
+
+
+def next_number(unit: Unit, kind: str, now) -> str:
+    """C2026-0004-000123: per unit, kind and year, taken under a row lock."""
+    year = timezone.localtime(now).year
+    Sequence.objects.get_or_create(unit=unit, kind=kind, year=year)
+    seq = Sequence.objects.select_for_update().get(unit=unit, kind=kind, year=year)
+    seq.last = F("last") + 1
+    seq.save(update_fields=["last"])
+    seq.refresh_from_db(fields=["last"])
+    return f"{PREFIX[kind]}{year}-{unit.pk:04d}-{seq.last:06d}"
+
+
+def event(case, actor_staff, kind, text, now, **data):
+    return CaseEvent.objects.create(
+        case=case, actor=actor_staff, kind=kind, text=text, at=now, data=data
+    )
+
+
+def notify(case, users, kind, text):
+    for user in {u for u in users if u is not None}:
+        Notification.objects.create(recipient=user, case=case, kind=kind, text=text)
+
+
+def _leaders(unit):
+    return [
+        s.user for s in unit.staff.filter(role=Role.UNIT_LEADER, active=True).select_related("user")
+    ]
+
+
+# ---- intake -------------------------------------------------------------------------
+
+
+def _check_applicant(applicant: dict) -> dict:
+    errors = {}
+    name = (applicant.get("name") or "").strip()
+    if not name:
+        errors["applicant_name"] = [_("Enter the applicant's name.")]
+    problem = id_problem(applicant.get("id_type") or "resident_id", applicant.get("id_number"))
+    if problem:
+        errors["id_number"] = [problem]
+    problem = phone_problem(applicant.get("phone"))
+    if problem:
+        errors["phone"] = [problem]
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        "applicant_name": name,
+        "id_type": applicant.get("id_type") or "resident_id",
+        "id_number": applicant["id_number"].strip().upper(),
+        "phone": (applicant.get("phone") or "").strip(),
+    }
+
+
+def _check_materials(matter, checks: dict):
+    """checks: {material id: (state, note)}. Returns (rows, problems) or raises with every gap."""
+    rows, problems, missing_answers = [], [], []
+    for material in matter.materials.all():
+        state, note = checks.get(material.pk, (None, ""))
+        if state is None:
+            missing_answers.append(material.name)
+            continue
+        if state == MaterialCheck.State.NOT_APPLICABLE and material.required:
+            raise InvalidInput(
+                {"materials": [_("“%(m)s” is always required.") % {"m": material.name}]}
+            )
+        if state == MaterialCheck.State.DEFECTIVE and not (note or "").strip():
+            raise InvalidInput(
+                {"materials": [_("Say what is wrong with “%(m)s”.") % {"m": material.name}]}
+            )
+        rows.append((material, state, (note or "").strip()))
+        if state in (MaterialCheck.State.MISSING, MaterialCheck.State.DEFECTIVE):
+            problems.append(
+                {
+                    "material": material.name,
+                    "state": state,
+                    "note": (note or "").strip(),
+                    "form": material.get_form_display(),
+                    "count": material.count,
+                }
+            )
+    if missing_answers:
+        raise InvalidInput(
+            {
+                "materials": [
+                    _("Tick every material: %(list)s.") % {"list": "、".join(missing_answers)}
+                ]
+            }
+        )
+    return rows, problems
+
+
+def _check_outcome(matter, outcome, problems, rejection_basis, rejection_reason):
+    """R-CASE-1: exactly one outcome, and the one the materials allow."""
+    if outcome not in Outcome.values:
+        raise InvalidInput({"outcome": [_("Choose how the intake ends.")]})
+    if outcome == Outcome.NOTICE and not problems:
+        raise InvalidInput(
+            {"outcome": [_("Every material is in order: accept the case or do it on the spot.")]}
+        )
+    if outcome in (Outcome.ACCEPTED, Outcome.ON_THE_SPOT) and problems:
+        names = "、".join(p["material"] for p in problems)
+        raise InvalidInput(
+            {
+                "outcome": [
+                    _(
+                        "Materials missing or defective (%(list)s): give a one-time notice "
+                        "listing them all."
+                    )
+                    % {"list": names}
+                ]
+            },
+            rule="R-CASE-1",
+        )
+    if outcome == Outcome.ACCEPTED and not matter.steps.exists():
+        raise InvalidInput({"outcome": [_("This matter is done on the spot.")]})
+    if outcome == Outcome.REJECTED:
+        errors = {}
+        if not (rejection_basis or "").strip():
+            errors["rejection_basis"] = [_("A refusal must state its legal basis.")]
+        if not (rejection_reason or "").strip():
+            errors["rejection_reason"] = [_("Say why the application is refused.")]
+        if errors:
+            raise InvalidInput(errors, rule="R-CASE-1")
+
+
+@transaction.atomic
+def intake(
+    *,
+    actor: Actor,
+    matter,
+    applicant: dict,
+    checks: dict,
+    outcome: str,
+    window: Window | None = None,
+    green_channel: bool = False,
+    green_reason: str = "",
+    rejection_basis: str = "",
+    rejection_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    """Receive a citizen's application at a window (R-CASE-1, R-LAW-1)."""
+    now = now or timezone.now()
+    unit = matter.unit
+    require(actor, Action.ACCEPT_CASE, unit=unit)  # R-ORG-4: never an auxiliary
+    staff = _staff(actor)
+    if window is not None and window.unit_id != unit.pk:
+        raise InvalidInput({"window": [_("The window must belong to the matter's unit.")]})
+    if not matter.active:
+        raise InvalidInput({"matter": [_("This matter is no longer offered.")]})
+    person = _check_applicant(applicant)
+    if green_channel and not matter.green_channel:
+        raise InvalidInput({"green_channel": [_("This matter has no green channel.")]})
+    if green_channel and not green_reason.strip():
+        raise InvalidInput(
+            {"green_reason": [_("Say why the green channel applies.")]}, rule="R-CASE-4"
+        )
+    rows, problems = _check_materials(matter, checks)
+    _check_outcome(matter, outcome, problems, rejection_basis, rejection_reason)
+    case = Case.objects.create(
+        number=next_number(unit, "case", now),
+        unit=unit,
+        window=window,
+        matter=matter,
+        received_by=staff,
+        owner=staff,
+        outcome=outcome,
+        status=Status.AWAITING_MATERIALS,
+        green_channel=green_channel,
+        green_reason=green_reason.strip(),
+        received_at=now,
+        **person,
+    )
+    MaterialCheck.objects.bulk_create(
+        [MaterialCheck(case=case, material=m, state=s, note=n) for m, s, n in rows]
+    )
+    Visit.objects.create(case=case, at=now, staff=staff, window=window)
+    event(
+        case, staff, "received", _("Received at the window by %(name)s") % {"name": staff.name}, now
+    )
+    if green_channel:
+        event(
+            case, staff, "green_channel", _("Green channel: %(r)s") % {"r": case.green_reason}, now
+        )
+    _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now)
+    return case
+
+
+@transaction.atomic
+def resume(
+    *,
+    actor: Actor,
+    case: Case,
+    checks: dict,
+    outcome: str,
+    window: Window | None = None,
+    rejection_basis: str = "",
+    rejection_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    """The citizen comes back with the notice: the same case, one more visit (R-TIME-3)."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require(actor, Action.ACCEPT_CASE, unit=case.unit)
+    staff = _staff(actor)
+    if case.status != Status.AWAITING_MATERIALS:
+        raise ServiceError(_("This case is not waiting for materials."))
+    rows, problems = _check_materials(case.matter, checks)
+    _check_outcome(case.matter, outcome, problems, rejection_basis, rejection_reason)
+    for material, state, note in rows:
+        MaterialCheck.objects.update_or_create(
+            case=case, material=material, defaults={"state": state, "note": note}
+        )
+    case.visits += 1
+    Visit.objects.create(case=case, at=now, staff=staff, window=window)
+    event(
+        case,
+        staff,
+        "visit",
+        _("Visit %(n)s, received by %(name)s") % {"n": case.visits, "name": staff.name},
+        now,
+    )
+    if case.visits > case.matter.max_visits and not case.over_visits:
+        case.over_visits = True
+        event(
+            case,
+            staff,
+            "over_visits",
+            _("%(n)s visits: more than the %(max)s this matter allows (R-TIME-3)")
+            % {"n": case.visits, "max": case.matter.max_visits},
+            now,
+        )
+        notify(
+            case,
+            _leaders(case.unit),
+            "over_visits",
+            _("Case %(c)s needed more visits than allowed") % {"c": case.number},
+        )
+    case.outcome = outcome
+    case.save()
+    _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now)
+    return case
+
+
+def _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now):
+    if outcome == Outcome.NOTICE:
+        _give_notice(case, staff, problems, now)
+    elif outcome == Outcome.REJECTED:
+        case.status = Status.REJECTED
+        case.finished_at = now
+        case.rejection_basis = rejection_basis.strip()
+        case.rejection_reason = rejection_reason.strip()
+        case.rejection_number = next_number(case.unit, "refusal", now)
+        case.save()
+        event(
+            case,
+            staff,
+            "rejected",
+            _("Refused: %(r)s") % {"r": case.rejection_reason},
+            now,
+            basis=case.rejection_basis,
+            number=case.rejection_number,
+        )
+    elif outcome == Outcome.ON_THE_SPOT:
+        require(
+            Actor(user=staff.user, staff=staff, role=staff.role),
+            Action.ISSUE_CERTIFICATE,
+            unit=case.unit,
+        )
+        case.status = Status.COMPLETED
+        case.accepted_at = case.finished_at = now
+        case.on_time = True
+        case.save()
+        event(case, staff, "done_on_the_spot", _("Done on the spot"), now)
+    else:
+        _accept(case, staff, now)
+
+
+def _give_notice(case, staff, problems, now):
+    cal = worktime.calendar()
+    law_deadline = cal.deadline(case.received_at, NOTICE_WINDOW).at
+    earlier = list(case.notices.all())
+    first_items = {i["material"] for n in earlier[:1] for i in n.items}
+    adds = bool(earlier) and any(p["material"] not in first_items for p in problems)
+    notice = Notice.objects.create(
+        case=case,
+        number=next_number(case.unit, "notice", now),
+        issued_at=now,
+        issued_by=staff,
+        items=problems,
+        law_deadline=law_deadline,
+        within_law=now <= law_deadline,
+        adds_items=adds,
+    )
+    case.status = Status.AWAITING_MATERIALS
+    case.save()
+    event(
+        case,
+        staff,
+        "notice",
+        _("One-time notice %(n)s: %(count)s materials to bring")
+        % {"n": notice.number, "count": len(problems)},
+        now,
+        notice=notice.number,
+    )
+    if adds:
+        event(
+            case,
+            staff,
+            "notice_not_one_time",
+            _("The notice asks for materials the first notice did not name"),
+            now,
+        )
+        notify(
+            case,
+            _leaders(case.unit),
+            "notice_not_one_time",
+            _("Case %(c)s: a later notice named new materials") % {"c": case.number},
+        )
+    return notice
+
+
+def _accept(case, staff, now):
+    cal = worktime.calendar()
+    hours = worktime.hours_for(case.unit, now.date())
+    matter = case.matter
+    clock = SlaClock(cal, matter.promised_limit, hours=hours).start(now)
+    case.status = Status.IN_PROGRESS
+    case.accepted_at = now
+    case.clock = clock.to_dict()
+    due = clock.due(now)
+    case.due_at, case.due_estimated = due.at, due.estimated
+    if matter.statutory_limit is not None:
+        case.statutory_due_at = cal.deadline(now, matter.statutory_limit, hours=hours).at
+    case.save()
+    steps = [CaseStep(case=case, step=s, order=s.order) for s in matter.steps.order_by("order")]
+    CaseStep.objects.bulk_create(steps)
+    event(
+        case,
+        staff,
+        "accepted",
+        _("Accepted; due %(d)s") % {"d": timezone.localtime(due.at).strftime("%Y-%m-%d %H:%M")},
+        now,
+    )
+    first = case.steps.order_by("order").first()
+    if first:
+        _start_step(first, now)
+
+
+# ---- steps --------------------------------------------------------------------------
+
+
+def _step_clock(case_step):
+    return worktime.load_clock(case_step.clock, unit=case_step.case.unit)
+
+
+def _start_step(case_step, now):
+    cal = worktime.calendar()
+    clock = SlaClock(
+        cal, case_step.step.time_limit, hours=worktime.hours_for(case_step.case.unit, now.date())
+    ).start(now)
+    case_step.state = CaseStep.State.RUNNING
+    case_step.started_at = now
+    case_step.clock = clock.to_dict()
+    case_step.due_at = clock.due(now).at
+    case_step.save()
+    event(
+        case_step.case,
+        None,
+        "step_started",
+        _("Step %(n)s started: %(name)s") % {"n": case_step.order, "name": case_step.step.name},
+        now,
+    )
+
+
+def current_step(case):
+    return case.steps.exclude(state=CaseStep.State.DONE).order_by("order").first()
+
+
+def _check_performer(actor, staff, case, case_step):
+    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    role = case_step.step.role
+    if staff.unit_id != case.unit_id:
+        raise Forbidden(_("Only staff of %(u)s perform its steps.") % {"u": case.unit.name})
+    if role in RANK and staff.role in RANK:
+        if RANK[staff.role] < RANK[role]:
+            raise Forbidden(
+                _("This step is for a %(role)s.") % {"role": Role(role).label}, rule="R-ORG-4"
+            )
+    elif staff.role != role:
+        raise Forbidden(_("This step is for a %(role)s.") % {"role": Role(role).label})
+    if case.matter.separation_of_duties:
+        done_by = case.steps.filter(performer=staff).exclude(pk=case_step.pk)
+        if done_by.exists():
+            raise Forbidden(
+                _(
+                    "%(name)s already performed step %(n)s of this case; another colleague must "
+                    "perform this one."
+                )
+                % {"name": staff.name, "n": done_by.first().order},
+                rule="R-CASE-3",
+            )
+
+
+@transaction.atomic
+def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None) -> CaseStep:
+    """Finish the current step; the next starts, or the case completes (R-CASE-3: in order)."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case_step.case_id)
+    case_step = CaseStep.objects.select_related("step").get(pk=case_step.pk)
+    staff = _staff(actor)
+    if case.status != Status.IN_PROGRESS:
+        raise ServiceError(_("This case is not in progress."))
+    current = current_step(case)
+    if current is None or current.pk != case_step.pk:
+        raise ServiceError(
+            _("Steps go in order: finish step %(n)s first.")
+            % {"n": current.order if current else "—"},
+            rule="R-CASE-3",
+        )
+    if case_step.state == CaseStep.State.PAUSED:
+        raise ServiceError(_("The step is paused: resume it first."))
+    _check_performer(actor, staff, case, case_step)
+    last = not case.steps.filter(order__gt=case_step.order).exists()
+    if last:  # the last step issues the certificate or result (R-ORG-4)
+        require(actor, Action.ISSUE_CERTIFICATE, unit=case.unit)
+    clock = _step_clock(case_step).stop(now)
+    case_step.clock = clock.to_dict()
+    case_step.state = CaseStep.State.DONE
+    case_step.performer = staff
+    case_step.finished_at = now
+    case_step.note = note.strip()[:200]
+    status = clock.status(now)
+    case_step.due_state = DueState.OVERDUE if status.state == "breached" else DueState.OK
+    case_step.save()
+    event(
+        case,
+        staff,
+        "step_done",
+        _("Step %(n)s done by %(name)s: %(step)s")
+        % {"n": case_step.order, "name": staff.name, "step": case_step.step.name},
+        now,
+        on_time=status.state == "met",
+    )
+    nxt = current_step(case)
+    if nxt is not None:
+        _start_step(nxt, now)
+        return case_step
+    case_clock = worktime.load_clock(case.clock, unit=case.unit).stop(now)
+    case.clock = case_clock.to_dict()
+    case.status = Status.COMPLETED
+    case.finished_at = now
+    case.on_time = case_clock.status(now).state == "met"
+    case.due_state = DueState.OK if case.on_time else DueState.OVERDUE
+    case.save()
+    event(
+        case,
+        staff,
+        "completed",
+        _("Completed in time") if case.on_time else _("Completed late"),
+        now,
+    )
+    return case_step
+
+
+@transaction.atomic
+def pause_step(*, actor: Actor, case_step: CaseStep, reason: str, now=None):
+    """Stop the clock with a reason, e.g. waiting for an out-of-county letter (R-TIME-2)."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case_step.case_id)
+    case_step = CaseStep.objects.select_related("step").get(pk=case_step.pk)
+    staff = _staff(actor)
+    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    if staff.unit_id != case.unit_id:
+        raise Forbidden(_("Only staff of %(u)s pause its steps.") % {"u": case.unit.name})
+    if not case_step.step.pausable:
+        raise ServiceError(_("This step's time limit cannot be paused."), rule="R-TIME-2")
+    if case_step.state != CaseStep.State.RUNNING:
+        raise ServiceError(_("Only a running step can be paused."))
+    if not (reason or "").strip():
+        raise InvalidInput({"reason": [_("Say why the clock stops.")]})
+    clock = _step_clock(case_step).pause(now, reason)
+    case_step.clock, case_step.state = clock.to_dict(), CaseStep.State.PAUSED
+    case_step.save()
+    case_clock = worktime.load_clock(case.clock, unit=case.unit).pause(now, reason)
+    case.clock = case_clock.to_dict()
+    case.save()
+    event(case, staff, "paused", _("Clock paused: %(r)s") % {"r": reason.strip()}, now)
+
+
+@transaction.atomic
+def resume_step(*, actor: Actor, case_step: CaseStep, now=None):
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case_step.case_id)
+    case_step = CaseStep.objects.select_related("step").get(pk=case_step.pk)
+    staff = _staff(actor)
+    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    if case_step.state != CaseStep.State.PAUSED:
+        raise ServiceError(_("The step is not paused."))
+    clock = _step_clock(case_step).resume(now)
+    case_step.clock, case_step.state = clock.to_dict(), CaseStep.State.RUNNING
+    case_step.due_at = clock.due(now).at
+    case_step.save()
+    case_clock = worktime.load_clock(case.clock, unit=case.unit).resume(now)
+    case.clock = case_clock.to_dict()
+    due = case_clock.due(now)
+    case.due_at, case.due_estimated = due.at, due.estimated
+    if case.matter.statutory_limit is not None:
+        pauses = [(p.start, p.end) for p in case_clock.pauses]
+        case.statutory_due_at = (
+            worktime.calendar()
+            .deadline(case.accepted_at, case.matter.statutory_limit, pauses, case_clock.hours)
+            .at
+        )
+    case.save()
+    event(
+        case,
+        staff,
+        "resumed",
+        _("Clock resumed; the case is now due %(d)s")
+        % {"d": timezone.localtime(due.at).strftime("%Y-%m-%d %H:%M")},
+        now,
+    )
+
+
+# ---- referral -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def refer(
+    *, actor: Actor, case: Case, task: str, to_staff=None, to_window=None, to_unit=None, now=None
+):
+    """Hand a case to a colleague, window or unit: two receipts, open until acknowledged and
+    completed; the first-contact owner keeps it until then (R-CASE-2)."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    staff = _staff(actor)
+    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    if staff.pk != case.owner_id and staff.role != Role.UNIT_LEADER:
+        raise Forbidden(
+            _("Only the case's owner (or the unit leader) hands it over."), rule="R-CASE-2"
+        )
+    targets = [t for t in (to_staff, to_window, to_unit) if t is not None]
+    if len(targets) != 1:
+        raise InvalidInput({"to": [_("Hand it to one person, one window or one unit.")]})
+    if to_staff is not None and to_staff.pk == staff.pk:
+        raise InvalidInput({"to": [_("Hand it to someone else.")]})
+    if not (task or "").strip():
+        raise InvalidInput({"task": [_("Say what the receiver is to do.")]})
+    if not case.open:
+        raise ServiceError(_("A finished case is not handed over."))
+    referral = Referral.objects.create(
+        case=case,
+        slip_number=next_number(case.unit, "slip", now),
+        handoff_number=next_number(case.unit, "handoff", now),
+        from_staff=staff,
+        to_staff=to_staff,
+        to_window=to_window,
+        to_unit=to_unit,
+        task=task.strip(),
+        created_at=now,
+    )
+    event(
+        case,
+        staff,
+        "referred",
+        _("Handed to %(to)s: %(task)s") % {"to": referral.receiver_label, "task": referral.task},
+        now,
+        slip=referral.slip_number,
+        handoff=referral.handoff_number,
+    )
+    receivers = _receivers(referral)
+    notify(
+        case,
+        [s.user for s in receivers],
+        "referred",
+        _("Case %(c)s is handed to you: %(task)s") % {"c": case.number, "task": referral.task},
+    )
+    return referral
+
+
+def _receivers(referral):
+    if referral.to_staff is not None:
+        return [referral.to_staff]
+    if referral.to_window is not None:
+        return list(referral.to_window.staff.filter(active=True))
+    return list(
+        referral.to_unit.staff.filter(active=True, role__in=[Role.UNIT_LEADER, Role.DUTY_LEAD])
+    )
+
+
+def _is_receiver(staff, referral):
+    if referral.to_staff_id is not None:
+        return staff.pk == referral.to_staff_id
+    if referral.to_window_id is not None:
+        return staff.window_id == referral.to_window_id
+    return staff.unit_id == referral.to_unit_id
+
+
+@transaction.atomic
+def acknowledge(*, actor: Actor, referral: Referral, now=None):
+    now = now or timezone.now()
+    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    staff = _staff(actor)
+    if not _is_receiver(staff, referral):
+        raise Forbidden(_("Only the receiver acknowledges a hand-off."), rule="R-CASE-2")
+    if referral.acknowledged_at:
+        raise ServiceError(_("Already acknowledged."))
+    referral.acknowledged_at, referral.acknowledged_by = now, staff
+    referral.save()
+    case = referral.case
+    case.owner = staff  # the hand-off is complete: the receiver owns the case now
+    case.save(update_fields=["owner"])
+    event(
+        case,
+        staff,
+        "acknowledged",
+        _("%(name)s acknowledged the hand-off %(n)s")
+        % {"name": staff.name, "n": referral.handoff_number},
+        now,
+    )
+    return referral
+
+
+@transaction.atomic
+def complete_referral(*, actor: Actor, referral: Referral, note: str = "", now=None):
+    now = now or timezone.now()
+    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    staff = _staff(actor)
+    if not referral.acknowledged_at:
+        raise ServiceError(_("Acknowledge the hand-off before completing it."))
+    if staff.pk != referral.acknowledged_by_id:
+        raise Forbidden(_("Only the colleague who acknowledged it completes it."), rule="R-CASE-2")
+    if referral.completed_at:
+        raise ServiceError(_("Already completed."))
+    referral.completed_at = now
+    referral.save()
+    event(
+        referral.case,
+        staff,
+        "referral_done",
+        _("Hand-off %(n)s completed %(note)s")
+        % {"n": referral.handoff_number, "note": note.strip()},
+        now,
+    )
+    notify(
+        referral.case,
+        [referral.from_staff.user],
+        "referral_done",
+        _("Your hand-off %(n)s is completed") % {"n": referral.handoff_number},
+    )
+    return referral
+
+
+# ---- deadlines (background job) -----------------------------------------------------
+
+
+def check_deadlines(now=None) -> dict:
+    """Mark open cases and their running steps due soon or overdue; tell the owner and the unit
+    leaders once per change. Run every few minutes (servicehall check_deadlines)."""
+    now = now or timezone.now()
+    counts = {"warning": 0, "overdue": 0}
+    open_cases = Case.objects.filter(status=Status.IN_PROGRESS).select_related(
+        "unit", "owner__user"
+    )
+    for case in open_cases.iterator(chunk_size=500):
+        with transaction.atomic():
+            state = _due_state(worktime.load_clock(case.clock, unit=case.unit).status(now).state)
+            changed = state != case.due_state
+            steps_changed = []
+            for step in case.steps.filter(state__in=["running", "paused"]).select_related("step"):
+                s_state = _due_state(_step_clock(step).status(now).state)
+                if s_state != step.due_state:
+                    step.due_state = s_state
+                    step.save(update_fields=["due_state"])
+                    steps_changed.append((step, s_state))
+            if changed:
+                case.due_state = state
+                case.save(update_fields=["due_state"])
+            for item, item_state in ([(None, state)] if changed else []) + steps_changed:
+                if item_state == DueState.OK:
+                    continue
+                counts[item_state] += 1
+                what = (
+                    case.number
+                    if item is None
+                    else _("step %(n)s of %(c)s") % {"n": item.order, "c": case.number}
+                )
+                text = (
+                    _("%(what)s is due soon")
+                    if item_state == DueState.WARNING
+                    else _("%(what)s is overdue")
+                ) % {"what": what}
+                event(case, None, f"due_{item_state}", text, now)
+                notify(case, [case.owner.user] + _leaders(case.unit), f"due_{item_state}", text)
+    return counts
+
+
+def _due_state(clock_state):
+    return {
+        "warning": DueState.WARNING,
+        "overdue": DueState.OVERDUE,
+        "breached": DueState.OVERDUE,
+    }.get(clock_state, DueState.OK)
+
+
+# ---- ledger (R-CASE-5) ---------------------------------------------------------------
+
+
+def ledger(
+    *,
+    actor: Actor,
+    unit: Unit,
+    window=None,
+    date_from=None,
+    date_to=None,
+    matter=None,
+    outcome=None,
+    status=None,
+):
+    """Every case of a unit (or one window), newest first, filtered."""
+    require(actor, Action.VIEW_REGISTRY, unit=unit)
+    if actor.role in (Role.AUXILIARY,) and window is None:
+        window = actor.staff.window
+    qs = Case.objects.filter(unit=unit)
+    if window is not None:
+        qs = qs.filter(window=window)
+    if date_from:
+        qs = qs.filter(received_at__gte=_start_of(date_from))
+    if date_to:
+        qs = qs.filter(received_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    if matter is not None:
+        qs = qs.filter(matter=matter)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("matter", "window", "owner").order_by("-received_at", "-pk")
+
+
+def _start_of(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def statistics(qs) -> dict:
+    """Received, done on the spot, notices, rejections, accepted, on time, overdue, average
+    visits: one aggregate query over the filtered ledger."""
+    stats = qs.order_by().aggregate(
+        received=Count("pk"),
+        on_the_spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
+        notices=Count("pk", filter=Q(outcome=Outcome.NOTICE)),
+        rejected=Count("pk", filter=Q(status=Status.REJECTED)),
+        accepted=Count("pk", filter=Q(accepted_at__isnull=False) & ~Q(outcome=Outcome.ON_THE_SPOT)),
+        on_time=Count("pk", filter=Q(on_time=True)),
+        overdue=Count(
+            "pk", filter=Q(on_time=False) | Q(due_state=DueState.OVERDUE, status=Status.IN_PROGRESS)
+        ),
+        green=Count("pk", filter=Q(green_channel=True)),
+        over_visits=Count("pk", filter=Q(over_visits=True)),
+        avg_visits=Avg("visits"),
+    )
+    stats["avg_visits"] = round(float(stats["avg_visits"] or 0), 2)
+    return stats
