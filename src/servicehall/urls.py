@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 
 from servicehall.api import api
 from servicehall.audit import views as audit_views
+from servicehall.cases import views as case_views
+from servicehall.catalog import views as catalog_views
 from servicehall.org import views as org_views
 from servicehall.web import views as web_views
 from servicehall.worktime import views as worktime_views
@@ -43,6 +45,11 @@ urlpatterns = [
     path("org/", include(org_patterns)),
     path("wall/<slug:code>/", org_views.wall, name="wall"),
     path("audit/", audit_views.trail, name="audit"),
+    path("cases/", include("servicehall.cases.urls")),
+    path("status/", case_views.status, name="case_status"),
+    path("guide/", catalog_views.guide, name="guide"),
+    path("guide/<slug:code>/", catalog_views.matter, name="guide_matter"),
+    path("guide/<slug:code>/card/", catalog_views.card, name="guide_card"),
     path("calendar/", worktime_views.year_view, name="calendar"),
     path("calendar/<int:year>/", worktime_views.year_view, name="calendar_year"),
     path("help/permissions/", web_views.permissions_page, name="permissions"),

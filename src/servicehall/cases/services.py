@@ -696,6 +696,25 @@ def complete_referral(*, actor: Actor, referral: Referral, note: str = "", now=N
     return referral
 
 
+def find_case(number: str):
+    """The case behind a case, notice, refusal or receipt number (case-insensitive)."""
+    number = (number or "").strip().upper()
+    if not number:
+        return None
+    case = Case.objects.filter(Q(number=number) | Q(rejection_number=number)).first()
+    if case is None:
+        notice = Notice.objects.filter(number=number).select_related("case").first()
+        case = notice.case if notice else None
+    if case is None:
+        referral = (
+            Referral.objects.filter(Q(slip_number=number) | Q(handoff_number=number))
+            .select_related("case")
+            .first()
+        )
+        case = referral.case if referral else None
+    return case
+
+
 # ---- deadlines (background job) -----------------------------------------------------
 
 

@@ -701,6 +701,9 @@ def seed_demo() -> dict:
     from servicehall.worktime.demo import seed_worktime
 
     created["TimeLimits"] = seed_worktime(units)
+    from servicehall.catalog.demo import seed_matters
+
+    created["Matters"] = seed_matters(units)
     return created
 
 

@@ -32,6 +32,8 @@ def scope_of(instance):
         return instance if instance.pk else None
     if isinstance(instance, LeadershipMember):
         instance = instance.group
+    if hasattr(instance, "matter_id"):  # a matter's materials and steps belong to its unit
+        instance = instance.matter
     return getattr(instance, "unit", None)
 
 

@@ -1,0 +1,23 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from servicehall.cases.services import check_deadlines
+
+
+class Command(BaseCommand):
+    help = (
+        "Mark cases and steps due soon or overdue and notify their owners and unit leaders. "
+        "Run from cron every few minutes, or with --every SECONDS as a small worker."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds.")
+
+    def handle(self, *args, every, **options):
+        while True:
+            counts = check_deadlines()
+            self.stdout.write(f"due soon: {counts['warning']}, overdue: {counts['overdue']}")
+            if not every:
+                return
+            time.sleep(every)

@@ -1,0 +1,417 @@
+"""Staff pages for cases (intake, the case, steps, referral, ledger, notifications), printed
+documents, and the public status lookup. Thin: every change is a service call."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicehall.catalog.models import Matter
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.org.models import Unit
+from servicehall.org.permissions import Action, actor_for, require
+from servicehall.org.views import _guard
+from servicehall.worktime import services as worktime
+
+from . import excel, services
+from .forms import (
+    ApplicantForm,
+    LedgerFilter,
+    OutcomeForm,
+    ReferralForm,
+    checks_from,
+    material_fields,
+)
+from .models import Case, CaseStep, Notification, Referral, Status
+
+
+def _errors_into(forms_, exc: InvalidInput):
+    """Put a service's field errors next to the fields; the rest on top."""
+    general = []
+    for field, msgs in exc.errors.items():
+        placed = False
+        for form in forms_:
+            if field in form.fields:
+                for m in msgs:
+                    form.add_error(field, m)
+                placed = True
+                break
+        if not placed:
+            general += msgs
+    return general
+
+
+def _unit_of(actor):
+    if actor.staff is None or actor.staff.unit_id is None:
+        raise Forbidden(_("Cases are handled by the staff of a unit."))
+    return actor.staff.unit
+
+
+@_guard
+def index(request):
+    """My open cases, referrals waiting for me, and the unit's cases due soon or overdue."""
+    actor = actor_for(request.user)
+    unit = _unit_of(actor)
+    require(actor, Action.VIEW_REGISTRY, unit=unit)
+    staff = actor.staff
+    open_cases = Case.objects.filter(
+        unit=unit, status__in=[Status.AWAITING_MATERIALS, Status.IN_PROGRESS]
+    )
+    mine = open_cases.filter(owner=staff).select_related("matter")[:50]
+    late = open_cases.exclude(due_state="ok").select_related("matter", "owner")[:50]
+    referrals = (
+        Referral.objects.filter(completed_at__isnull=True)
+        .filter(
+            Q(to_staff=staff)
+            | Q(to_window=staff.window_id, to_window__isnull=False)
+            | Q(to_unit=unit)
+        )
+        .select_related("case", "case__matter")[:50]
+    )
+    matters = unit.matters.filter(active=True).order_by("order")
+    return render(
+        request,
+        "cases/index.html",
+        {
+            "unit": unit,
+            "mine": mine,
+            "late": late,
+            "referrals": referrals,
+            "matters": matters,
+            "may_accept": actor.allows(Action.ACCEPT_CASE),
+        },
+    )
+
+
+@_guard
+def new(request):
+    """Intake at a window: the matter, the citizen, the materials, the outcome (R-CASE-1)."""
+    actor = actor_for(request.user)
+    unit = _unit_of(actor)
+    require(actor, Action.ACCEPT_CASE, unit=unit)
+    matter = get_object_or_404(
+        Matter, pk=request.GET.get("matter") or request.POST.get("matter"), unit=unit
+    )
+    applicant = ApplicantForm(request.POST or None)
+    outcome = OutcomeForm(request.POST or None)
+    general = []
+    if request.method == "POST" and applicant.is_valid() and outcome.is_valid():
+        data = applicant.cleaned_data
+        try:
+            case = services.intake(
+                actor=actor,
+                matter=matter,
+                window=actor.staff.window,
+                applicant={
+                    "name": data["applicant_name"],
+                    "id_type": data["id_type"],
+                    "id_number": data["id_number"],
+                    "phone": data["phone"],
+                },
+                checks=checks_from(matter, request.POST),
+                outcome=outcome.cleaned_data["outcome"],
+                green_channel=data["green_channel"],
+                green_reason=data["green_reason"],
+                rejection_basis=outcome.cleaned_data["rejection_basis"],
+                rejection_reason=outcome.cleaned_data["rejection_reason"],
+            )
+            messages.success(request, _("Case %(n)s saved.") % {"n": case.number})
+            return redirect(case.get_absolute_url())
+        except InvalidInput as exc:
+            general = _errors_into([applicant, outcome], exc)
+    return render(
+        request,
+        "cases/intake.html",
+        {
+            "matter": matter,
+            "applicant": applicant,
+            "outcome": outcome,
+            "general": general,
+            "materials": material_fields(
+                matter, request.POST if request.method == "POST" else None
+            ),
+        },
+    )
+
+
+def _case_for(request, pk):
+    actor = actor_for(request.user)
+    case = get_object_or_404(
+        Case.objects.select_related("unit", "matter", "owner", "window", "received_by"), pk=pk
+    )
+    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    return actor, case
+
+
+@_guard
+def case_page(request, pk):
+    actor, case = _case_for(request, pk)
+    now = timezone.now()
+    steps = []
+    for s in case.steps.select_related("step", "performer").order_by("order"):
+        text = None
+        if s.clock:
+            text = worktime.describe(services._step_clock(s).status(now), now)
+        steps.append({"step": s, "text": text})
+    case_text = (
+        worktime.describe(worktime.load_clock(case.clock, unit=case.unit).status(now), now)
+        if case.clock
+        else None
+    )
+    current = services.current_step(case) if case.status == Status.IN_PROGRESS else None
+    referral_form = ReferralForm(case=case)
+    return render(
+        request,
+        "cases/case.html",
+        {
+            "case": case,
+            "steps": steps,
+            "case_text": case_text,
+            "current": current,
+            "checks": case.checks.select_related("material").order_by("material__order"),
+            "notices": case.notices.select_related("issued_by"),
+            "referrals": case.referrals.select_related(
+                "from_staff", "to_staff", "to_window", "to_unit", "acknowledged_by"
+            ),
+            "events": case.events.select_related("actor"),
+            "visits": case.visit_log.select_related("staff", "window"),
+            "referral_form": referral_form,
+            "staff": actor.staff,
+            "may_accept": actor.can(Action.ACCEPT_CASE, unit=case.unit),
+        },
+    )
+
+
+@_guard
+def resume(request, pk):
+    """The citizen's next visit, from the notice number (R-TIME-3)."""
+    actor, case = _case_for(request, pk)
+    require(actor, Action.ACCEPT_CASE, unit=case.unit)
+    outcome = OutcomeForm(request.POST or None)
+    general = []
+    previous = {c.material_id: (c.state, c.note) for c in case.checks.all()}
+    if request.method == "POST" and outcome.is_valid():
+        try:
+            services.resume(
+                actor=actor,
+                case=case,
+                window=actor.staff.window,
+                checks=checks_from(case.matter, request.POST),
+                outcome=outcome.cleaned_data["outcome"],
+                rejection_basis=outcome.cleaned_data["rejection_basis"],
+                rejection_reason=outcome.cleaned_data["rejection_reason"],
+            )
+            messages.success(request, _("Visit recorded."))
+            return redirect(case.get_absolute_url())
+        except InvalidInput as exc:
+            general = _errors_into([outcome], exc)
+        except ServiceError as exc:
+            general = [str(exc)]
+    return render(
+        request,
+        "cases/resume.html",
+        {
+            "case": case,
+            "outcome": outcome,
+            "general": general,
+            "materials": material_fields(
+                case.matter, request.POST if request.method == "POST" else None, previous
+            ),
+        },
+    )
+
+
+def _act(request, case, fn):
+    try:
+        fn()
+        messages.success(request, _("Done."))
+    except Forbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect(case.get_absolute_url())
+
+
+@require_POST
+@_guard
+def step_action(request, pk, step_pk, action):
+    actor, case = _case_for(request, pk)
+    case_step = get_object_or_404(CaseStep, pk=step_pk, case=case)
+    calls = {
+        "complete": lambda: services.complete_step(
+            actor=actor, case_step=case_step, note=request.POST.get("note", "")
+        ),
+        "pause": lambda: services.pause_step(
+            actor=actor, case_step=case_step, reason=request.POST.get("reason", "")
+        ),
+        "resume": lambda: services.resume_step(actor=actor, case_step=case_step),
+    }
+    if action not in calls:
+        raise Http404(action)
+    return _act(request, case, calls[action])
+
+
+@require_POST
+@_guard
+def refer(request, pk):
+    actor, case = _case_for(request, pk)
+    form = ReferralForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, _("Say what the receiver is to do."))
+        return redirect(case.get_absolute_url())
+    data = form.cleaned_data
+    return _act(
+        request,
+        case,
+        lambda: services.refer(
+            actor=actor,
+            case=case,
+            task=data["task"],
+            to_staff=data["to_staff"],
+            to_window=data["to_window"],
+            to_unit=data["to_unit"],
+        ),
+    )
+
+
+@require_POST
+@_guard
+def referral_action(request, pk, action):
+    actor = actor_for(request.user)
+    referral = get_object_or_404(Referral.objects.select_related("case"), pk=pk)
+    calls = {
+        "acknowledge": lambda: services.acknowledge(actor=actor, referral=referral),
+        "complete": lambda: services.complete_referral(
+            actor=actor, referral=referral, note=request.POST.get("note", "")
+        ),
+    }
+    if action not in calls:
+        raise Http404(action)
+    return _act(request, referral.case, calls[action])
+
+
+@_guard
+def find(request):
+    """Staff type a case, notice or receipt number to open the case (e.g. on a second visit)."""
+    actor = actor_for(request.user)
+    case = services.find_case(request.GET.get("number", ""))
+    if case is None:
+        messages.error(request, _("No case with that number."))
+        return redirect("cases:index")
+    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    return redirect(case.get_absolute_url())
+
+
+# ---- printed documents ----------------------------------------------------------------
+
+
+@_guard
+def print_notice(request, pk, notice_pk):
+    _actor, case = _case_for(request, pk)
+    notice = get_object_or_404(case.notices.select_related("issued_by"), pk=notice_pk)
+    return render(request, "cases/print_notice.html", {"case": case, "notice": notice})
+
+
+@_guard
+def print_refusal(request, pk):
+    _actor, case = _case_for(request, pk)
+    if case.status != Status.REJECTED:
+        raise Http404("not refused")
+    return render(request, "cases/print_refusal.html", {"case": case})
+
+
+@_guard
+def print_receipt(request, pk):
+    """Acceptance receipt (受理回执) with the due date and the lookup number."""
+    _actor, case = _case_for(request, pk)
+    if case.accepted_at is None:
+        raise Http404("not accepted")
+    return render(request, "cases/print_receipt.html", {"case": case})
+
+
+@_guard
+def print_referral(request, pk, kind):
+    actor = actor_for(request.user)
+    referral = get_object_or_404(
+        Referral.objects.select_related("case", "case__unit", "case__matter", "from_staff"), pk=pk
+    )
+    require(actor, Action.VIEW_REGISTRY, unit=referral.case.unit)
+    if kind not in ("slip", "handoff"):
+        raise Http404(kind)
+    return render(
+        request,
+        "cases/print_referral.html",
+        {"referral": referral, "case": referral.case, "kind": kind},
+    )
+
+
+# ---- ledger ------------------------------------------------------------------------------
+
+
+@_guard
+def ledger(request):
+    actor = actor_for(request.user)
+    unit = _ledger_unit(request, actor)
+    form = LedgerFilter(request.GET or None, unit=unit)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = services.ledger(
+        actor=actor, unit=unit, **{k: v for k, v in filters.items() if v not in (None, "")}
+    )
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(content_type=excel.XLSX)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="ledger-{unit.code}-{stamp}.xlsx"'
+        excel.ledger_workbook(qs, unit).save(response)
+        return response
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/ledger.html",
+        {
+            "unit": unit,
+            "form": form,
+            "page": page,
+            "stats": services.statistics(qs),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _ledger_unit(request, actor):
+    unit_id = request.GET.get("unit")
+    if unit_id and unit_id.isdigit():
+        return get_object_or_404(Unit, pk=unit_id)
+    return _unit_of(actor)
+
+
+@login_required
+def notifications(request):
+    items = Notification.objects.filter(recipient=request.user).select_related("case")[:100]
+    if request.method == "POST":
+        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("cases:notifications")
+    return render(request, "cases/notifications.html", {"items": items})
+
+
+# ---- public ------------------------------------------------------------------------------
+
+
+def status(request):
+    """Citizens look up a case by case, notice or receipt number; no personal data is shown."""
+    number = (request.GET.get("number") or "").strip()
+    case = services.find_case(number) if number else None
+    steps = list(case.steps.select_related("step").order_by("order")) if case else []
+    return render(
+        request,
+        "cases/status.html",
+        {"number": number, "case": case, "steps": steps, "searched": bool(number)},
+    )

@@ -1,0 +1,38 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from servicehall.cases.idnumbers import with_check_digit
+from servicehall.catalog.models import Matter
+
+SH = ZoneInfo("Asia/Shanghai")
+VALID_ID = with_check_digit("41020319900101123")
+
+
+def at(y, m, d, h=10, mi=0):
+    return dt.datetime(y, m, d, h, mi, tzinfo=SH)
+
+
+@pytest.fixture
+def migration(demo):
+    return Matter.objects.get(code="hukou-migration-city")
+
+
+@pytest.fixture
+def passport(demo):
+    return Matter.objects.get(code="passport-issue")
+
+
+def all_presented(matter, **overrides):
+    """checks for intake: every material presented (conditional ones not applicable)."""
+    checks = {}
+    for m in matter.materials.all():
+        checks[m.pk] = ("presented", "") if m.required else ("not_applicable", "")
+    for name, value in overrides.items():
+        m = matter.materials.get(name=name)
+        checks[m.pk] = value
+    return checks
+
+
+APPLICANT = {"name": "李明", "id_type": "resident_id", "id_number": VALID_ID, "phone": "13812345678"}
