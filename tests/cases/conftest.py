@@ -35,4 +35,27 @@ def all_presented(matter, **overrides):
     return checks
 
 
-APPLICANT = {"name": "李明", "id_type": "resident_id", "id_number": VALID_ID, "phone": "13812345678"}
+APPLICANT = {
+    "name": "李明",
+    "id_type": "resident_id",
+    "id_number": VALID_ID,
+    "phone": "13812345678",
+}
+
+
+@pytest.fixture
+def staff_actor(demo):
+    """staff_actor("044011") is the Actor of that staff member (an account is made if needed)."""
+    from django.contrib.auth import get_user_model
+
+    from servicehall.org.models import Staff
+    from servicehall.org.permissions import actor_for
+
+    def _actor(badge):
+        staff = Staff.objects.get(badge_no=badge)
+        if staff.user is None:
+            staff.user = get_user_model().objects.create_user(f"u{badge}", password="x" * 12)
+            staff.save(update_fields=["user"])
+        return actor_for(staff.user)
+
+    return _actor

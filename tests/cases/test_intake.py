@@ -12,20 +12,38 @@ from .conftest import APPLICANT, all_presented, at
 
 
 def test_complete_materials_are_accepted_with_a_due_date_from_the_calendar(actor, migration):
-    case = services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT,
-                           checks=all_presented(migration), outcome="accepted",
-                           now=at(2026, 9, 30, 10))
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration),
+        outcome="accepted",
+        now=at(2026, 9, 30, 10),
+    )
     assert case.status == Status.IN_PROGRESS and case.number.startswith("C2026-")
     # 8 working days from Wed 9-30 across National Day: 10-08 … 10-16, 10-19 → Mon 10-19? no:
     # 10-08, 10-09, 10-10 (Sat, worked), 10-12, 10-13, 10-14, 10-15, 10-16 → Fri 10-16 17:30
     assert case.due_at == at(2026, 10, 16, 17, 30)
-    assert [s.state for s in case.steps.order_by("order")] == ["running", "pending", "pending", "pending"]
+    assert [s.state for s in case.steps.order_by("order")] == [
+        "running",
+        "pending",
+        "pending",
+        "pending",
+    ]
 
 
 def test_missing_materials_give_one_notice_that_names_them_all(actor, migration):
-    checks = all_presented(migration, 居民户口簿=("missing", ""), 房产证明或落户地址证明=("defective", "复印件不清晰"))
-    case = services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT, checks=checks,
-                           outcome="notice", now=at(2026, 11, 23))
+    checks = all_presented(
+        migration, 居民户口簿=("missing", ""), 房产证明或落户地址证明=("defective", "复印件不清晰")
+    )
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=checks,
+        outcome="notice",
+        now=at(2026, 11, 23),
+    )
     notice = case.notices.get()
     assert [i["material"] for i in notice.items] == ["居民户口簿", "房产证明或落户地址证明"]
     assert notice.items[1]["note"] == "复印件不清晰"
@@ -36,8 +54,13 @@ def test_missing_materials_give_one_notice_that_names_them_all(actor, migration)
 def test_accepting_with_materials_missing_is_refused(actor, migration):
     checks = all_presented(migration, 居民户口簿=("missing", ""))
     with pytest.raises(InvalidInput) as exc:
-        services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT, checks=checks,
-                        outcome="accepted")
+        services.intake(
+            actor=actor("officer"),
+            matter=migration,
+            applicant=APPLICANT,
+            checks=checks,
+            outcome="accepted",
+        )
     assert "居民户口簿" in str(exc.value)
     assert not Case.objects.filter(applicant_name="李明").exists()
 
@@ -45,67 +68,102 @@ def test_accepting_with_materials_missing_is_refused(actor, migration):
 def test_every_material_must_be_ticked(actor, migration):
     checks = all_presented(migration)
     checks.pop(next(iter(checks)))
-    with pytest.raises(InvalidInput, match="Tick every material|逐项"):
-        services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT, checks=checks,
-                        outcome="accepted")
+    with pytest.raises(InvalidInput, match="请勾选每项材料"):
+        services.intake(
+            actor=actor("officer"),
+            matter=migration,
+            applicant=APPLICANT,
+            checks=checks,
+            outcome="accepted",
+        )
 
 
 def test_a_refusal_without_its_legal_basis_is_refused(actor, migration):
     with pytest.raises(InvalidInput) as exc:
-        services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT,
-                        checks=all_presented(migration), outcome="rejected", rejection_reason="不符合条件")
+        services.intake(
+            actor=actor("officer"),
+            matter=migration,
+            applicant=APPLICANT,
+            checks=all_presented(migration),
+            outcome="rejected",
+            rejection_reason="不符合条件",
+        )
     assert "rejection_basis" in exc.value.errors
-    case = services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT,
-                           checks=all_presented(migration), outcome="rejected",
-                           rejection_reason="迁入地址不在本辖区", rejection_basis="《户口登记条例》第十条")
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration),
+        outcome="rejected",
+        rejection_reason="迁入地址不在本辖区",
+        rejection_basis="《户口登记条例》第十条",
+    )
     assert case.status == Status.REJECTED and case.rejection_number.startswith("R2026-")
 
 
 @pytest.mark.parametrize(
     ("id_number", "problem"),
-    [("41020319900101123", "18"), ("410203199013011234", "date"), ("41020319900101123Y", "18"),
-     ("410203199001011230", "check digit")],
+    [
+        ("41020319900101123", "18"),
+        ("410203199013011234", "date"),
+        ("41020319900101123Y", "18"),
+        ("410203199001011230", "check digit"),
+    ],
 )
 def test_an_invalid_resident_id_is_refused(actor, migration, id_number, problem):
     from django.utils import translation
 
     with translation.override("en"), pytest.raises(InvalidInput) as exc:
-        services.intake(actor=actor("officer"), matter=migration,
-                        applicant={**APPLICANT, "id_number": id_number},
-                        checks=all_presented(migration), outcome="accepted")
+        services.intake(
+            actor=actor("officer"),
+            matter=migration,
+            applicant={**APPLICANT, "id_number": id_number},
+            checks=all_presented(migration),
+            outcome="accepted",
+        )
     assert problem in exc.value.errors["id_number"][0]
 
 
 def test_an_auxiliary_cannot_take_a_case(actor, migration):
     with pytest.raises(Forbidden) as exc:
-        services.intake(actor=actor("auxiliary"), matter=migration, applicant=APPLICANT,
-                        checks=all_presented(migration), outcome="accepted")
+        services.intake(
+            actor=actor("auxiliary"),
+            matter=migration,
+            applicant=APPLICANT,
+            checks=all_presented(migration),
+            outcome="accepted",
+        )
     assert exc.value.rule == "R-ORG-4" and "辅警" in str(exc.value)
 
 
-def test_the_second_visit_resumes_the_same_case_and_a_third_notice_is_flagged(actor, passport):
-    officer = actor("officer")
-    from django.contrib.auth import get_user_model
-
-    from servicehall.org.permissions import actor_for
-
-    exit_officer = actor_for(get_user_model().objects.create(username="x1"))
-    from servicehall.org.models import Staff
-
-    staff = Staff.objects.get(badge_no="044011")
-    staff.user = get_user_model().objects.get(username="x1")
-    staff.save()
-    exit_officer = actor_for(staff.user)
-    assert officer.role == exit_officer.role
+def test_the_second_visit_resumes_the_same_case_and_a_fourth_visit_is_flagged(
+    staff_actor, passport
+):
+    exit_officer = staff_actor("044011")
     checks = all_presented(passport, 中国公民出入境证件申请表=("missing", ""))
-    case = services.intake(actor=exit_officer, matter=passport, applicant=APPLICANT, checks=checks,
-                           outcome="notice", now=at(2026, 11, 23))
-    services.resume(actor=exit_officer, case=case, checks=checks, outcome="notice", now=at(2026, 11, 24))
-    services.resume(actor=exit_officer, case=case, checks=checks, outcome="notice", now=at(2026, 11, 25))
+    case = services.intake(
+        actor=exit_officer,
+        matter=passport,
+        applicant=APPLICANT,
+        checks=checks,
+        outcome="notice",
+        now=at(2026, 11, 23),
+    )
+    services.resume(
+        actor=exit_officer, case=case, checks=checks, outcome="notice", now=at(2026, 11, 24)
+    )
+    services.resume(
+        actor=exit_officer, case=case, checks=checks, outcome="notice", now=at(2026, 11, 25)
+    )
     case.refresh_from_db()
     assert case.visits == 3 and not case.over_visits  # at most 3 at exit-entry
-    services.resume(actor=exit_officer, case=case, checks=all_presented(passport), outcome="accepted",
-                    now=at(2026, 11, 26))
+    services.resume(
+        actor=exit_officer,
+        case=case,
+        checks=all_presented(passport),
+        outcome="accepted",
+        now=at(2026, 11, 26),
+    )
     case.refresh_from_db()
     assert case.visits == 4 and case.over_visits and case.status == Status.IN_PROGRESS
     assert case.events.filter(kind="over_visits").exists()
@@ -113,20 +171,33 @@ def test_the_second_visit_resumes_the_same_case_and_a_third_notice_is_flagged(ac
 
 def test_a_later_notice_that_asks_for_more_is_flagged_as_not_one_time(actor, migration):
     first = all_presented(migration, 居民户口簿=("missing", ""))
-    case = services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT, checks=first,
-                           outcome="notice")
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=first,
+        outcome="notice",
+    )
     more = all_presented(migration, 居民身份证=("missing", ""))
     services.resume(actor=actor("officer"), case=case, checks=more, outcome="notice")
     assert case.notices.order_by("pk").last().adds_items
 
 
 def test_a_notice_after_the_5_day_window_is_marked_late(actor, migration, monkeypatch):
-    case = services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT,
-                           checks=all_presented(migration, 居民户口簿=("missing", "")), outcome="notice",
-                           now=at(2026, 11, 23))
-    late = services._give_notice(case, case.received_by,
-                                 [{"material": "居民户口簿", "state": "missing", "note": "", "form": "", "count": 1}],
-                                 at(2026, 12, 2))
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration, 居民户口簿=("missing", "")),
+        outcome="notice",
+        now=at(2026, 11, 23),
+    )
+    late = services._give_notice(
+        case,
+        case.received_by,
+        [{"material": "居民户口簿", "state": "missing", "note": "", "form": "", "count": 1}],
+        at(2026, 12, 2),
+    )
     assert not late.within_law
 
 
@@ -134,14 +205,22 @@ def test_pause_arithmetic_across_a_holiday(actor, migration):
     # accepted Mon 9-28; step 1 (2 wd) done 9-29; investigation (3 wd, pausable) paused 9-30
     # for an out-of-county letter until 10-9: the pause spans (9-30, 10-9] = 10-8, 10-9 → +2
     officer, leader = actor("officer"), actor("dutylead")
-    case = services.intake(actor=officer, matter=migration, applicant=APPLICANT,
-                           checks=all_presented(migration), outcome="accepted", now=at(2026, 9, 28, 9))
+    case = services.intake(
+        actor=officer,
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration),
+        outcome="accepted",
+        now=at(2026, 9, 28, 9),
+    )
     due_before = case.due_at
     step1, step2 = case.steps.order_by("order")[:2]
     services.complete_step(actor=officer, case_step=step1, now=at(2026, 9, 29, 16))
     step2.refresh_from_db()
     assert step2.due_at == at(2026, 10, 9, 17, 30)  # 9-30, 10-8, 10-9
-    services.pause_step(actor=officer, case_step=step2, reason="等待外县市函调回复", now=at(2026, 9, 30, 9))
+    services.pause_step(
+        actor=officer, case_step=step2, reason="等待外县市函调回复", now=at(2026, 9, 30, 9)
+    )
     services.resume_step(actor=officer, case_step=step2, now=at(2026, 10, 9, 9))
     step2.refresh_from_db()
     case.refresh_from_db()
@@ -154,7 +233,13 @@ def test_a_holiday_entered_in_the_admin_moves_the_due_date(actor, migration):
     import datetime as dt
 
     CalendarDay.objects.create(date=dt.date(2026, 11, 24), kind="holiday", name="测试")
-    case = services.intake(actor=actor("officer"), matter=migration, applicant=APPLICANT,
-                           checks=all_presented(migration), outcome="accepted", now=at(2026, 11, 23))
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration),
+        outcome="accepted",
+        now=at(2026, 11, 23),
+    )
     step = case.steps.get(order=1)
     assert step.due_at == at(2026, 11, 26, 17, 30)  # 2 working days skipping 11-24

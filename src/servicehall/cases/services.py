@@ -112,8 +112,9 @@ def _check_materials(matter, checks: dict):
             raise InvalidInput(
                 {"materials": [_("Say what is wrong with “%(m)s”.") % {"m": material.name}]}
             )
-        rows.append((material, state, (note or "").strip()))
-        if state in (MaterialCheck.State.MISSING, MaterialCheck.State.DEFECTIVE):
+        problem = state in (MaterialCheck.State.MISSING, MaterialCheck.State.DEFECTIVE)
+        rows.append((material, state, (note or "").strip() if problem else ""))
+        if problem:
             problems.append(
                 {
                     "material": material.name,
@@ -814,7 +815,7 @@ def statistics(qs) -> dict:
         notices=Count("pk", filter=Q(outcome=Outcome.NOTICE)),
         rejected=Count("pk", filter=Q(status=Status.REJECTED)),
         accepted=Count("pk", filter=Q(accepted_at__isnull=False) & ~Q(outcome=Outcome.ON_THE_SPOT)),
-        on_time=Count("pk", filter=Q(on_time=True)),
+        in_time=Count("pk", filter=Q(on_time=True)),
         overdue=Count(
             "pk", filter=Q(on_time=False) | Q(due_state=DueState.OVERDUE, status=Status.IN_PROGRESS)
         ),

@@ -1,0 +1,352 @@
+"""Case endpoints. Thin: each one calls a service, which checks the actor (R-ORG-4) and the
+rules (R-CASE-*); errors come back as {detail, errors, rule}."""
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from servicehall.catalog.models import Matter
+from servicehall.errors import InvalidInput
+from servicehall.org.models import Staff, Unit, Window
+from servicehall.org.permissions import Action, actor_for, require
+
+from . import services
+from .models import Case, CaseStep, Referral
+
+router = Router(tags=["cases"])
+
+
+class CheckIn(Schema):
+    material_id: int
+    state: str = Field(description="presented, missing, defective or not_applicable")
+    note: str = ""
+
+
+class IntakeIn(Schema):
+    matter: str = Field(description="matter code")
+    window_number: int | None = None
+    applicant_name: str
+    id_type: str = "resident_id"
+    id_number: str
+    phone: str = ""
+    checks: list[CheckIn]
+    outcome: str = Field(description="on_the_spot, accepted, notice or rejected")
+    green_channel: bool = False
+    green_reason: str = ""
+    rejection_basis: str = ""
+    rejection_reason: str = ""
+
+
+class VisitIn(Schema):
+    window_number: int | None = None
+    checks: list[CheckIn]
+    outcome: str
+    rejection_basis: str = ""
+    rejection_reason: str = ""
+
+
+class NoticeOut(Schema):
+    number: str
+    issued_at: dt.datetime
+    items: list[dict]
+    within_law: bool
+    adds_items: bool
+
+
+class StepOut(Schema):
+    order: int
+    name: str = Field(alias="step.name")
+    state: str
+    performer: str | None = None
+    due_at: dt.datetime | None
+    due_state: str
+
+    @staticmethod
+    def resolve_performer(obj):
+        return obj.performer.name if obj.performer_id else None
+
+
+class ReferralOut(Schema):
+    id: int
+    slip_number: str
+    handoff_number: str
+    task: str
+    to: str
+    state: str
+
+    @staticmethod
+    def resolve_to(obj):
+        return obj.receiver_label
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    matter: str = Field(alias="matter.code")
+    unit: str = Field(alias="unit.code")
+    status: str
+    outcome: str
+    applicant_name: str
+    id_number: str = Field(description="masked")
+    phone: str = Field(description="masked")
+    green_channel: bool
+    visits: int
+    over_visits: bool
+    received_at: dt.datetime
+    accepted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    due_estimated: bool
+    statutory_due_at: dt.datetime | None
+    due_state: str
+    finished_at: dt.datetime | None
+    on_time: bool | None
+    owner: str
+    notices: list[NoticeOut]
+    steps: list[StepOut]
+    referrals: list[ReferralOut]
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return obj.masked_id
+
+    @staticmethod
+    def resolve_phone(obj):
+        return obj.masked_phone
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.name
+
+    @staticmethod
+    def resolve_notices(obj):
+        return list(obj.notices.all())
+
+    @staticmethod
+    def resolve_steps(obj):
+        return list(obj.steps.select_related("step", "performer"))
+
+    @staticmethod
+    def resolve_referrals(obj):
+        return list(obj.referrals.select_related("to_staff", "to_window", "to_unit"))
+
+
+class LedgerRow(Schema):
+    id: int
+    number: str
+    received_at: dt.datetime
+    matter: str = Field(alias="matter.name")
+    window: int | None
+    outcome: str
+    status: str
+    visits: int
+    due_at: dt.datetime | None
+    on_time: bool | None
+
+    @staticmethod
+    def resolve_window(obj):
+        return obj.window.number if obj.window_id else None
+
+
+class PublicStatus(Schema):
+    number: str
+    matter: str
+    unit: str
+    status: str
+    received_on: dt.date
+    due_at: dt.datetime | None
+    finished_on: dt.date | None
+    steps: list[dict]
+
+
+class StepIn(Schema):
+    note: str = ""
+    reason: str = ""
+
+
+class ReferIn(Schema):
+    task: str
+    to_staff_id: int | None = None
+    to_window_id: int | None = None
+    to_unit_id: int | None = None
+
+
+def _actor(request):
+    return actor_for(request.auth if request.auth is not None else request.user)
+
+
+def _checks(items):
+    return {c.material_id: (c.state, c.note) for c in items}
+
+
+def _window(unit, number):
+    if number is None:
+        return None
+    window = Window.objects.filter(unit=unit, number=number).first()
+    if window is None:
+        raise InvalidInput({"window_number": [f"{unit.name}: no window {number}"]})
+    return window
+
+
+def _case(request, case_id):
+    actor = _actor(request)
+    case = get_object_or_404(Case.objects.select_related("unit", "matter", "owner"), pk=case_id)
+    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    return actor, case
+
+
+@router.post("/cases", response={201: CaseOut})
+def intake(request, payload: IntakeIn):
+    """Receive an application: done on the spot, accepted, one-time notice or refusal."""
+    matter = get_object_or_404(Matter.objects.select_related("unit"), code=payload.matter)
+    case = services.intake(
+        actor=_actor(request),
+        matter=matter,
+        window=_window(matter.unit, payload.window_number),
+        applicant={
+            "name": payload.applicant_name,
+            "id_type": payload.id_type,
+            "id_number": payload.id_number,
+            "phone": payload.phone,
+        },
+        checks=_checks(payload.checks),
+        outcome=payload.outcome,
+        green_channel=payload.green_channel,
+        green_reason=payload.green_reason,
+        rejection_basis=payload.rejection_basis,
+        rejection_reason=payload.rejection_reason,
+    )
+    return Status(201, case)
+
+
+@router.get("/cases/{case_id}", response=CaseOut)
+def case(request, case_id: int):
+    return _case(request, case_id)[1]
+
+
+@router.post("/cases/{case_id}/visits", response=CaseOut)
+def visit(request, case_id: int, payload: VisitIn):
+    """The citizen's next visit on the same case (R-TIME-3)."""
+    actor, c = _case(request, case_id)
+    return services.resume(
+        actor=actor,
+        case=c,
+        window=_window(c.unit, payload.window_number),
+        checks=_checks(payload.checks),
+        outcome=payload.outcome,
+        rejection_basis=payload.rejection_basis,
+        rejection_reason=payload.rejection_reason,
+    )
+
+
+@router.post("/cases/{case_id}/steps/{order}/{action}", response=CaseOut)
+def step(request, case_id: int, order: int, action: str, payload: StepIn):
+    """complete, pause (with a reason) or resume the case's step number `order`."""
+    actor, c = _case(request, case_id)
+    case_step = get_object_or_404(CaseStep, case=c, order=order)
+    if action == "complete":
+        services.complete_step(actor=actor, case_step=case_step, note=payload.note)
+    elif action == "pause":
+        services.pause_step(actor=actor, case_step=case_step, reason=payload.reason)
+    elif action == "resume":
+        services.resume_step(actor=actor, case_step=case_step)
+    else:
+        raise InvalidInput({"action": ["complete, pause or resume"]})
+    c.refresh_from_db()
+    return c
+
+
+@router.post("/cases/{case_id}/referrals", response={201: ReferralOut})
+def refer(request, case_id: int, payload: ReferIn):
+    actor, c = _case(request, case_id)
+    referral = services.refer(
+        actor=actor,
+        case=c,
+        task=payload.task,
+        to_staff=get_object_or_404(Staff, pk=payload.to_staff_id) if payload.to_staff_id else None,
+        to_window=get_object_or_404(Window, pk=payload.to_window_id)
+        if payload.to_window_id
+        else None,
+        to_unit=get_object_or_404(Unit, pk=payload.to_unit_id) if payload.to_unit_id else None,
+    )
+    return Status(201, referral)
+
+
+@router.post("/referrals/{referral_id}/{action}", response=ReferralOut)
+def referral(request, referral_id: int, action: str):
+    """acknowledge (the receiver takes the case over) or complete a hand-off."""
+    actor = _actor(request)
+    r = get_object_or_404(Referral, pk=referral_id)
+    if action == "acknowledge":
+        return services.acknowledge(actor=actor, referral=r)
+    if action == "complete":
+        return services.complete_referral(actor=actor, referral=r)
+    raise InvalidInput({"action": ["acknowledge or complete"]})
+
+
+@router.get("/units/{unit_id}/ledger", response=list[LedgerRow])
+@paginate(LimitOffsetPagination)
+def ledger(
+    request,
+    unit_id: int,
+    window: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    matter: str = "",
+    outcome: str = "",
+    status: str = "",
+):
+    unit = get_object_or_404(Unit, pk=unit_id)
+    return services.ledger(
+        actor=_actor(request),
+        unit=unit,
+        window=_window(unit, window) if window else None,
+        date_from=date_from,
+        date_to=date_to,
+        matter=Matter.objects.filter(code=matter, unit=unit).first() if matter else None,
+        outcome=outcome or None,
+        status=status or None,
+    )
+
+
+@router.get("/units/{unit_id}/ledger/statistics")
+def ledger_statistics(
+    request,
+    unit_id: int,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    window: int | None = None,
+):
+    unit = get_object_or_404(Unit, pk=unit_id)
+    qs = services.ledger(
+        actor=_actor(request),
+        unit=unit,
+        window=_window(unit, window) if window else None,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return services.statistics(qs)
+
+
+@router.get("/status/{number}", response=PublicStatus, auth=None, tags=["public"])
+def public_status(request, number: str):
+    """A case by its case, notice or receipt number, without personal data."""
+    c = services.find_case(number)
+    if c is None:
+        from django.http import Http404
+
+        raise Http404(number)
+    return {
+        "number": c.number,
+        "matter": c.matter.name,
+        "unit": c.unit.name,
+        "status": c.status,
+        "received_on": c.received_at.date(),
+        "due_at": c.due_at if c.open else None,
+        "finished_on": c.finished_at.date() if c.finished_at else None,
+        "steps": [
+            {"order": s.order, "name": s.step.name, "state": s.state}
+            for s in c.steps.select_related("step")
+        ],
+    }

@@ -1,0 +1,79 @@
+"""The public catalogue: matters with materials, steps, limits and fees (R-CAT-1, R-CAT-3)."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from .models import Matter
+from .services import public_matters
+
+router = Router(tags=["catalogue"])
+
+
+class MaterialOut(Schema):
+    name: str
+    form: str
+    count: int
+    required: bool
+    condition: str
+
+
+class StepOut(Schema):
+    order: int
+    name: str
+    role: str
+    limit_n: int
+    limit_unit: str
+    pausable: bool
+
+
+class MatterOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    unit_code: str
+    promised_n: int
+    promised_unit: str
+    statutory_n: int | None
+    statutory_unit: str
+    fee_fen: int
+    fee_basis: str
+    max_visits: int
+    green_channel: bool
+    channels: list[str]
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+
+class MatterDetail(MatterOut):
+    conditions: str
+    legal_basis: str
+    refusal_basis: str
+    handler: str
+    contact_phone: str
+    materials: list[MaterialOut]
+    steps: list[StepOut]
+
+
+@router.get("/matters", response=list[MatterOut], auth=None)
+def matters(request, q: str = "", unit: str = ""):
+    qs = public_matters(q)
+    if unit:
+        qs = qs.filter(unit__code=unit)
+    return qs
+
+
+@router.get("/matters/{code}", response=MatterDetail, auth=None)
+def matter(request, code: str):
+    m = get_object_or_404(Matter.objects.select_related("unit"), code=code, active=True)
+    return {
+        **MatterOut.from_orm(m).dict(),
+        "conditions": m.conditions,
+        "legal_basis": m.legal_basis,
+        "refusal_basis": m.refusal_basis,
+        "handler": m.handler,
+        "contact_phone": m.contact_phone,
+        "materials": list(m.materials.all()),
+        "steps": list(m.steps.all()),
+    }

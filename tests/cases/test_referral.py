@@ -1,0 +1,82 @@
+"""R-CASE-2: the first-contact owner keeps the case until the receiver acknowledges; a hand-off
+has two receipts and stays open until completed."""
+
+import pytest
+
+from servicehall.cases import services
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.org.models import Staff, Window
+
+from .conftest import APPLICANT, all_presented
+
+
+@pytest.fixture
+def case(actor, migration):
+    return services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration),
+        outcome="accepted",
+    )
+
+
+def test_the_owner_keeps_the_case_until_the_receiver_acknowledges(actor, case):
+    colleague = Staff.objects.get(badge_no="041236")
+    referral = services.refer(
+        actor=actor("officer"), case=case, task="入户调查核实", to_staff=colleague
+    )
+    assert referral.slip_number.startswith("S") and referral.handoff_number.startswith("H")
+    case.refresh_from_db()
+    assert case.owner.badge_no == "041235"
+    with pytest.raises(Forbidden):
+        services.acknowledge(actor=actor("dutylead"), referral=referral)
+
+
+def test_acknowledge_then_complete(actor, case, staff_actor):
+    referral = services.refer(
+        actor=actor("officer"),
+        case=case,
+        task="入户调查核实",
+        to_staff=Staff.objects.get(badge_no="041236"),
+    )
+    receiver = staff_actor("041236")
+    with pytest.raises(ServiceError):
+        services.complete_referral(actor=receiver, referral=referral)
+    services.acknowledge(actor=receiver, referral=referral)
+    case.refresh_from_db()
+    assert case.owner.badge_no == "041236"
+    services.complete_referral(actor=receiver, referral=referral)
+    referral.refresh_from_db()
+    assert referral.state == "completed"
+    assert [e.kind for e in case.events.all()][-3:] == ["referred", "acknowledged", "referral_done"]
+
+
+def test_a_window_hand_off_is_acknowledged_by_whoever_sits_there(actor, case):
+    window = Window.objects.get(unit=case.unit, number=1)
+    referral = services.refer(
+        actor=actor("officer"), case=case, task="所领导审批", to_window=window
+    )
+    services.acknowledge(actor=actor("dutylead"), referral=referral)  # 施建华 sits at window 1
+
+
+def test_a_hand_off_names_exactly_one_receiver_and_a_task(actor, case):
+    with pytest.raises(InvalidInput):
+        services.refer(actor=actor("officer"), case=case, task="x")
+    with pytest.raises(InvalidInput):
+        services.refer(
+            actor=actor("officer"),
+            case=case,
+            task=" ",
+            to_staff=Staff.objects.get(badge_no="041236"),
+        )
+
+
+def test_only_the_owner_hands_over(actor, case):
+    with pytest.raises(Forbidden):
+        services.refer(
+            actor=actor("dutylead"),
+            case=case,
+            task="x",
+            to_staff=Staff.objects.get(badge_no="041236"),
+        )

@@ -1,0 +1,109 @@
+"""R-CASE-3, R-ORG-4, R-TIME-2: steps in order, by the right role, separated where required,
+the last one issuing the result; pauses only where allowed."""
+
+import pytest
+
+from servicehall.cases import services
+from servicehall.cases.models import Status
+from servicehall.errors import Forbidden, ServiceError
+
+from .conftest import APPLICANT, all_presented, at
+
+
+@pytest.fixture
+def passport_case(staff_actor, passport):
+    return services.intake(
+        actor=staff_actor("044011"),
+        matter=passport,
+        applicant=APPLICANT,
+        checks=all_presented(passport),
+        outcome="accepted",
+        now=at(2026, 11, 23, 9),
+    )
+
+
+def steps(case):
+    return list(case.steps.order_by("order"))
+
+
+def test_nobody_performs_two_steps_of_one_exit_entry_case(staff_actor, passport_case):
+    s1, s2, *_ = steps(passport_case)
+    services.complete_step(actor=staff_actor("044011"), case_step=s1, now=at(2026, 11, 23, 10))
+    with pytest.raises(Forbidden) as exc:
+        services.complete_step(actor=staff_actor("044011"), case_step=s2, now=at(2026, 11, 23, 11))
+    assert exc.value.rule == "R-CASE-3" and "谢宇" in str(exc.value)
+    services.complete_step(actor=staff_actor("044012"), case_step=s2, now=at(2026, 11, 23, 11))
+
+
+def test_no_step_can_be_skipped(staff_actor, passport_case):
+    _s1, s2, *_ = steps(passport_case)
+    with pytest.raises(ServiceError) as exc:
+        services.complete_step(actor=staff_actor("044012"), case_step=s2)
+    assert exc.value.rule == "R-CASE-3"
+
+
+def test_an_approval_step_needs_a_leader(staff_actor, passport_case):
+    s1, s2, s3, _s4 = steps(passport_case)
+    services.complete_step(actor=staff_actor("044011"), case_step=s1, now=at(2026, 11, 23, 10))
+    services.complete_step(actor=staff_actor("044012"), case_step=s2, now=at(2026, 11, 23, 11))
+    with pytest.raises(Forbidden):
+        services.complete_step(actor=staff_actor("044013"), case_step=s3, now=at(2026, 11, 23, 12))
+    services.complete_step(actor=staff_actor("044002"), case_step=s3, now=at(2026, 11, 23, 12))
+
+
+def test_the_case_completes_in_time_after_the_last_step(staff_actor, passport_case):
+    for badge, step in zip(
+        ["044011", "044012", "044002", "044014"], steps(passport_case), strict=True
+    ):
+        services.complete_step(actor=staff_actor(badge), case_step=step, now=at(2026, 11, 24, 10))
+    passport_case.refresh_from_db()
+    assert passport_case.status == Status.COMPLETED and passport_case.on_time
+    assert passport_case.events.filter(kind="completed").exists()
+
+
+def test_an_auxiliary_cannot_perform_a_step(actor, migration):
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration),
+        outcome="accepted",
+    )
+    with pytest.raises(Forbidden) as exc:
+        services.complete_step(actor=actor("auxiliary"), case_step=case.steps.get(order=1))
+    assert exc.value.rule == "R-ORG-4"
+
+
+def test_only_a_pausable_step_pauses_and_it_needs_a_reason(actor, migration):
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration),
+        outcome="accepted",
+    )
+    with pytest.raises(ServiceError) as exc:
+        services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=1), reason="x")
+    assert exc.value.rule == "R-TIME-2"
+    services.complete_step(actor=actor("officer"), case_step=case.steps.get(order=1))
+    from servicehall.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=2), reason=" ")
+    services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=2), reason="函调")
+    with pytest.raises(ServiceError, match="paused|暂停"):
+        services.complete_step(actor=actor("officer"), case_step=case.steps.get(order=2))
+
+
+def test_on_the_spot_matters_finish_at_once(staff_actor, demo):
+    from servicehall.catalog.models import Matter
+
+    matter = Matter.objects.get(code="household-certificate")
+    case = services.intake(
+        actor=staff_actor("041115"),
+        matter=matter,
+        applicant=APPLICANT,
+        checks=all_presented(matter),
+        outcome="on_the_spot",
+    )
+    assert case.status == Status.COMPLETED and case.on_time and case.visits == 1
