@@ -55,6 +55,14 @@ class MatterDetail(MatterOut):
     materials: list[MaterialOut]
     steps: list[StepOut]
 
+    @staticmethod
+    def resolve_materials(obj):
+        return list(obj.materials.all())
+
+    @staticmethod
+    def resolve_steps(obj):
+        return list(obj.steps.all())
+
 
 @router.get("/matters", response=list[MatterOut], auth=None)
 def matters(request, q: str = "", unit: str = ""):
@@ -66,14 +74,4 @@ def matters(request, q: str = "", unit: str = ""):
 
 @router.get("/matters/{code}", response=MatterDetail, auth=None)
 def matter(request, code: str):
-    m = get_object_or_404(Matter.objects.select_related("unit"), code=code, active=True)
-    return {
-        **MatterOut.from_orm(m).dict(),
-        "conditions": m.conditions,
-        "legal_basis": m.legal_basis,
-        "refusal_basis": m.refusal_basis,
-        "handler": m.handler,
-        "contact_phone": m.contact_phone,
-        "materials": list(m.materials.all()),
-        "steps": list(m.steps.all()),
-    }
+    return get_object_or_404(Matter.objects.select_related("unit"), code=code, active=True)

@@ -115,6 +115,8 @@ class Matter(models.Model):
         return f"{self.fee_fen // 100}.{self.fee_fen % 100:02d}"
 
     def clean(self):
+        if self.fee_fen and not self.fee_basis:
+            raise ValidationError({"fee_basis": _("A fee needs its legal basis (R-CASE-6).")})
         # R-CAT-1: a promise may be better than the law, never worse.
         statutory = self.statutory_limit
         if statutory is None:
@@ -140,8 +142,6 @@ class Matter(models.Model):
                     }
                 }
             )
-        if self.fee_fen and not self.fee_basis:
-            raise ValidationError({"fee_basis": _("A fee needs its legal basis (R-CASE-6).")})
 
     def get_additional_data(self):
         return {"unit_id": self.unit_id}
