@@ -94,7 +94,9 @@ SELECT 'B' || g, lpad(to_hex(g), 12, '0'), s.unit_id, s.window_id, s.matter_id, 
   CASE WHEN g % 4 IN (0, 1, 3) THEN t + interval '2 days' END,
   CASE WHEN g % 4 IN (0, 1) THEN g % 29 <> 0 END, '{}', '', '', ''
 FROM generate_series(%(first)s, %(last)s) g
-CROSS JOIN LATERAL (SELECT now() - ((g::bigint * 7919) % (730 * 1440)) * interval '1 minute' AS t) tt
+CROSS JOIN LATERAL (
+  SELECT now() - ((g::bigint * 7919) % (730 * 1440)) * interval '1 minute' AS t
+) tt
 JOIN bench_slots s ON s.i = g % (SELECT count(*) FROM bench_slots)
 """
 

@@ -59,3 +59,17 @@ def staff_actor(demo):
         return actor_for(staff.user)
 
     return _actor
+
+
+def accept(actor, matter, **kwargs):
+    """A case accepted with every material in order."""
+    from servicehall.cases import services
+
+    return services.intake(
+        actor=actor,
+        matter=matter,
+        applicant=APPLICANT,
+        checks=all_presented(matter),
+        outcome="accepted",
+        **kwargs,
+    )

@@ -8,18 +8,11 @@ from servicehall.cases.models import Case, Status
 from servicehall.errors import Forbidden, InvalidInput
 from servicehall.worktime.models import CalendarDay
 
-from .conftest import APPLICANT, all_presented, at
+from .conftest import APPLICANT, accept, all_presented, at
 
 
 def test_complete_materials_are_accepted_with_a_due_date_from_the_calendar(actor, migration):
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-        now=at(2026, 9, 30, 10),
-    )
+    case = accept(actor("officer"), migration, now=at(2026, 9, 30, 10))
     assert case.status == Status.IN_PROGRESS and case.number.startswith("C2026-")
     # 8 working days from Wed 9-30 across National Day: 10-08 … 10-16, 10-19 → Mon 10-19? no:
     # 10-08, 10-09, 10-10 (Sat, worked), 10-12, 10-13, 10-14, 10-15, 10-16 → Fri 10-16 17:30
@@ -126,13 +119,7 @@ def test_an_invalid_resident_id_is_refused(actor, migration, id_number, problem)
 
 def test_an_auxiliary_cannot_take_a_case(actor, migration):
     with pytest.raises(Forbidden) as exc:
-        services.intake(
-            actor=actor("auxiliary"),
-            matter=migration,
-            applicant=APPLICANT,
-            checks=all_presented(migration),
-            outcome="accepted",
-        )
+        accept(actor("auxiliary"), migration)
     assert exc.value.rule == "R-ORG-4" and "辅警" in str(exc.value)
 
 
@@ -205,14 +192,7 @@ def test_pause_arithmetic_across_a_holiday(actor, migration):
     # accepted Mon 9-28; step 1 (2 wd) done 9-29; investigation (3 wd, pausable) paused 9-30
     # for an out-of-county letter until 10-9: the pause spans (9-30, 10-9] = 10-8, 10-9 → +2
     officer, leader = actor("officer"), actor("dutylead")
-    case = services.intake(
-        actor=officer,
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-        now=at(2026, 9, 28, 9),
-    )
+    case = accept(officer, migration, now=at(2026, 9, 28, 9))
     due_before = case.due_at
     step1, step2 = case.steps.order_by("order")[:2]
     services.complete_step(actor=officer, case_step=step1, now=at(2026, 9, 29, 16))
@@ -233,13 +213,6 @@ def test_a_holiday_entered_in_the_admin_moves_the_due_date(actor, migration):
     import datetime as dt
 
     CalendarDay.objects.create(date=dt.date(2026, 11, 24), kind="holiday", name="测试")
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-        now=at(2026, 11, 23),
-    )
+    case = accept(actor("officer"), migration, now=at(2026, 11, 23))
     step = case.steps.get(order=1)
     assert step.due_at == at(2026, 11, 26, 17, 30)  # 2 working days skipping 11-24

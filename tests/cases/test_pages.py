@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from servicehall.cases import services
 from servicehall.cases.models import Case, Notification
 
-from .conftest import APPLICANT, VALID_ID, all_presented, at
+from .conftest import APPLICANT, VALID_ID, accept, all_presented, at
 
 
 def form_for(matter, outcome, missing=(), **extra):
@@ -61,13 +61,7 @@ def test_the_auxiliary_is_refused_intake_on_the_web(login, migration):
 
 
 def test_the_case_page_shows_clocks_receipts_and_the_timeline(login, migration, actor):
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-    )
+    case = accept(actor("officer"), migration)
     page = login("officer").get(f"/cases/{case.pk}/").content.decode()
     assert "剩余" in page or "今天" in page  # the clock, as people say it
     assert "受理并报所领导审核" in page and "时间线" in page
@@ -79,13 +73,7 @@ def test_the_case_page_shows_clocks_receipts_and_the_timeline(login, migration, 
 def test_referral_receipts_print_for_the_citizen_and_the_receiver(login, migration, actor):
     from servicehall.org.models import Staff
 
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-    )
+    case = accept(actor("officer"), migration)
     client = login("officer")
     client.post(
         f"/cases/{case.pk}/refer/",
@@ -99,13 +87,7 @@ def test_referral_receipts_print_for_the_citizen_and_the_receiver(login, migrati
 
 
 def test_the_public_status_page_shows_no_personal_data(client, migration, actor):
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-    )
+    case = accept(actor("officer"), migration)
     page = client.get("/status/", {"number": case.number.lower()}).content.decode()
     assert "户口迁移" in page and "办理中" in page
     for private in (APPLICANT["name"], APPLICANT["id_number"], APPLICANT["phone"], "13812345678"):
@@ -118,14 +100,7 @@ def test_the_public_status_page_shows_no_personal_data(client, migration, actor)
 
 def test_the_ledger_filters_counts_and_exports_masked(login, migration, actor):
     officer = actor("officer")
-    services.intake(
-        actor=officer,
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-        now=at(2026, 11, 2),
-    )
+    accept(officer, migration, now=at(2026, 11, 2))
     services.intake(
         actor=officer,
         matter=migration,
@@ -164,14 +139,7 @@ def test_the_ledger_filters_counts_and_exports_masked(login, migration, actor):
 
 
 def test_the_deadline_job_warns_once_and_tells_owner_and_leader(migration, actor):
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-        now=at(2026, 11, 23, 9),
-    )
+    case = accept(actor("officer"), migration, now=at(2026, 11, 23, 9))
     counts = services.check_deadlines(now=at(2026, 11, 24, 10))  # step 1 (2 wd) due 11-25
     assert counts["warning"] >= 1
     recipients = set(
@@ -188,14 +156,7 @@ def test_the_deadline_job_warns_once_and_tells_owner_and_leader(migration, actor
 
 
 def test_notifications_page(login, migration, actor):
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-        now=at(2026, 11, 23, 9),
-    )
+    case = accept(actor("officer"), migration, now=at(2026, 11, 23, 9))
     services.check_deadlines(now=at(2026, 11, 26, 9))
     client = login("officer")
     page = client.get("/cases/notifications/").content.decode()

@@ -7,18 +7,12 @@ from servicehall.cases import services
 from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.models import Staff, Window
 
-from .conftest import APPLICANT, all_presented
+from .conftest import accept
 
 
 @pytest.fixture
 def case(actor, migration):
-    return services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-    )
+    return accept(actor("officer"), migration)
 
 
 def test_the_owner_keeps_the_case_until_the_receiver_acknowledges(actor, case):

@@ -7,7 +7,7 @@ from servicehall.cases import services
 from servicehall.cases.models import Status
 from servicehall.errors import Forbidden, ServiceError
 
-from .conftest import APPLICANT, all_presented, at
+from .conftest import APPLICANT, accept, all_presented, at
 
 
 @pytest.fixture
@@ -62,26 +62,14 @@ def test_the_case_completes_in_time_after_the_last_step(staff_actor, passport_ca
 
 
 def test_an_auxiliary_cannot_perform_a_step(actor, migration):
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-    )
+    case = accept(actor("officer"), migration)
     with pytest.raises(Forbidden) as exc:
         services.complete_step(actor=actor("auxiliary"), case_step=case.steps.get(order=1))
     assert exc.value.rule == "R-ORG-4"
 
 
 def test_only_a_pausable_step_pauses_and_it_needs_a_reason(actor, migration):
-    case = services.intake(
-        actor=actor("officer"),
-        matter=migration,
-        applicant=APPLICANT,
-        checks=all_presented(migration),
-        outcome="accepted",
-    )
+    case = accept(actor("officer"), migration)
     with pytest.raises(ServiceError) as exc:
         services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=1), reason="x")
     assert exc.value.rule == "R-TIME-2"
