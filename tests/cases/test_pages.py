@@ -165,3 +165,32 @@ def test_notifications_page(login, migration, actor):
     assert not Notification.objects.filter(
         recipient__username="officer", read_at__isnull=True
     ).exists()
+
+
+def test_green_channel_cases_are_marked_and_reported_on_their_own(login, passport, staff_actor):
+    officer = staff_actor("044011")
+    services.intake(
+        actor=officer,
+        matter=passport,
+        applicant=APPLICANT,
+        checks=all_presented(passport),
+        outcome="accepted",
+        green_channel=True,
+        green_reason="急需出国就医",
+    )
+    accept(officer, passport)
+    from servicehall.org.models import Staff
+
+    leader = Staff.objects.get(badge_no="044001")
+    from django.contrib.auth import get_user_model
+
+    leader.user = get_user_model().objects.create_user("exitleader", password="x" * 12)
+    leader.save()
+    client = login("officer")
+    client.force_login(leader.user)
+    response = client.get("/cases/ledger/", {"green_channel": "on"})
+    assert response.context["stats"]["received"] == 1 and response.context["stats"]["green"] == 1
+    assert (
+        "急需出国就医"
+        in client.get(response.context["page"].object_list[0].get_absolute_url()).content.decode()
+    )

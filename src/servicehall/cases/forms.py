@@ -103,6 +103,7 @@ class LedgerFilter(forms.Form):
         label=_("Outcome"), choices=[("", "—")] + Outcome.choices, required=False
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
+    green_channel = forms.BooleanField(label=_("Green channel only"), required=False)
 
     def __init__(self, *args, unit, **kwargs):
         from .models import Status

@@ -781,6 +781,7 @@ def ledger(
     matter=None,
     outcome=None,
     status=None,
+    green_channel=False,
 ):
     """Every case of a unit (or one window), newest first, filtered."""
     require(actor, Action.VIEW_REGISTRY, unit=unit)
@@ -799,6 +800,8 @@ def ledger(
         qs = qs.filter(outcome=outcome)
     if status:
         qs = qs.filter(status=status)
+    if green_channel:  # R-CASE-4: green-channel cases reported on their own
+        qs = qs.filter(green_channel=True)
     return qs.select_related("matter", "window", "owner").order_by("-received_at", "-pk")
 
 
