@@ -74,7 +74,7 @@ def test_a_household_case_from_intake_to_completion(live_server, page, shot):
     assert re.search(r"剩余|今天", page.inner_text(".due"))
 
     # hand the case to window 1 (the duty lead), with two receipts
-    page.click("details.card summary")
+    page.click("#handoff-details summary")
     window_1 = matter.unit.windows.get(number=1)
     page.select_option("#id_to_window", str(window_1.pk))
     page.fill("#id_task", "请所领导先行审阅迁入材料")

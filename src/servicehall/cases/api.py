@@ -4,13 +4,15 @@ rules (R-CASE-*); errors come back as {detail, errors, rule}."""
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from servicehall.catalog.models import Matter
-from servicehall.errors import InvalidInput
+from servicehall.errors import Forbidden, InvalidInput
 from servicehall.org.models import Staff, Unit, Window
-from servicehall.org.permissions import Action, actor_for, require
+from servicehall.org.permissions import Action, actor_for
 
 from . import services
 from .models import Case, CaseStep, Referral
@@ -37,6 +39,9 @@ class IntakeIn(Schema):
     green_reason: str = ""
     rejection_basis: str = ""
     rejection_reason: str = ""
+    idempotency_key: str | None = Field(
+        None, description="a retry with the same key returns the same case"
+    )
 
 
 class VisitIn(Schema):
@@ -45,6 +50,7 @@ class VisitIn(Schema):
     outcome: str
     rejection_basis: str = ""
     rejection_reason: str = ""
+    idempotency_key: str | None = None
 
 
 class NoticeOut(Schema):
@@ -106,6 +112,13 @@ class CaseOut(Schema):
     notices: list[NoticeOut]
     steps: list[StepOut]
     referrals: list[ReferralOut]
+
+    @staticmethod
+    def resolve_applicant_name(obj, context):
+        actor = _actor(context["request"])
+        if actor.can(Action.ACCEPT_CASE, unit=obj.unit):
+            return obj.applicant_name
+        return obj.applicant_name[:1] + "*" * (len(obj.applicant_name) - 1)
 
     @staticmethod
     def resolve_id_number(obj):
@@ -192,7 +205,8 @@ def _window(unit, number):
 def _case(request, case_id):
     actor = _actor(request)
     case = get_object_or_404(Case.objects.select_related("unit", "matter", "owner"), pk=case_id)
-    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    if not services.can_read_case(actor, case):
+        raise Forbidden(_("This case belongs to another unit."), rule="R-ORG-4")
     return actor, case
 
 
@@ -216,6 +230,7 @@ def intake(request, payload: IntakeIn):
         green_reason=payload.green_reason,
         rejection_basis=payload.rejection_basis,
         rejection_reason=payload.rejection_reason,
+        token=payload.idempotency_key,
     )
     return Status(201, case)
 
@@ -237,6 +252,7 @@ def visit(request, case_id: int, payload: VisitIn):
         outcome=payload.outcome,
         rejection_basis=payload.rejection_basis,
         rejection_reason=payload.rejection_reason,
+        token=payload.idempotency_key,
     )
 
 
@@ -304,10 +320,19 @@ def ledger(
         window=_window(unit, window) if window else None,
         date_from=date_from,
         date_to=date_to,
-        matter=Matter.objects.filter(code=matter, unit=unit).first() if matter else None,
+        matter=_matter_filter(unit, matter),
         outcome=outcome or None,
         status=status or None,
     )
+
+
+def _matter_filter(unit, code):
+    if not code:
+        return None
+    matter = Matter.objects.filter(code=code, unit=unit).first()
+    if matter is None:
+        raise InvalidInput({"matter": [f"{unit.name}: no matter {code}"]})
+    return matter
 
 
 @router.get("/units/{unit_id}/ledger/statistics")
@@ -342,9 +367,9 @@ def public_status(request, number: str):
         "matter": c.matter.name,
         "unit": c.unit.name,
         "status": c.status,
-        "received_on": c.received_at.date(),
+        "received_on": timezone.localdate(c.received_at),
         "due_at": c.due_at if c.open else None,
-        "finished_on": c.finished_at.date() if c.finished_at else None,
+        "finished_on": timezone.localdate(c.finished_at) if c.finished_at else None,
         "steps": [
             {"order": s.order, "name": s.step.name, "state": s.state}
             for s in c.steps.select_related("step")

@@ -44,7 +44,10 @@ class DueState(models.TextChoices):
 
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=40, unique=True)
-    lookup_code = models.CharField(_("lookup code"), max_length=12, unique=True, editable=False)
+    lookup_code = models.CharField(_("lookup code"), max_length=16, unique=True, editable=False)
+    intake_token = models.CharField(
+        max_length=40, null=True, blank=True, unique=True, editable=False
+    )
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases"
     )
@@ -76,6 +79,15 @@ class Case(models.Model):
         help_text=_("Owns the case until a hand-off is acknowledged (R-CASE-2)."),
     )
     outcome = models.CharField(_("intake outcome"), max_length=20, choices=Outcome.choices)
+    notices_given = models.PositiveSmallIntegerField(_("one-time notices given"), default=0)
+    concluded_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("accepted or refused by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     green_channel = models.BooleanField(_("green channel"), default=False)
     green_reason = models.CharField(_("green-channel reason"), max_length=100, blank=True)
@@ -109,7 +121,7 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.lookup_code:
-            self.lookup_code = secrets.token_hex(4).upper()
+            self.lookup_code = secrets.token_hex(8).upper()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -155,6 +167,8 @@ class MaterialCheck(models.Model):
 class Visit(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visit_log")
     at = models.DateTimeField(_("at"))
+    purpose = models.CharField(_("purpose"), max_length=100, blank=True)
+    token = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
     staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
     window = models.ForeignKey("org.Window", on_delete=models.PROTECT, null=True, related_name="+")
 

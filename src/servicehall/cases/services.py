@@ -21,6 +21,7 @@ from .models import (
     CaseEvent,
     CaseStep,
     DueState,
+    IdType,
     MaterialCheck,
     Notice,
     Notification,
@@ -77,6 +78,8 @@ def _leaders(unit):
 
 def _check_applicant(applicant: dict) -> dict:
     errors = {}
+    if (applicant.get("id_type") or "resident_id") not in IdType.values:
+        raise InvalidInput({"id_type": [_("Choose the type of ID document.")]})
     name = (applicant.get("name") or "").strip()
     if not name:
         errors["applicant_name"] = [_("Enter the applicant's name.")]
@@ -101,9 +104,18 @@ def _check_materials(matter, checks: dict):
     rows, problems, missing_answers = [], [], []
     for material in matter.materials.all():
         state, note = checks.get(material.pk, (None, ""))
-        if state is None:
+        if not state:
             missing_answers.append(material.name)
             continue
+        if state not in MaterialCheck.State.values:
+            raise InvalidInput(
+                {
+                    "materials": [
+                        _("“%(m)s”: mark it presented, missing, defective or not applicable.")
+                        % {"m": material.name}
+                    ]
+                }
+            )
         if state == MaterialCheck.State.NOT_APPLICABLE and material.required:
             raise InvalidInput(
                 {"materials": [_("“%(m)s” is always required.") % {"m": material.name}]}
@@ -157,8 +169,14 @@ def _check_outcome(matter, outcome, problems, rejection_basis, rejection_reason)
             },
             rule="R-CASE-1",
         )
-    if outcome == Outcome.ACCEPTED and not matter.steps.exists():
+    has_steps = matter.steps.exists()
+    if outcome == Outcome.ACCEPTED and not has_steps:
         raise InvalidInput({"outcome": [_("This matter is done on the spot.")]})
+    if outcome == Outcome.ON_THE_SPOT and has_steps:
+        # R-CASE-3: a matter with steps goes through each of them.
+        raise InvalidInput(
+            {"outcome": [_("This matter goes through its steps: accept it.")]}, rule="R-CASE-3"
+        )
     if outcome == Outcome.REJECTED:
         errors = {}
         if not (rejection_basis or "").strip():
@@ -182,13 +200,25 @@ def intake(
     green_reason: str = "",
     rejection_basis: str = "",
     rejection_reason: str = "",
+    token: str | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
-    """Receive a citizen's application at a window (R-CASE-1, R-LAW-1)."""
+    """Receive a citizen's application at a window (R-CASE-1, R-LAW-1). `token` makes a
+    repeated submission (a double click, a retry) return the case it already created."""
     now = now or timezone.now()
     unit = matter.unit
     require(actor, Action.ACCEPT_CASE, unit=unit)  # R-ORG-4: never an auxiliary
     staff = _staff(actor)
+    if token:
+        existing = Case.objects.filter(intake_token=token).first()
+        if existing is not None:
+            return existing
+    if not staff.certified:  # R-ORG-3: nobody serves before the training certificate
+        raise Forbidden(
+            _("%(name)s has no training certificate yet and cannot take cases.")
+            % {"name": staff.name},
+            rule="R-ORG-3",
+        )
     if window is not None and window.unit_id != unit.pk:
         raise InvalidInput({"window": [_("The window must belong to the matter's unit.")]})
     if not matter.active:
@@ -214,6 +244,7 @@ def intake(
         green_channel=green_channel,
         green_reason=green_reason.strip(),
         received_at=now,
+        intake_token=token or None,
         **person,
     )
     MaterialCheck.objects.bulk_create(
@@ -241,13 +272,17 @@ def resume(
     window: Window | None = None,
     rejection_basis: str = "",
     rejection_reason: str = "",
+    token: str | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
-    """The citizen comes back with the notice: the same case, one more visit (R-TIME-3)."""
+    """The citizen comes back with the notice: the same case, one more visit (R-TIME-3).
+    `token` makes a repeated submission of the same visit change nothing."""
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
     require(actor, Action.ACCEPT_CASE, unit=case.unit)
     staff = _staff(actor)
+    if token and Visit.objects.filter(token=token).exists():
+        return case
     if case.status != Status.AWAITING_MATERIALS:
         raise ServiceError(_("This case is not waiting for materials."))
     rows, problems = _check_materials(case.matter, checks)
@@ -256,13 +291,25 @@ def resume(
         MaterialCheck.objects.update_or_create(
             case=case, material=material, defaults={"state": state, "note": note}
         )
+    _count_visit(case, staff, window, now, token=token)
+    case.outcome = outcome
+    case.save()
+    _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now)
+    return case
+
+
+def _count_visit(case, staff, window, now, *, token=None, purpose=""):
+    """One more visit; more than the matter allows is flagged and the leaders told (R-TIME-3)."""
     case.visits += 1
-    Visit.objects.create(case=case, at=now, staff=staff, window=window)
+    Visit.objects.create(
+        case=case, at=now, staff=staff, window=window, token=token or None, purpose=purpose
+    )
     event(
         case,
         staff,
         "visit",
-        _("Visit %(n)s, received by %(name)s") % {"n": case.visits, "name": staff.name},
+        _("Visit %(n)s, received by %(name)s") % {"n": case.visits, "name": staff.name}
+        + (f"（{purpose}）" if purpose else ""),
         now,
     )
     if case.visits > case.matter.max_visits and not case.over_visits:
@@ -281,13 +328,28 @@ def resume(
             "over_visits",
             _("Case %(c)s needed more visits than allowed") % {"c": case.number},
         )
-    case.outcome = outcome
     case.save()
-    _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now)
+
+
+@transaction.atomic
+def record_visit(*, actor: Actor, case: Case, purpose: str, window=None, now=None) -> Case:
+    """A visit that is not a materials visit (collecting the certificate, asking about
+    progress): it counts towards the matter's most visits all the same (R-TIME-3)."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    staff = _staff(actor)
+    if staff.unit_id != case.unit_id:
+        raise Forbidden(_("Only staff of %(u)s record its visits.") % {"u": case.unit.name})
+    if not (purpose or "").strip():
+        raise InvalidInput({"purpose": [_("Say why the citizen came.")]})
+    _count_visit(case, staff, window, now, purpose=purpose.strip())
     return case
 
 
 def _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now):
+    if outcome != Outcome.NOTICE:
+        case.concluded_by = staff  # who accepted or refused: signs the receipt or refusal
     if outcome == Outcome.NOTICE:
         _give_notice(case, staff, problems, now)
     elif outcome == Outcome.REJECTED:
@@ -338,6 +400,7 @@ def _give_notice(case, staff, problems, now):
         adds_items=adds,
     )
     case.status = Status.AWAITING_MATERIALS
+    case.notices_given += 1
     case.save()
     event(
         case,
@@ -373,10 +436,7 @@ def _accept(case, staff, now):
     case.status = Status.IN_PROGRESS
     case.accepted_at = now
     case.clock = clock.to_dict()
-    due = clock.due(now)
-    case.due_at, case.due_estimated = due.at, due.estimated
-    if matter.statutory_limit is not None:
-        case.statutory_due_at = cal.deadline(now, matter.statutory_limit, hours=hours).at
+    due = _set_due(case, clock, now)
     case.save()
     steps = [CaseStep(case=case, step=s, order=s.order) for s in matter.steps.order_by("order")]
     CaseStep.objects.bulk_create(steps)
@@ -390,6 +450,21 @@ def _accept(case, staff, now):
     first = case.steps.order_by("order").first()
     if first:
         _start_step(first, now)
+
+
+def _set_due(case, clock, now):
+    """The promised due time from the case clock, never later than the statutory one: a
+    promise cannot outlast the law, whatever the calendar did (R-CAT-1)."""
+    due = clock.due(now)
+    case.due_at, case.due_estimated = due.at, due.estimated
+    statutory = case.matter.statutory_limit
+    if statutory is not None:
+        pauses = [(p.start, p.end or now) for p in clock.pauses]
+        case.statutory_due_at = (
+            worktime.calendar().deadline(case.accepted_at, statutory, pauses, clock.hours).at
+        )
+        case.due_at = min(case.due_at, case.statutory_due_at)
+    return due
 
 
 # ---- steps --------------------------------------------------------------------------
@@ -422,11 +497,13 @@ def current_step(case):
     return case.steps.exclude(state=CaseStep.State.DONE).order_by("order").first()
 
 
-def _check_performer(actor, staff, case, case_step):
+def _check_handler(actor, staff, case, case_step):
+    """Whoever works on a step (complete, pause, resume): staff of the case's unit whose role
+    is the step's or above it; an auxiliary only on an auxiliary's step (R-ORG-4)."""
     require(actor, Action.VIEW_REGISTRY, unit=case.unit)
     role = case_step.step.role
     if staff.unit_id != case.unit_id:
-        raise Forbidden(_("Only staff of %(u)s perform its steps.") % {"u": case.unit.name})
+        raise Forbidden(_("Only staff of %(u)s work on its steps.") % {"u": case.unit.name})
     if role in RANK and staff.role in RANK:
         if RANK[staff.role] < RANK[role]:
             raise Forbidden(
@@ -434,17 +511,25 @@ def _check_performer(actor, staff, case, case_step):
             )
     elif staff.role != role:
         raise Forbidden(_("This step is for a %(role)s.") % {"role": Role(role).label})
-    if case.matter.separation_of_duties:
-        done_by = case.steps.filter(performer=staff).exclude(pk=case_step.pk)
-        if done_by.exists():
-            raise Forbidden(
-                _(
-                    "%(name)s already performed step %(n)s of this case; another colleague must "
-                    "perform this one."
-                )
-                % {"name": staff.name, "n": done_by.first().order},
-                rule="R-CASE-3",
+
+
+def _check_performer(actor, staff, case, case_step):
+    _check_handler(actor, staff, case, case_step)
+    if not case.matter.separation_of_duties:
+        return
+    # R-CASE-3: nobody performs two steps of one case; accepting it counts as the first step.
+    done_by = case.steps.filter(performer=staff).exclude(pk=case_step.pk).first()
+    if done_by is None and case.concluded_by_id == staff.pk and case_step.order > 1:
+        done_by = case.steps.filter(order=1).first()
+    if done_by is not None:
+        raise Forbidden(
+            _(
+                "%(name)s already performed step %(n)s of this case; another colleague must "
+                "perform this one."
             )
+            % {"name": staff.name, "n": done_by.order},
+            rule="R-CASE-3",
+        )
 
 
 @transaction.atomic
@@ -469,6 +554,10 @@ def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None
     last = not case.steps.filter(order__gt=case_step.order).exists()
     if last:  # the last step issues the certificate or result (R-ORG-4)
         require(actor, Action.ISSUE_CERTIFICATE, unit=case.unit)
+        if case.referrals.filter(completed_at__isnull=True).exists():
+            raise ServiceError(
+                _("A hand-off of this case is still open: it is completed first."), rule="R-CASE-2"
+            )
     clock = _step_clock(case_step).stop(now)
     case_step.clock = clock.to_dict()
     case_step.state = CaseStep.State.DONE
@@ -515,9 +604,7 @@ def pause_step(*, actor: Actor, case_step: CaseStep, reason: str, now=None):
     case = Case.objects.select_for_update().get(pk=case_step.case_id)
     case_step = CaseStep.objects.select_related("step").get(pk=case_step.pk)
     staff = _staff(actor)
-    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
-    if staff.unit_id != case.unit_id:
-        raise Forbidden(_("Only staff of %(u)s pause its steps.") % {"u": case.unit.name})
+    _check_handler(actor, staff, case, case_step)
     if not case_step.step.pausable:
         raise ServiceError(_("This step's time limit cannot be paused."), rule="R-TIME-2")
     if case_step.state != CaseStep.State.RUNNING:
@@ -539,7 +626,7 @@ def resume_step(*, actor: Actor, case_step: CaseStep, now=None):
     case = Case.objects.select_for_update().get(pk=case_step.case_id)
     case_step = CaseStep.objects.select_related("step").get(pk=case_step.pk)
     staff = _staff(actor)
-    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    _check_handler(actor, staff, case, case_step)
     if case_step.state != CaseStep.State.PAUSED:
         raise ServiceError(_("The step is not paused."))
     clock = _step_clock(case_step).resume(now)
@@ -548,15 +635,7 @@ def resume_step(*, actor: Actor, case_step: CaseStep, now=None):
     case_step.save()
     case_clock = worktime.load_clock(case.clock, unit=case.unit).resume(now)
     case.clock = case_clock.to_dict()
-    due = case_clock.due(now)
-    case.due_at, case.due_estimated = due.at, due.estimated
-    if case.matter.statutory_limit is not None:
-        pauses = [(p.start, p.end) for p in case_clock.pauses]
-        case.statutory_due_at = (
-            worktime.calendar()
-            .deadline(case.accepted_at, case.matter.statutory_limit, pauses, case_clock.hours)
-            .at
-        )
+    due = _set_due(case, case_clock, now)
     case.save()
     event(
         case,
@@ -580,8 +659,8 @@ def refer(
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
     staff = _staff(actor)
-    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
-    if staff.pk != case.owner_id and staff.role != Role.UNIT_LEADER:
+    leader_here = staff.role == Role.UNIT_LEADER and staff.unit_id == case.unit_id
+    if staff.pk != case.owner_id and not leader_here:
         raise Forbidden(
             _("Only the case's owner (or the unit leader) hands it over."), rule="R-CASE-2"
         )
@@ -590,6 +669,16 @@ def refer(
         raise InvalidInput({"to": [_("Hand it to one person, one window or one unit.")]})
     if to_staff is not None and to_staff.pk == staff.pk:
         raise InvalidInput({"to": [_("Hand it to someone else.")]})
+    if to_staff is not None and not _may_receive(to_staff):
+        raise InvalidInput(
+            {
+                "to": [
+                    _("%(name)s cannot take over a case (an auxiliary or not in service).")
+                    % {"name": to_staff.name}
+                ]
+            },
+            rule="R-ORG-4",
+        )
     if not (task or "").strip():
         raise InvalidInput({"task": [_("Say what the receiver is to do.")]})
     if not case.open:
@@ -624,22 +713,44 @@ def refer(
     return referral
 
 
+def _may_receive(staff):
+    """Who may take a case over: an active, certified member of staff who is not an auxiliary
+    (R-ORG-4: an auxiliary may not accept a registration)."""
+    return staff.active and staff.role != Role.AUXILIARY and staff.certified
+
+
 def _receivers(referral):
     if referral.to_staff is not None:
-        return [referral.to_staff]
-    if referral.to_window is not None:
-        return list(referral.to_window.staff.filter(active=True))
-    return list(
-        referral.to_unit.staff.filter(active=True, role__in=[Role.UNIT_LEADER, Role.DUTY_LEAD])
-    )
+        candidates = [referral.to_staff]
+    elif referral.to_window is not None:
+        candidates = list(referral.to_window.staff.filter(active=True))
+    else:
+        candidates = list(
+            referral.to_unit.staff.filter(active=True, role__in=[Role.UNIT_LEADER, Role.DUTY_LEAD])
+        )
+    return [s for s in candidates if _may_receive(s)]
 
 
 def _is_receiver(staff, referral):
+    if not _may_receive(staff):
+        return False
     if referral.to_staff_id is not None:
         return staff.pk == referral.to_staff_id
     if referral.to_window_id is not None:
         return staff.window_id == referral.to_window_id
-    return staff.unit_id == referral.to_unit_id
+    return staff.unit_id == referral.to_unit_id and staff.role in (Role.UNIT_LEADER, Role.DUTY_LEAD)
+
+
+def can_read_case(actor: Actor, case: Case) -> bool:
+    """Staff in the case's scope, its owner, and whoever a hand-off of it is addressed to."""
+    if actor.can(Action.VIEW_REGISTRY, unit=case.unit):
+        return True
+    staff = actor.staff
+    if staff is None:
+        return False
+    if case.owner_id == staff.pk:
+        return True
+    return any(_is_receiver(staff, r) for r in case.referrals.all())
 
 
 @transaction.atomic
@@ -651,6 +762,8 @@ def acknowledge(*, actor: Actor, referral: Referral, now=None):
         raise Forbidden(_("Only the receiver acknowledges a hand-off."), rule="R-CASE-2")
     if referral.acknowledged_at:
         raise ServiceError(_("Already acknowledged."))
+    if referral.completed_at or not referral.case.open:
+        raise ServiceError(_("The case is finished; there is nothing to take over."))
     referral.acknowledged_at, referral.acknowledged_by = now, staff
     referral.save()
     case = referral.case
@@ -724,11 +837,18 @@ def check_deadlines(now=None) -> dict:
     leaders once per change. Run every few minutes (servicehall check_deadlines)."""
     now = now or timezone.now()
     counts = {"warning": 0, "overdue": 0}
-    open_cases = Case.objects.filter(status=Status.IN_PROGRESS).select_related(
-        "unit", "owner__user"
-    )
-    for case in open_cases.iterator(chunk_size=500):
+    open_ids = list(Case.objects.filter(status=Status.IN_PROGRESS).values_list("pk", flat=True))
+    for pk in open_ids:
         with transaction.atomic():
+            # Locked and re-read: a case finished a moment ago is left alone.
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("unit", "owner__user")
+                .filter(pk=pk, status=Status.IN_PROGRESS)
+                .first()
+            )
+            if case is None:
+                continue
             state = _due_state(worktime.load_clock(case.clock, unit=case.unit).status(now).state)
             changed = state != case.due_state
             steps_changed = []
@@ -785,7 +905,7 @@ def ledger(
 ):
     """Every case of a unit (or one window), newest first, filtered."""
     require(actor, Action.VIEW_REGISTRY, unit=unit)
-    if actor.role in (Role.AUXILIARY,) and window is None:
+    if actor.role == Role.AUXILIARY:  # an auxiliary sees the ledger of their own window
         window = actor.staff.window
     qs = Case.objects.filter(unit=unit)
     if window is not None:
@@ -815,7 +935,7 @@ def statistics(qs) -> dict:
     stats = qs.order_by().aggregate(
         received=Count("pk"),
         on_the_spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
-        notices=Count("pk", filter=Q(outcome=Outcome.NOTICE)),
+        notices=Count("pk", filter=Q(notices_given__gt=0)),
         rejected=Count("pk", filter=Q(status=Status.REJECTED)),
         accepted=Count("pk", filter=Q(accepted_at__isnull=False) & ~Q(outcome=Outcome.ON_THE_SPOT)),
         in_time=Count("pk", filter=Q(on_time=True)),

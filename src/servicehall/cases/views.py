@@ -1,6 +1,8 @@
 """Staff pages for cases (intake, the case, steps, referral, ledger, notifications), printed
 documents, and the public status lookup. Thin: every change is a service call."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,10 +61,10 @@ def index(request):
     unit = _unit_of(actor)
     require(actor, Action.VIEW_REGISTRY, unit=unit)
     staff = actor.staff
-    open_cases = Case.objects.filter(
-        unit=unit, status__in=[Status.AWAITING_MATERIALS, Status.IN_PROGRESS]
-    )
-    mine = open_cases.filter(owner=staff).select_related("matter")[:50]
+    open_statuses = [Status.AWAITING_MATERIALS, Status.IN_PROGRESS]
+    open_cases = Case.objects.filter(unit=unit, status__in=open_statuses)
+    # what I own, wherever it came from (a hand-off from another unit included)
+    mine = Case.objects.filter(owner=staff, status__in=open_statuses).select_related("matter")[:50]
     late = open_cases.exclude(due_state="ok").select_related("matter", "owner")[:50]
     referrals = (
         Referral.objects.filter(completed_at__isnull=True)
@@ -94,9 +96,10 @@ def new(request):
     actor = actor_for(request.user)
     unit = _unit_of(actor)
     require(actor, Action.ACCEPT_CASE, unit=unit)
-    matter = get_object_or_404(
-        Matter, pk=request.GET.get("matter") or request.POST.get("matter"), unit=unit
-    )
+    matter_id = request.GET.get("matter") or request.POST.get("matter") or ""
+    if not matter_id.isdigit():
+        raise Http404(matter_id)
+    matter = get_object_or_404(Matter, pk=matter_id, unit=unit)
     applicant = ApplicantForm(request.POST or None)
     outcome = OutcomeForm(request.POST or None)
     general = []
@@ -119,6 +122,7 @@ def new(request):
                 green_reason=data["green_reason"],
                 rejection_basis=outcome.cleaned_data["rejection_basis"],
                 rejection_reason=outcome.cleaned_data["rejection_reason"],
+                token=request.POST.get("token") or None,
             )
             messages.success(request, _("Case %(n)s saved.") % {"n": case.number})
             return redirect(case.get_absolute_url())
@@ -128,6 +132,7 @@ def new(request):
         request,
         "cases/intake.html",
         {
+            "token": request.POST.get("token") or uuid.uuid4().hex,
             "matter": matter,
             "applicant": applicant,
             "outcome": outcome,
@@ -144,7 +149,8 @@ def _case_for(request, pk):
     case = get_object_or_404(
         Case.objects.select_related("unit", "matter", "owner", "window", "received_by"), pk=pk
     )
-    require(actor, Action.VIEW_REGISTRY, unit=case.unit)
+    if not services.can_read_case(actor, case):
+        raise Forbidden(_("This case belongs to another unit."), rule="R-ORG-4")
     return actor, case
 
 
@@ -205,6 +211,7 @@ def resume(request, pk):
                 outcome=outcome.cleaned_data["outcome"],
                 rejection_basis=outcome.cleaned_data["rejection_basis"],
                 rejection_reason=outcome.cleaned_data["rejection_reason"],
+                token=request.POST.get("token") or None,
             )
             messages.success(request, _("Visit recorded."))
             return redirect(case.get_absolute_url())
@@ -216,6 +223,7 @@ def resume(request, pk):
         request,
         "cases/resume.html",
         {
+            "token": request.POST.get("token") or uuid.uuid4().hex,
             "case": case,
             "outcome": outcome,
             "general": general,
@@ -254,6 +262,23 @@ def step_action(request, pk, step_pk, action):
     if action not in calls:
         raise Http404(action)
     return _act(request, case, calls[action])
+
+
+@require_POST
+@_guard
+def visit(request, pk):
+    """A visit that is not a materials visit (collecting the certificate, a question)."""
+    actor, case = _case_for(request, pk)
+    return _act(
+        request,
+        case,
+        lambda: services.record_visit(
+            actor=actor,
+            case=case,
+            purpose=request.POST.get("purpose", ""),
+            window=actor.staff.window,
+        ),
+    )
 
 
 @require_POST
@@ -336,11 +361,8 @@ def print_receipt(request, pk):
 
 @_guard
 def print_referral(request, pk, kind):
-    actor = actor_for(request.user)
-    referral = get_object_or_404(
-        Referral.objects.select_related("case", "case__unit", "case__matter", "from_staff"), pk=pk
-    )
-    require(actor, Action.VIEW_REGISTRY, unit=referral.case.unit)
+    referral = get_object_or_404(Referral.objects.select_related("case"), pk=pk)
+    _actor, _case = _case_for(request, referral.case_id)
     if kind not in ("slip", "handoff"):
         raise Http404(kind)
     return render(
@@ -363,6 +385,7 @@ def ledger(request):
         actor=actor, unit=unit, **{k: v for k, v in filters.items() if v not in (None, "")}
     )
     if request.GET.get("export") == "xlsx":
+        require(actor, Action.EXPORT_REGISTRY, unit=unit)
         response = HttpResponse(content_type=excel.XLSX)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="ledger-{unit.code}-{stamp}.xlsx"'

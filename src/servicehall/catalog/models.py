@@ -1,5 +1,7 @@
 """The service catalogue: matters with materials, steps, limits, fees and legal bases (R-CAT-1)."""
 
+import datetime as dt
+
 from auditlog.registry import auditlog
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -123,25 +125,31 @@ class Matter(models.Model):
             return
         from servicehall.worktime.services import calendar
 
-        start = timezone.now()
         cal = calendar()
-        promised_due = cal.deadline(start, self.promised_limit).at
-        statutory_due = cal.deadline(start, statutory).at
-        if promised_due > statutory_due:
-            raise ValidationError(
-                {
-                    "promised_n": _(
-                        "The promised limit (%(p)s %(pu)s) ends after the statutory limit "
-                        "(%(s)s %(su)s); promise at most the statutory limit."
-                    )
-                    % {
-                        "p": self.promised_n,
-                        "pu": self.get_promised_unit_display(),
-                        "s": self.statutory_n,
-                        "su": self.get_statutory_unit_display(),
-                    }
-                }
+        first = timezone.localdate()
+        # Whatever day a case is accepted in the coming year (9:00), the promise must end no
+        # later than the law: check every start date, not just today's.
+        for offset in range(366):
+            start = dt.datetime.combine(
+                first + dt.timedelta(days=offset), dt.time(9), tzinfo=cal.tz
             )
+            if cal.deadline(start, self.promised_limit).at > cal.deadline(start, statutory).at:
+                raise ValidationError(
+                    {
+                        "promised_n": _(
+                            "The promised limit (%(p)s %(pu)s) ends after the statutory limit "
+                            "(%(s)s %(su)s) for cases accepted on %(day)s; promise at most the "
+                            "statutory limit."
+                        )
+                        % {
+                            "p": self.promised_n,
+                            "pu": self.get_promised_unit_display(),
+                            "s": self.statutory_n,
+                            "su": self.get_statutory_unit_display(),
+                            "day": start.date().isoformat(),
+                        }
+                    }
+                )
 
     def get_additional_data(self):
         return {"unit_id": self.unit_id}

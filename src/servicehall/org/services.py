@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.errors import Forbidden, InvalidInput
@@ -177,7 +177,20 @@ def delete_record(*, actor: Actor, instance):
         raise InvalidInput(
             {"__all__": [_("Move or remove the unit's staff before deleting the unit.")]}
         )
-    instance.delete()
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError:
+        raise InvalidInput(
+            {
+                "__all__": [
+                    _(
+                        "Records still refer to this one (cases, for example); mark it as no "
+                        "longer in use instead of deleting it."
+                    )
+                ]
+            }
+        ) from None
 
 
 @transaction.atomic
