@@ -72,6 +72,36 @@ MATTERS = {
                 "contact_phone": "0371-25661234",
             },
         ),
+        (
+            "hukou-migration-report",
+            "户口迁移（需报上级审批）",
+            "Moving household registration (approved by the district bureau)",
+            [
+                ("居民户口簿", ORIG, 1, True, ""),
+                ("居民身份证", ORIG, 1, True, ""),
+                ("房产证明或落户地址证明", BOTH, 1, True, ""),
+                ("迁入地户主同意落户证明", ORIG, 1, False, "投靠亲属落户时"),
+            ],
+            [
+                ("受理并报所领导审核", Role.OFFICER, 2, "working_days", False),
+                ("社区民警调查核实", Role.OFFICER, 3, "working_days", True),
+                ("所领导审核", Role.DUTY_LEAD, 2, "working_days", False),
+                ("上报分局审批", Role.OFFICER, 2, "working_days", True),
+                ("办结并通知申请人", Role.OFFICER, 1, "working_days", False),
+            ],
+            {
+                "promised_n": 10,
+                "statutory_n": 20,
+                "fee_fen": 0,
+                "max_visits": 2,
+                "channels": ["window", "appointment"],
+                "legal_basis": "《中华人民共和国户口登记条例》；派出所户籍窗口优质服务操作规范 六：需上报审批的，所领导核准后 2 个工作日内上报",
+                "refusal_basis": "《中华人民共和国户口登记条例》第十条及本市户籍管理规定",
+                "conditions": "属于分局、市局审批权限的户口迁移（如投靠落户）。",
+                "handler": "鼓楼派出所户籍室",
+                "contact_phone": "0371-25661234",
+            },
+        ),
     ],
     "kf-exit-entry": [
         (
