@@ -50,7 +50,7 @@ MATTERS = {
             [
                 ("居民户口簿", ORIG, 1, True, ""),
                 ("原居民身份证", ORIG, 1, False, "换领时"),
-                ("证件照片（现场采集）", ONSITE, 1, True, ""),
+                ("证件照片", ONSITE, 1, True, ""),
             ],
             [
                 ("受理", Role.OFFICER, 1, "working_days", False),
@@ -110,7 +110,7 @@ MATTERS = {
             "Ordinary passport",
             [
                 ("居民身份证", ORIG, 1, True, ""),
-                ("证件照片（现场采集）", ONSITE, 1, True, ""),
+                ("证件照片", ONSITE, 1, True, ""),
                 ("中国公民出入境证件申请表", ORIG, 1, True, ""),
                 ("国家工作人员出境审批意见", ORIG, 1, False, "登记备案的国家工作人员"),
             ],
@@ -140,7 +140,7 @@ MATTERS = {
             "hk-macao-permit",
             "往来港澳通行证及签注",
             "Hong Kong and Macao travel permit and endorsement",
-            [("居民身份证", ORIG, 1, True, ""), ("证件照片（现场采集）", ONSITE, 1, True, "")],
+            [("居民身份证", ORIG, 1, True, ""), ("证件照片", ONSITE, 1, True, "")],
             [
                 ("受理", Role.OFFICER, 1, "working_days", False),
                 ("审核", Role.OFFICER, 3, "working_days", False),
