@@ -82,7 +82,8 @@ INSERT_SQL = """
 INSERT INTO cases_case (number, lookup_code, unit_id, window_id, matter_id, applicant_name, id_type,
   id_number, phone, received_by_id, owner_id, outcome, status, green_channel, green_reason, visits,
   over_visits, received_at, accepted_at, due_at, statutory_due_at, due_estimated, due_state,
-  finished_at, on_time, clock, rejection_basis, rejection_reason, rejection_number)
+  finished_at, on_time, clock, rejection_basis, rejection_reason, rejection_number,
+  notices_given)
 SELECT 'B' || g, lpad(to_hex(g), 12, '0'), s.unit_id, s.window_id, s.matter_id, '测试申请人',
   'resident_id', '410203199001011234', '13800000000', s.staff_id, s.staff_id,
   (ARRAY['accepted','on_the_spot','notice','rejected'])[1 + g % 4],
@@ -92,7 +93,8 @@ SELECT 'B' || g, lpad(to_hex(g), 12, '0'), s.unit_id, s.window_id, s.matter_id, 
   NULL, false,
   CASE WHEN g % 53 = 0 THEN 'overdue' ELSE 'ok' END,
   CASE WHEN g % 4 IN (0, 1, 3) THEN t + interval '2 days' END,
-  CASE WHEN g % 4 IN (0, 1) THEN g % 29 <> 0 END, '{}', '', '', ''
+  CASE WHEN g % 4 IN (0, 1) THEN g % 29 <> 0 END, '{}', '', '', '',
+  (g % 4 = 2)::int
 FROM generate_series(%(first)s, %(last)s) g
 CROSS JOIN LATERAL (
   SELECT now() - ((g::bigint * 7919) % (730 * 1440)) * interval '1 minute' AS t
