@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "servicehall.worktime",
     "servicehall.catalog",
     "servicehall.cases",
+    "servicehall.queueing",
 ]
 
 MIDDLEWARE = [

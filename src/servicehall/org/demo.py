@@ -704,6 +704,9 @@ def seed_demo() -> dict:
     from servicehall.catalog.demo import seed_matters
 
     created["Matters"] = seed_matters(units)
+    from servicehall.queueing.demo import seed_queues
+
+    created["Queues"] = seed_queues(units)
     return created
 
 

@@ -1,0 +1,81 @@
+"""Queues and call rules for the demo units (idempotent)."""
+
+from servicehall.catalog.models import Matter
+
+from .models import CallRule, Queue
+
+# unit code → queues (letter, name, matter codes, green) and rules {window: [(letter, weight)]}
+QUEUES = {
+    "kf-gulou-hukou": (
+        [
+            (
+                "A",
+                "户籍业务",
+                ["hukou-migration-city", "hukou-migration-report", "id-card-apply"],
+                False,
+            ),
+            ("G", "绿色通道", ["hukou-migration-city", "id-card-apply"], True),
+        ],
+        {1: [("G", 1)], 2: [("G", 1), ("A", 2)], 3: [("G", 1), ("A", 2)]},
+    ),
+    "kf-exit-entry": (
+        [
+            ("P", "护照", ["passport-issue"], False),
+            ("H", "港澳台通行证", ["hk-macao-permit"], False),
+            ("G", "绿色通道", ["passport-issue", "hk-macao-permit"], True),
+        ],
+        {2: [("G", 1), ("P", 2)], 3: [("G", 1), ("H", 2)], 5: [("G", 1), ("P", 1), ("H", 1)]},
+    ),
+    "kf-vehicle-office": (
+        [
+            ("D", "驾驶证业务", ["driving-licence-renew"], False),
+            ("V", "违法处理", ["traffic-violation"], False),
+        ],
+        {3: [("D", 1)], 5: [("D", 1)], 4: [("V", 1)]},
+    ),
+    "kf-centre-police": (
+        [("C", "户籍证明", ["household-certificate"], False)],
+        {2: [("C", 1)]},
+    ),
+    "kf-tax-hall": (
+        [("F", "发票业务", ["invoice-collect"], False), ("S", "申报缴税", ["tax-filing"], False)],
+        {2: [("S", 1)], 3: [("F", 1)], 4: [("F", 1)], 5: [("S", 1)]},
+    ),
+    "kf-daqing-labour": (
+        [("L", "劳动保障业务", ["unemployment-register", "pensioner-verification"], False)],
+        {2: [("L", 1)], 3: [("L", 1)]},
+    ),
+    "kf-childrens-hospital": (
+        [("R", "门诊挂号", ["outpatient-registration"], False)],
+        {2: [("R", 1)], 3: [("R", 1)]},
+    ),
+}
+
+
+def seed_queues(units) -> int:
+    created = 0
+    for code, (queues, rules) in QUEUES.items():
+        unit = units.get(code)
+        if unit is None:
+            continue
+        by_letter = {}
+        for letter, name, matters, green in queues:
+            queue, new = Queue.objects.get_or_create(
+                unit=unit, letter=letter, defaults={"name": name, "green_channel": green}
+            )
+            if new:
+                queue.matters.set(Matter.objects.filter(code__in=matters))
+                created += 1
+            by_letter[letter] = queue
+        for number, entries in rules.items():
+            window = unit.windows.filter(number=number).first()
+            if window is None:
+                continue
+            for order, (letter, weight) in enumerate(entries):
+                _rule, new = CallRule.objects.get_or_create(
+                    window=window,
+                    queue=by_letter[letter],
+                    defaults={"order": order, "weight": weight},
+                )
+                created += new
+    return created

@@ -1,0 +1,226 @@
+"""Tickets, queues, the rule each window calls by, and window presence (R-Q-1 … R-Q-4).
+
+A ticket keeps five timestamps — scheduled, arrived, called, started, ended — and every waiting
+and service figure is derived from them (NovoSGA's habit), never stored twice.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Queue(models.Model):
+    """A group of matters with its own number series (A001 …)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="queues"
+    )
+    letter = models.CharField(
+        _("letter"), max_length=2, help_text=_("Prefix of the numbers, e.g. A.")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    matters = models.ManyToManyField(
+        "catalog.Matter", verbose_name=_("matters"), blank=True, related_name="queues"
+    )
+    green_channel = models.BooleanField(
+        _("green channel"), default=False, help_text=_("Urgent and hardship cases (R-CASE-4).")
+    )
+    active = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        ordering = ["unit", "letter"]
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "letter"],
+                name="queue_letter_unique",
+                violation_error_message=_("This unit already uses this letter."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.letter} {self.name}"
+
+    def get_additional_data(self):
+        return {"unit_id": self.unit_id}
+
+
+class QueueDay(models.Model):
+    """The last number given in a queue on a day, taken under a row lock."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["queue", "day"], name="one_counter_per_day")]
+
+    def __str__(self):
+        return f"{self.queue} {self.day} {self.last}"
+
+
+class CallRule(models.Model):
+    """Which queues a window calls, in which order, with what weight (1 green : 2 normal)."""
+
+    window = models.ForeignKey(
+        "org.Window", verbose_name=_("window"), on_delete=models.CASCADE, related_name="call_rules"
+    )
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="call_rules"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("How many tickets of this queue per round.")
+    )
+
+    class Meta:
+        ordering = ["window", "order", "pk"]
+        verbose_name = _("call rule")
+        verbose_name_plural = _("call rules")
+        constraints = [
+            models.UniqueConstraint(fields=["window", "queue"], name="one_rule_per_queue")
+        ]
+
+    def __str__(self):
+        return f"{self.window} ← {self.queue} ×{self.weight}"
+
+
+class WindowState(models.Model):
+    """Where a window stands in its calling round (locked per window while it calls)."""
+
+    window = models.OneToOneField(
+        "org.Window", on_delete=models.CASCADE, related_name="queue_state"
+    )
+    cursor = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.window} @{self.cursor}"
+
+
+class Ticket(models.Model):
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        CALLED = "called", _("called")
+        SERVING = "serving", _("being served")
+        PARKED = "parked", _("parked")
+        DONE = "done", _("done")
+        NO_SHOW = "no_show", _("did not come")
+        TRANSFERRED = "transferred", _("transferred")
+
+    class Source(models.TextChoices):
+        KIOSK = "kiosk", _("kiosk")
+        RECEPTION = "reception", _("reception")
+        APPOINTMENT = "appointment", _("appointment")
+
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    day = models.DateField(_("day"))
+    number = models.PositiveIntegerField(_("number"))
+    label = models.CharField(_("ticket"), max_length=10)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.WAITING
+    )
+    source = models.CharField(
+        _("taken at"), max_length=12, choices=Source.choices, default=Source.KIOSK
+    )
+    matter = models.ForeignKey(
+        "catalog.Matter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    green_channel = models.BooleanField(_("green channel"), default=False)
+    target_window = models.ForeignKey(
+        "org.Window",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Transferred to this window: only it calls the ticket."),
+    )
+    window = models.ForeignKey(
+        "org.Window", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    staff = models.ForeignKey(
+        "org.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scheduled_at = models.DateTimeField(_("scheduled"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived"))
+    called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    calls = models.PositiveSmallIntegerField(_("times called"), default=0)
+    transferred_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["day", "queue", "number"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "day", "number"], name="ticket_number_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["queue", "arrived_at"], name="ticket_waiting", condition=Q(state="waiting")
+            ),
+            models.Index(fields=["window", "state"], name="ticket_window_state"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def waited(self):
+        return (self.called_at - self.arrived_at) if self.called_at else None
+
+    @property
+    def served(self):
+        return (self.ended_at - self.started_at) if self.ended_at and self.started_at else None
+
+
+class WindowSession(models.Model):
+    """A staff member signed in at a window (R-Q-3): late if after the session start."""
+
+    window = models.ForeignKey("org.Window", on_delete=models.CASCADE, related_name="sessions")
+    staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="window_sessions")
+    signed_in_at = models.DateTimeField(_("signed in"))
+    minutes_late = models.PositiveSmallIntegerField(_("minutes late"), default=0)
+    signed_out_at = models.DateTimeField(_("signed out"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window"],
+                condition=Q(signed_out_at__isnull=True),
+                name="one_open_session_per_window",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.window} {self.staff}"
+
+
+class WindowPause(models.Model):
+    """暂停服务: the window shows a pause sign; over 10 minutes needs the duty lead (R-Q-3)."""
+
+    session = models.ForeignKey(WindowSession, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(_("reason"), max_length=100)
+    started_at = models.DateTimeField(_("from"))
+    planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), default=5)
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.session.window} {self.reason}"
+
+    @property
+    def needs_approval(self):
+        return self.planned_minutes > 10

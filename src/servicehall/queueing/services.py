@@ -1,0 +1,461 @@
+"""Taking tickets, calling them to windows, and who is at which window (R-Q-1 … R-Q-4).
+
+Calling is correct under concurrency: on PostgreSQL each window locks its own round
+(WindowState) and takes the oldest waiting ticket with SELECT … FOR UPDATE SKIP LOCKED, so no
+ticket is called twice and none is skipped; on SQLite every write transaction is serialised
+(BEGIN IMMEDIATE), which gives the same guarantee one call at a time.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.org.choices import Role
+from servicehall.org.models import Window
+from servicehall.org.permissions import Action, Actor, require
+from servicehall.worktime import services as worktime
+
+from .models import CallRule, Queue, QueueDay, Ticket, WindowPause, WindowSession, WindowState
+
+# R-Q-3: a pause longer than this is reported to, and approved by, the No. 1 window.
+PAUSE_WITHOUT_APPROVAL = 10
+ACTIVE = (Ticket.State.CALLED, Ticket.State.SERVING, Ticket.State.PARKED)
+
+
+def take_ticket(
+    *, queue: Queue, matter=None, source="kiosk", green_channel=False, scheduled_at=None, now=None
+) -> Ticket:
+    """A citizen takes a number (kiosk, reception or appointment check-in)."""
+    now = now or timezone.now()
+    if not queue.active:
+        raise ServiceError(_("This queue is closed today."))
+    if matter is not None and not queue.matters.filter(pk=matter.pk).exists():
+        raise InvalidInput({"matter": [_("This matter is not served in this queue.")]})
+    day = timezone.localdate(now)
+    with transaction.atomic():
+        QueueDay.objects.get_or_create(queue=queue, day=day)
+        counter = QueueDay.objects.select_for_update().get(queue=queue, day=day)
+        counter.last = F("last") + 1
+        counter.save(update_fields=["last"])
+        counter.refresh_from_db(fields=["last"])
+        return Ticket.objects.create(
+            queue=queue,
+            day=day,
+            number=counter.last,
+            label=f"{queue.letter}{counter.last:03d}",
+            source=source,
+            matter=matter,
+            green_channel=green_channel or queue.green_channel,
+            scheduled_at=scheduled_at,
+            arrived_at=now,
+        )
+
+
+# ---- the window's staff ----------------------------------------------------------------
+
+
+def _session(window, *, lock=False):
+    qs = WindowSession.objects.filter(window=window, signed_out_at__isnull=True)
+    if lock:
+        qs = qs.select_for_update()
+    return qs.select_related("staff").first()
+
+
+def _open_pause(session):
+    return session.pauses.filter(ended_at__isnull=True).first() if session else None
+
+
+def _at_window(actor: Actor, window: Window):
+    """The actor must be signed in at this window and not paused."""
+    require(actor, Action.CALL_TICKET, unit=window.unit)
+    session = _session(window)
+    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
+        raise Forbidden(_("Sign in at window %(n)s first.") % {"n": window.number}, rule="R-Q-3")
+    if _open_pause(session):
+        raise ServiceError(_("The window is paused: resume service first."), rule="R-Q-3")
+    return session
+
+
+def current_ticket(window):
+    """The ticket called to or being served at the window (a parked one waits aside)."""
+    return (
+        Ticket.objects.filter(window=window, state__in=[Ticket.State.CALLED, Ticket.State.SERVING])
+        .order_by("-called_at")
+        .first()
+    )
+
+
+# ---- calling ---------------------------------------------------------------------------
+
+
+def _round(window):
+    """The window's calling round: each queue repeated by its weight, in order."""
+    cycle = []
+    for rule in CallRule.objects.filter(window=window, queue__active=True).order_by("order", "pk"):
+        cycle += [rule.queue_id] * rule.weight
+    return cycle
+
+
+def _oldest(filters):
+    return (
+        Ticket.objects.select_for_update(skip_locked=True)
+        .filter(state=Ticket.State.WAITING, **filters)
+        .order_by("arrived_at", "pk")
+        .first()
+    )
+
+
+def call_next(*, actor: Actor, window: Window, now=None) -> Ticket | None:
+    """Call the next ticket by the window's rule: tickets transferred to this window first,
+    then the queues in turn by weight (R-Q-1). None when nobody waits."""
+    now = now or timezone.now()
+    session = _at_window(actor, window)
+    if current_ticket(window) is not None:
+        raise ServiceError(_("Finish, park or mark the current ticket first."))
+    day = timezone.localdate(now)
+    with transaction.atomic():
+        state, _created = WindowState.objects.get_or_create(window=window)
+        state = WindowState.objects.select_for_update().get(pk=state.pk)
+        ticket = _oldest({"target_window": window, "day": day})
+        if ticket is None:
+            cycle = _round(window)
+            for i in range(len(cycle)):
+                ticket = _oldest(
+                    {
+                        "queue_id": cycle[(state.cursor + i) % len(cycle)],
+                        "target_window__isnull": True,
+                        "day": day,
+                    }
+                )
+                if ticket is not None:
+                    state.cursor = (state.cursor + i + 1) % len(cycle)
+                    state.save(update_fields=["cursor"])
+                    break
+        if ticket is None:
+            return None
+        return _mark_called(ticket, window, session.staff, now)
+
+
+def _mark_called(ticket, window, staff, now):
+    ticket.state = Ticket.State.CALLED
+    ticket.window, ticket.staff = window, staff
+    ticket.called_at = now
+    ticket.calls += 1
+    ticket.target_window = None
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def call_number(*, actor: Actor, window: Window, label: str, now=None) -> Ticket:
+    """Call a particular waiting number (e.g. a citizen who stepped out and came back)."""
+    now = now or timezone.now()
+    session = _at_window(actor, window)
+    if current_ticket(window) is not None:
+        raise ServiceError(_("Finish, park or mark the current ticket first."))
+    queues = CallRule.objects.filter(window=window).values("queue_id")
+    ticket = (
+        Ticket.objects.select_for_update()
+        .filter(
+            Q(queue__in=queues) | Q(target_window=window),
+            label=label.strip().upper(),
+            day=timezone.localdate(now),
+            state=Ticket.State.WAITING,
+        )
+        .first()
+    )
+    if ticket is None:
+        raise InvalidInput(
+            {"label": [_("No waiting ticket %(t)s for this window.") % {"t": label}]}
+        )
+    return _mark_called(ticket, window, session.staff, now)
+
+
+def _mine(actor, ticket, states):
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("window").get(pk=ticket.pk)
+    )
+    if ticket.window is None:
+        raise ServiceError(_("This ticket is not at a window."))
+    _at_window(actor, ticket.window)
+    if ticket.state not in states:
+        raise ServiceError(
+            _("Ticket %(t)s is %(s)s.") % {"t": ticket.label, "s": ticket.get_state_display()}
+        )
+    return ticket
+
+
+@transaction.atomic
+def recall(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
+    ticket = _mine(actor, ticket, [Ticket.State.CALLED])
+    ticket.calls += 1
+    ticket.save(update_fields=["calls"])
+    return ticket
+
+
+@transaction.atomic
+def no_show(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
+    ticket = _mine(actor, ticket, [Ticket.State.CALLED])
+    ticket.state, ticket.ended_at = Ticket.State.NO_SHOW, now or timezone.now()
+    ticket.save(update_fields=["state", "ended_at"])
+    return ticket
+
+
+@transaction.atomic
+def start(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
+    ticket = _mine(actor, ticket, [Ticket.State.CALLED])
+    ticket.state, ticket.started_at = Ticket.State.SERVING, now or timezone.now()
+    ticket.save(update_fields=["state", "started_at"])
+    return ticket
+
+
+@transaction.atomic
+def finish(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
+    ticket = _mine(actor, ticket, [Ticket.State.SERVING])
+    ticket.state, ticket.ended_at = Ticket.State.DONE, now or timezone.now()
+    ticket.save(update_fields=["state", "ended_at"])
+    return ticket
+
+
+@transaction.atomic
+def park(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
+    """The citizen steps away (a missing copy): the window may serve others meanwhile."""
+    ticket = _mine(actor, ticket, [Ticket.State.SERVING])
+    ticket.state = Ticket.State.PARKED
+    ticket.save(update_fields=["state"])
+    return ticket
+
+
+@transaction.atomic
+def resume_parked(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
+    ticket = _mine(actor, ticket, [Ticket.State.PARKED])
+    if Ticket.objects.filter(
+        window=ticket.window, state__in=[Ticket.State.CALLED, Ticket.State.SERVING]
+    ).exists():
+        raise ServiceError(_("Finish the current ticket first."))
+    ticket.state = Ticket.State.SERVING
+    ticket.save(update_fields=["state"])
+    return ticket
+
+
+@transaction.atomic
+def transfer(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    to_queue: Queue | None = None,
+    to_window: Window | None = None,
+    now=None,
+) -> Ticket:
+    """Send a ticket on to another queue or a particular window; it keeps its place in line
+    (its arrival time), so the citizen does not start again."""
+    now = now or timezone.now()
+    ticket = _mine(actor, ticket, [Ticket.State.CALLED, Ticket.State.SERVING, Ticket.State.PARKED])
+    if (to_queue is None) == (to_window is None):
+        raise InvalidInput({"to": [_("Transfer to one queue or one window.")]})
+    target_unit = (to_queue or to_window).unit_id
+    if target_unit != ticket.queue.unit_id:
+        raise InvalidInput({"to": [_("Transfers stay within the unit.")]})
+    if to_window is not None:
+        if to_window.pk == ticket.window_id:
+            raise InvalidInput({"to": [_("Choose another window.")]})
+        ticket.state, ticket.target_window = Ticket.State.WAITING, to_window
+        ticket.window = ticket.staff = None
+        ticket.save()
+        return ticket
+    ticket.state, ticket.ended_at = Ticket.State.TRANSFERRED, now
+    ticket.save(update_fields=["state", "ended_at"])
+    moved = take_ticket(
+        queue=to_queue,
+        matter=None,
+        source=ticket.source,
+        green_channel=ticket.green_channel,
+        scheduled_at=ticket.scheduled_at,
+        now=now,
+    )
+    moved.arrived_at = ticket.arrived_at  # keeps its place
+    moved.transferred_from = ticket
+    moved.save(update_fields=["arrived_at", "transferred_from"])
+    return moved
+
+
+# ---- presence (R-Q-3, R-Q-4, R-TIME-5) --------------------------------------------------
+
+
+def _minutes_late(window, now):
+    local = timezone.localtime(now)
+    cal = worktime.calendar()
+    hours = worktime.hours_for(window.unit, local.date())
+    # the regular sessions, not merged by lunch duty: an afternoon shift starts at 13:30
+    working = cal.is_working_day(local.date())
+    sessions = hours.sessions if working else hours.day_sessions(local.date(), False)
+    for start, end in sessions:
+        start_at = dt.datetime.combine(local.date(), start, tzinfo=local.tzinfo)
+        end_at = dt.datetime.combine(local.date(), end, tzinfo=local.tzinfo)
+        if local < end_at:
+            return max(0, int((local - start_at).total_seconds() // 60))
+    return 0
+
+
+@transaction.atomic
+def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
+    """Sign in at a window: the norm is 10 minutes before the session; lateness is recorded."""
+    now = now or timezone.now()
+    require(actor, Action.CALL_TICKET, unit=window.unit)
+    staff = actor.staff
+    if staff is None or staff.unit_id != window.unit_id:
+        raise Forbidden(_("Only staff of %(u)s sign in at its windows.") % {"u": window.unit.name})
+    if not staff.certified:
+        raise Forbidden(
+            _("%(name)s has no training certificate yet.") % {"name": staff.name}, rule="R-ORG-3"
+        )
+    if _session(window, lock=True) is not None:
+        raise ServiceError(
+            _("Someone is already signed in at window %(n)s.") % {"n": window.number}
+        )
+    WindowSession.objects.filter(staff=staff, signed_out_at__isnull=True).update(signed_out_at=now)
+    return WindowSession.objects.create(
+        window=window, staff=staff, signed_in_at=now, minutes_late=_minutes_late(window, now)
+    )
+
+
+def waiting_only_here(window, now=None):
+    """Tickets nobody else can serve if this window closes (窗口有群众不下班, R-TIME-5)."""
+    day = timezone.localdate(now or timezone.now())
+    mine = Ticket.objects.filter(day=day, state=Ticket.State.WAITING, target_window=window)
+    open_windows = (
+        WindowSession.objects.filter(signed_out_at__isnull=True)
+        .exclude(window=window)
+        .values("window_id")
+    )
+    covered = CallRule.objects.filter(window_id__in=open_windows).values("queue_id")
+    uncovered = (
+        CallRule.objects.filter(window=window).exclude(queue_id__in=covered).values("queue_id")
+    )
+    rest = Ticket.objects.filter(
+        day=day, state=Ticket.State.WAITING, target_window__isnull=True, queue_id__in=uncovered
+    )
+    return list(mine) + list(rest)
+
+
+@transaction.atomic
+def sign_out(*, actor: Actor, window: Window, now=None) -> WindowSession:
+    """Close the window — not while citizens still wait for it (R-TIME-5)."""
+    now = now or timezone.now()
+    session = _session(window, lock=True)
+    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
+        raise Forbidden(_("You are not signed in at window %(n)s.") % {"n": window.number})
+    if Ticket.objects.filter(window=window, state__in=ACTIVE).exists():
+        raise ServiceError(
+            _("Finish the current and parked tickets before closing."), rule="R-TIME-5"
+        )
+    waiting = waiting_only_here(window, now)
+    if waiting:
+        raise ServiceError(
+            _(
+                "%(n)s citizens still wait for this window (%(list)s): serve them or transfer them "
+                "before closing."
+            )
+            % {"n": len(waiting), "list": "、".join(t.label for t in waiting[:5])},
+            rule="R-TIME-5",
+        )
+    session.pauses.filter(ended_at__isnull=True).update(ended_at=now)
+    session.signed_out_at = now
+    session.save(update_fields=["signed_out_at"])
+    return session
+
+
+@transaction.atomic
+def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=None) -> WindowPause:
+    """The window shows 暂停服务. Over 10 minutes, the No. 1 window's duty lead must approve."""
+    now = now or timezone.now()
+    session = _at_window(actor, window)
+    if not (reason or "").strip():
+        raise InvalidInput({"reason": [_("Say why the window pauses.")]})
+    if not 1 <= minutes <= 240:
+        raise InvalidInput({"minutes": [_("Give the expected length in minutes (1–240).")]})
+    if current_ticket(window) is not None:
+        raise ServiceError(_("Finish or park the current ticket before pausing."))
+    p = WindowPause.objects.create(
+        session=session, reason=reason.strip(), started_at=now, planned_minutes=minutes
+    )
+    if p.needs_approval:
+        from servicehall.cases.models import Notification
+
+        for lead in duty_leads(window.unit):
+            if lead.user_id:
+                Notification.objects.create(
+                    recipient=lead.user,
+                    kind="pause_approval",
+                    text=_("Window %(n)s asks to pause %(m)s minutes: %(r)s")
+                    % {"n": window.number, "m": minutes, "r": p.reason},
+                )
+    return p
+
+
+def duty_leads(unit):
+    """Who approves long pauses: the duty lead at the No. 1 window, else the unit's leads."""
+    from servicehall.org.models import Staff
+
+    leads = Staff.objects.filter(
+        unit=unit,
+        active=True,
+        window__is_duty_lead=True,
+        role__in=[Role.DUTY_LEAD, Role.UNIT_LEADER],
+    )
+    return list(leads) or list(
+        Staff.objects.filter(unit=unit, active=True, role__in=[Role.DUTY_LEAD, Role.UNIT_LEADER])
+    )
+
+
+@transaction.atomic
+def approve_pause(*, actor: Actor, window_pause: WindowPause, now=None) -> WindowPause:
+    window = window_pause.session.window
+    require(actor, Action.APPROVE_PAUSE, unit=window.unit)
+    if window_pause.approved_at:
+        raise ServiceError(_("Already approved."))
+    window_pause.approved_by, window_pause.approved_at = actor.staff, now or timezone.now()
+    window_pause.save(update_fields=["approved_by", "approved_at"])
+    return window_pause
+
+
+@transaction.atomic
+def resume_service(*, actor: Actor, window: Window, now=None) -> WindowPause:
+    now = now or timezone.now()
+    session = _session(window, lock=True)
+    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
+        raise Forbidden(_("You are not signed in at window %(n)s.") % {"n": window.number})
+    p = _open_pause(session)
+    if p is None:
+        raise ServiceError(_("The window is not paused."))
+    p.ended_at = now
+    p.save(update_fields=["ended_at"])
+    return p
+
+
+def window_status(window, now=None) -> str:
+    """closed, paused, serving or open — what the board shows for a window."""
+    session = _session(window)
+    if session is None:
+        return "closed"
+    if _open_pause(session):
+        return "paused"
+    return "serving" if current_ticket(window) else "open"
+
+
+def overdue_pauses(unit, now=None):
+    """Pauses past 10 minutes without the duty lead's approval, for the No. 1 window."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=PAUSE_WITHOUT_APPROVAL)
+    return list(
+        WindowPause.objects.filter(
+            session__window__unit=unit,
+            ended_at__isnull=True,
+            approved_at__isnull=True,
+            started_at__lt=limit,
+        ).select_related("session__window", "session__staff")
+    )

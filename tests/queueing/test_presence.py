@@ -1,0 +1,73 @@
+"""R-Q-3, R-Q-4, R-TIME-5: sign-in and lateness, pauses and their approval, the closing rule."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from servicehall.cases.models import Notification
+from servicehall.errors import Forbidden, ServiceError
+from servicehall.queueing import services
+from servicehall.queueing.models import Queue
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(h, mi=0):
+    return dt.datetime(2026, 11, 25, h, mi, tzinfo=SH)
+
+
+@pytest.fixture
+def w2(demo):
+    return demo.windows.get(number=2)
+
+
+def test_signing_in_records_lateness_against_the_session_start(actor, w2):
+    session = services.sign_in(actor=actor("officer"), window=w2, now=at(8, 42))  # opens 8:30
+    assert session.minutes_late == 12
+    services.sign_out(actor=actor("officer"), window=w2, now=at(12))
+    early = services.sign_in(actor=actor("officer"), window=w2, now=at(14, 20))  # opens 14:30
+    assert early.minutes_late == 0
+
+
+def test_one_person_per_window(actor, w2):
+    services.sign_in(actor=actor("officer"), window=w2, now=at(8, 20))
+    with pytest.raises(ServiceError):
+        services.sign_in(actor=actor("dutylead"), window=w2, now=at(8, 21))
+
+
+def test_the_board_shows_a_pause_and_a_long_pause_goes_to_the_duty_lead(actor, w2):
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(8, 20))
+    assert services.window_status(w2) == "open"
+    p = services.pause(actor=officer, window=w2, reason="取档案", minutes=25, now=at(9))
+    assert services.window_status(w2) == "paused" and p.needs_approval
+    assert Notification.objects.filter(
+        recipient__username="dutylead", kind="pause_approval"
+    ).exists()
+    assert [x.pk for x in services.overdue_pauses(w2.unit, now=at(9, 11))] == [p.pk]
+    with pytest.raises(Forbidden):
+        services.approve_pause(actor=officer, window_pause=p)
+    services.approve_pause(actor=actor("dutylead"), window_pause=p)
+    assert services.overdue_pauses(w2.unit, now=at(9, 20)) == []
+    services.resume_service(actor=officer, window=w2, now=at(9, 24))
+    assert services.window_status(w2) == "open"
+
+
+def test_a_short_pause_needs_no_approval(actor, w2):
+    services.sign_in(actor=actor("officer"), window=w2, now=at(8, 20))
+    p = services.pause(actor=actor("officer"), window=w2, reason="接电话", minutes=5, now=at(9))
+    assert not p.needs_approval and services.overdue_pauses(w2.unit, now=at(9, 5)) == []
+
+
+def test_a_window_with_citizens_waiting_cannot_close(actor, demo, w2):
+    queue = Queue.objects.get(unit=demo, letter="A")
+    services.take_ticket(queue=queue, now=at(17, 20))
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(14, 20))
+    with pytest.raises(ServiceError) as exc:
+        services.sign_out(actor=officer, window=w2, now=at(17, 30))
+    assert exc.value.rule == "R-TIME-5" and "A001" in str(exc.value)
+    # a colleague at window 3 serves queue A too: now the window may close
+    services.sign_in(actor=actor("dutylead"), window=demo.windows.get(number=3), now=at(17, 25))
+    services.sign_out(actor=officer, window=w2, now=at(17, 31))
