@@ -224,3 +224,22 @@ class WindowPause(models.Model):
     @property
     def needs_approval(self):
         return self.planned_minutes > 10
+
+
+class BoardEvent(models.Model):
+    """What the display boards show, as an append-only log: a call, a recall, a window's
+    state. Any process appends; the event server reads new rows and pushes them out (SSE).
+    A table rather than an in-process channel, so gunicorn workers and the event server can
+    be separate processes on SQLite and PostgreSQL alike."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20)  # call, recall, window
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["unit", "id"], name="board_event_unit")]
+
+    def __str__(self):
+        return f"{self.kind} {self.data}"

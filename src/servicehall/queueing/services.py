@@ -19,7 +19,16 @@ from servicehall.org.models import Window
 from servicehall.org.permissions import Action, Actor, require
 from servicehall.worktime import services as worktime
 
-from .models import CallRule, Queue, QueueDay, Ticket, WindowPause, WindowSession, WindowState
+from .models import (
+    BoardEvent,
+    CallRule,
+    Queue,
+    QueueDay,
+    Ticket,
+    WindowPause,
+    WindowSession,
+    WindowState,
+)
 
 # R-Q-3: a pause longer than this is reported to, and approved by, the No. 1 window.
 PAUSE_WITHOUT_APPROVAL = 10
@@ -147,7 +156,30 @@ def _mark_called(ticket, window, staff, now):
     ticket.calls += 1
     ticket.target_window = None
     ticket.save()
+    announce_call(ticket, "call")
     return ticket
+
+
+def announce_call(ticket, kind):
+    """请 A023 号到 5 号窗口 — on every board of the unit (R-Q-2)."""
+    BoardEvent.objects.create(
+        unit_id=ticket.queue.unit_id,
+        kind=kind,
+        data={
+            "ticket": ticket.label,
+            "window": ticket.window.number,
+            "window_id": ticket.window_id,
+            "green": ticket.green_channel,
+        },
+    )
+
+
+def announce_window(window, now=None):
+    BoardEvent.objects.create(
+        unit_id=window.unit_id,
+        kind="window",
+        data={"window": window.number, "window_id": window.pk, "state": window_status(window, now)},
+    )
 
 
 @transaction.atomic
@@ -194,6 +226,7 @@ def recall(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
     ticket = _mine(actor, ticket, [Ticket.State.CALLED])
     ticket.calls += 1
     ticket.save(update_fields=["calls"])
+    announce_call(ticket, "recall")
     return ticket
 
 
@@ -218,6 +251,7 @@ def finish(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
     ticket = _mine(actor, ticket, [Ticket.State.SERVING])
     ticket.state, ticket.ended_at = Ticket.State.DONE, now or timezone.now()
     ticket.save(update_fields=["state", "ended_at"])
+    announce_window(ticket.window)
     return ticket
 
 
@@ -318,9 +352,11 @@ def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
             _("Someone is already signed in at window %(n)s.") % {"n": window.number}
         )
     WindowSession.objects.filter(staff=staff, signed_out_at__isnull=True).update(signed_out_at=now)
-    return WindowSession.objects.create(
+    session = WindowSession.objects.create(
         window=window, staff=staff, signed_in_at=now, minutes_late=_minutes_late(window, now)
     )
+    announce_window(window, now)
+    return session
 
 
 def waiting_only_here(window, now=None):
@@ -366,6 +402,7 @@ def sign_out(*, actor: Actor, window: Window, now=None) -> WindowSession:
     session.pauses.filter(ended_at__isnull=True).update(ended_at=now)
     session.signed_out_at = now
     session.save(update_fields=["signed_out_at"])
+    announce_window(window, now)
     return session
 
 
@@ -383,6 +420,7 @@ def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=No
     p = WindowPause.objects.create(
         session=session, reason=reason.strip(), started_at=now, planned_minutes=minutes
     )
+    announce_window(window, now)
     if p.needs_approval:
         from servicehall.cases.models import Notification
 
@@ -434,6 +472,7 @@ def resume_service(*, actor: Actor, window: Window, now=None) -> WindowPause:
         raise ServiceError(_("The window is not paused."))
     p.ended_at = now
     p.save(update_fields=["ended_at"])
+    announce_window(window, now)
     return p
 
 

@@ -1,0 +1,169 @@
+"""The event server: Server-Sent Events for display boards and consoles (R-Q-2).
+
+A small ASGI app of its own (run by `servicehall events`, beside the gunicorn workers that
+serve ordinary requests, decision 0008). One poller per process reads new BoardEvent rows every
+POLL seconds and fans them out to every connected board of that unit, so the database sees one
+query per poll however many boards are open. Browsers reconnect by themselves (EventSource) and
+resume from Last-Event-ID, so a network loss loses no call.
+"""
+
+import asyncio
+import json
+import logging
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicehall.settings")
+django.setup()
+
+from asgiref.sync import sync_to_async  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
+
+from .models import BoardEvent  # noqa: E402
+
+log = logging.getLogger(__name__)
+POLL = float(os.environ.get("SERVICEHALL_EVENTS_POLL", "0.15"))
+KEEPALIVE = 15.0
+
+
+class Hub:
+    def __init__(self):
+        self.subscribers: dict[int, set[asyncio.Queue]] = {}
+        self.last_id = None
+        self.task = None
+
+    def subscribe(self, unit_id):
+        queue = asyncio.Queue(maxsize=1000)
+        self.subscribers.setdefault(unit_id, set()).add(queue)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self.run())
+        return queue
+
+    def unsubscribe(self, unit_id, queue):
+        self.subscribers.get(unit_id, set()).discard(queue)
+
+    @staticmethod
+    def _fetch(after):
+        close_old_connections()
+        qs = BoardEvent.objects.order_by("pk")
+        if after is None:
+            last = qs.last()
+            return [], (last.pk if last else 0)
+        rows = list(qs.filter(pk__gt=after).values("pk", "unit_id", "kind", "data", "at")[:500])
+        return rows, (rows[-1]["pk"] if rows else after)
+
+    async def run(self):
+        while any(self.subscribers.values()):
+            rows, self.last_id = await sync_to_async(self._fetch, thread_sensitive=False)(
+                self.last_id
+            )
+            for row in rows:
+                for queue in list(self.subscribers.get(row["unit_id"], ())):
+                    if not queue.full():
+                        queue.put_nowait(row)
+            if not rows:
+                await asyncio.sleep(POLL)
+
+
+hub = Hub()
+
+
+def _missed(unit_id, after):
+    close_old_connections()
+    return list(
+        BoardEvent.objects.filter(unit_id=unit_id, pk__gt=after)
+        .order_by("pk")
+        .values("pk", "unit_id", "kind", "data", "at")[:200]
+    )
+
+
+def _frame(row):
+    data = {"kind": row["kind"], **row["data"], "at": row["at"].isoformat()}
+    payload = json.dumps(data, ensure_ascii=False)
+    return f"id: {row['pk']}\nevent: {row['kind']}\ndata: {payload}\n\n".encode()
+
+
+async def _until_disconnect(receive):
+    while (await receive())["type"] != "http.disconnect":  # the request body comes first
+        pass
+
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    parts = scope["path"].strip("/").split("/")
+    if (
+        scope["type"] != "http"
+        or len(parts) != 3
+        or parts[:2] != ["events", "board"]
+        or not parts[2].isdigit()
+    ):
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 404,
+                "headers": [(b"content-type", b"text/plain")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"not found"})
+        return
+    unit_id = int(parts[2])
+    headers = dict(scope["headers"])
+    last = headers.get(b"last-event-id", b"").decode()
+    query = dict(
+        p.split("=", 1) for p in scope.get("query_string", b"").decode().split("&") if "=" in p
+    )
+    last = last or query.get("last", "")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/event-stream; charset=utf-8"),
+                (b"cache-control", b"no-cache"),
+                (b"x-accel-buffering", b"no"),
+                (b"access-control-allow-origin", b"*"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"retry: 1000\n\n", "more_body": True})
+    queue = hub.subscribe(unit_id)
+    try:
+        if last.isdigit():  # a reconnect: replay what was missed
+            for row in await sync_to_async(_missed, thread_sensitive=False)(unit_id, int(last)):
+                await send({"type": "http.response.body", "body": _frame(row), "more_body": True})
+        disconnected = asyncio.ensure_future(_until_disconnect(receive))
+        while True:
+            getter = asyncio.ensure_future(queue.get())
+            done, _pending = await asyncio.wait(
+                {getter, disconnected}, timeout=KEEPALIVE, return_when=asyncio.FIRST_COMPLETED
+            )
+            if disconnected in done:
+                getter.cancel()
+                break
+            if getter in done:
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": _frame(getter.result()),
+                        "more_body": True,
+                    }
+                )
+            else:
+                getter.cancel()
+                await send(
+                    {"type": "http.response.body", "body": b": keepalive\n\n", "more_body": True}
+                )
+    finally:
+        hub.unsubscribe(unit_id, queue)
+    try:
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    except OSError:  # the client is gone already
+        pass
