@@ -22,7 +22,7 @@ def pytest_configure(config):
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
-        where = "in-memory test database"
+        where = f"test database {db.get('TEST', {}).get('NAME', 'in memory')}"
     else:
         where = f"{db.get('HOST')}:{db.get('PORT')}, test database test_{db['NAME']}"
     browser = (

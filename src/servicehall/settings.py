@@ -99,6 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too, not shared-cache memory: the live server, the event server and
+    # the test share it across threads, and only a file gives them WAL and the busy timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-servicehall.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -193,4 +196,7 @@ SERVICEHALL = {
     "AUXILIARY_MAX": 2,
     "SERVE_MEDIA": os.environ.get("SERVICEHALL_SERVE_MEDIA", "1") == "1",
     "SUPERVISION_PHONE": os.environ.get("SERVICEHALL_SUPERVISION_PHONE", "12345"),
+    # Where boards find the event server: empty means this host on PORT + 1 (what
+    # `servicehall serve` starts); behind a proxy, e.g. "/events".
+    "EVENTS_URL": os.environ.get("SERVICEHALL_EVENTS_URL", ""),
 }

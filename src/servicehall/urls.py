@@ -8,6 +8,7 @@ from servicehall.audit import views as audit_views
 from servicehall.cases import views as case_views
 from servicehall.catalog import views as catalog_views
 from servicehall.org import views as org_views
+from servicehall.queueing import views as queue_views
 from servicehall.web import views as web_views
 from servicehall.worktime import views as worktime_views
 
@@ -47,6 +48,13 @@ urlpatterns = [
     path("audit/", audit_views.trail, name="audit"),
     path("cases/", include("servicehall.cases.urls")),
     path("status/", case_views.status, name="case_status"),
+    path("kiosk/<slug:code>/", queue_views.kiosk, name="kiosk"),
+    path("kiosk/<slug:code>/tickets/<int:pk>/", queue_views.kiosk_ticket, name="kiosk_ticket"),
+    path("board/<slug:code>/", queue_views.board, name="board"),
+    path("console/", queue_views.console, name="console"),
+    path(
+        "console/<int:window_id>/<str:action>/", queue_views.console_action, name="console_action"
+    ),
     path("guide/", catalog_views.guide, name="guide"),
     path("guide/<slug:code>/", catalog_views.matter, name="guide_matter"),
     path("guide/<slug:code>/card/", catalog_views.card, name="guide_card"),

@@ -8,6 +8,7 @@ resume from Last-Event-ID, so a network loss loses no call.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -163,7 +164,5 @@ async def app(scope, receive, send):
                 )
     finally:
         hub.unsubscribe(unit_id, queue)
-    try:
+    with contextlib.suppress(OSError):  # the client may be gone already
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-    except OSError:  # the client is gone already
-        pass

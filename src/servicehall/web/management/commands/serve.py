@@ -1,4 +1,5 @@
 import os
+import subprocess
 import sys
 
 from django.conf import settings
@@ -16,8 +17,24 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3"))
         )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, no_events, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
+        if not no_events:
+            # Display boards hold a connection open: they get their own small ASGI server,
+            # so the sync workers stay free for ordinary requests (decision 0008).
+            subprocess.Popen(  # noqa: S603 - our own command
+                [
+                    sys.executable,
+                    "-m",
+                    "servicehall",
+                    "events",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port + 1),
+                ]
+            )
+            self.stdout.write(f"display board events at http://{host}:{port + 1}/events/")
         self.stdout.write(f"servicehall serving at http://{host}:{port}/ ({workers} workers)")
         self.stdout.flush()
         sys.stderr.flush()

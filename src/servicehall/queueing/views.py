@@ -1,0 +1,225 @@
+"""Kiosk, display board and window console (R-Q-1, R-Q-2, R-Q-3). Thin: services decide."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicehall.errors import Forbidden, ServiceError
+from servicehall.org.models import Unit, Window
+from servicehall.org.permissions import Action, actor_for, require
+
+from . import services
+from .models import BoardEvent, CallRule, Queue, Ticket
+
+
+def _unit(code):
+    return get_object_or_404(Unit, code=code)
+
+
+def kiosk(request, code):
+    """A touch screen in the hall: one big button per queue."""
+    unit = _unit(code)
+    queues = list(unit.queues.filter(active=True).prefetch_related("matters"))
+    if request.method == "POST":
+        queue = get_object_or_404(
+            Queue, pk=request.POST.get("queue", "0") or 0, unit=unit, active=True
+        )
+        ticket = services.take_ticket(queue=queue, source=Ticket.Source.KIOSK)
+        return redirect("kiosk_ticket", code=unit.code, pk=ticket.pk)
+    return render(request, "queueing/kiosk.html", {"unit": unit, "queues": queues})
+
+
+def kiosk_ticket(request, code, pk):
+    unit = _unit(code)
+    ticket = get_object_or_404(Ticket.objects.select_related("queue"), pk=pk, queue__unit=unit)
+    ahead = Ticket.objects.filter(
+        queue=ticket.queue,
+        day=ticket.day,
+        state=Ticket.State.WAITING,
+        arrived_at__lt=ticket.arrived_at,
+    ).count()
+    return render(request, "queueing/ticket.html", {"unit": unit, "ticket": ticket, "ahead": ahead})
+
+
+def board(request, code):
+    """The hall's display: recent calls and every window's state, live (SSE)."""
+    unit = _unit(code)
+    today = timezone.localdate()
+    events = list(
+        BoardEvent.objects.filter(unit=unit, kind__in=["call", "recall"], at__date=today).order_by(
+            "-pk"
+        )[:8]
+    )
+    last = (
+        BoardEvent.objects.filter(unit=unit).order_by("-pk").values_list("pk", flat=True).first()
+        or 0
+    )
+    windows = [
+        {"window": w, "state": services.window_status(w)} for w in unit.windows.filter(active=True)
+    ]
+    return render(
+        request,
+        "queueing/board.html",
+        {
+            "unit": unit,
+            "calls": events,
+            "windows": windows,
+            "last_event": last,
+            "events_url": settings.SERVICEHALL["EVENTS_URL"],
+        },
+    )
+
+
+def _state(window):
+    session = services._session(window)
+    current = services.current_ticket(window)
+    pause = services._open_pause(session)
+    queues = CallRule.objects.filter(window=window).select_related("queue").order_by("order")
+    today = timezone.localdate()
+    waiting = {
+        r.queue.letter: Ticket.objects.filter(
+            queue=r.queue, day=today, state=Ticket.State.WAITING, target_window__isnull=True
+        ).count()
+        for r in queues
+    }
+    waiting["→"] = Ticket.objects.filter(
+        target_window=window, day=today, state=Ticket.State.WAITING
+    ).count()
+    parked = Ticket.objects.filter(window=window, state=Ticket.State.PARKED)
+    return {
+        "window": window.number,
+        "status": services.window_status(window),
+        "status_label": str(dict(STATUS_LABELS)[services.window_status(window)]),
+        "staff": session.staff.name if session else None,
+        "minutes_late": session.minutes_late if session else 0,
+        "current": (
+            {
+                "id": current.pk,
+                "label": current.label,
+                "state": current.state,
+                "state_label": current.get_state_display(),
+                "calls": current.calls,
+                "matter": current.matter_id,
+            }
+            if current
+            else None
+        ),
+        "parked": [{"id": t.pk, "label": t.label} for t in parked],
+        "pause": {
+            "reason": pause.reason,
+            "minutes": pause.planned_minutes,
+            "approved": bool(pause.approved_at),
+            "needs_approval": pause.needs_approval,
+        }
+        if pause
+        else None,
+        "waiting": waiting,
+    }
+
+
+STATUS_LABELS = [
+    ("closed", _("closed")),
+    ("paused", _("service paused")),
+    ("serving", _("serving")),
+    ("open", _("open")),
+]
+
+
+def _console_window(request, actor, window_id=None):
+    staff = actor.staff
+    if staff is None or staff.unit_id is None:
+        raise Forbidden(_("The console is for the staff of a unit."))
+    wid = window_id or request.GET.get("window") or staff.window_id
+    if not wid:
+        raise Http404("no window")
+    window = get_object_or_404(Window, pk=wid, unit_id=staff.unit_id)
+    require(actor, Action.CALL_TICKET, unit=window.unit)
+    return window
+
+
+@login_required
+def console(request):
+    actor = actor_for(request.user)
+    try:
+        window = _console_window(request, actor)
+    except Forbidden as exc:
+        from servicehall.web.views import forbidden
+
+        return forbidden(request, exc)
+    return render(
+        request,
+        "queueing/console.html",
+        {
+            "window": window,
+            "state": json.dumps(_state(window), ensure_ascii=False),
+            "windows": window.unit.windows.filter(active=True).order_by("number"),
+            "queues": window.unit.queues.filter(active=True),
+        },
+    )
+
+
+@require_POST
+@login_required
+def console_action(request, window_id, action):
+    """One console action; answers the window's new state as JSON (no page reload)."""
+    actor = actor_for(request.user)
+    try:
+        window = _console_window(request, actor, window_id)
+        current = services.current_ticket(window)
+        ticket_id = request.POST.get("ticket")
+        ticket = get_object_or_404(Ticket, pk=ticket_id) if ticket_id else current
+        calls = {
+            "sign_in": lambda: services.sign_in(actor=actor, window=window),
+            "sign_out": lambda: services.sign_out(actor=actor, window=window),
+            "call_next": lambda: services.call_next(actor=actor, window=window),
+            "call_number": lambda: services.call_number(
+                actor=actor, window=window, label=request.POST.get("label", "")
+            ),
+            "recall": lambda: services.recall(actor=actor, ticket=_need(ticket)),
+            "start": lambda: services.start(actor=actor, ticket=_need(ticket)),
+            "finish": lambda: services.finish(actor=actor, ticket=_need(ticket)),
+            "no_show": lambda: services.no_show(actor=actor, ticket=_need(ticket)),
+            "park": lambda: services.park(actor=actor, ticket=_need(ticket)),
+            "resume_parked": lambda: services.resume_parked(actor=actor, ticket=_need(ticket)),
+            "pause": lambda: services.pause(
+                actor=actor,
+                window=window,
+                reason=request.POST.get("reason", ""),
+                minutes=int(request.POST.get("minutes") or 5),
+            ),
+            "resume": lambda: services.resume_service(actor=actor, window=window),
+            "transfer": lambda: services.transfer(
+                actor=actor,
+                ticket=_need(ticket),
+                to_window=Window.objects.filter(
+                    pk=request.POST.get("to_window") or 0, unit=window.unit
+                ).first(),
+                to_queue=Queue.objects.filter(
+                    pk=request.POST.get("to_queue") or 0, unit=window.unit
+                ).first(),
+            ),
+        }
+        if action not in calls:
+            raise Http404(action)
+        result = calls[action]()
+        message = ""
+        if action in ("call_next",) and result is None:
+            message = _("Nobody is waiting.")
+        return JsonResponse({"ok": True, "message": message, "state": _state(window)})
+    except (ServiceError, ValueError) as exc:
+        status = getattr(exc, "status", 400)
+        return JsonResponse(
+            {"ok": False, "message": str(exc), "rule": getattr(exc, "rule", None)}, status=status
+        )
+
+
+def _need(ticket):
+    if ticket is None:
+        raise ServiceError(_("There is no ticket at this window."))
+    return ticket

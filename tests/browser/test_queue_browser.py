@@ -1,0 +1,87 @@
+"""In Chromium: take a ticket at the kiosk → the console calls it → the board shows the call
+within one second → the staff member pauses and the board shows 暂停服务."""
+
+import socket
+import threading
+import time
+
+import pytest
+
+from servicehall.org.demo import seed_demo
+
+from .test_org_browser import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def event_server(settings):
+    """The SSE event server in a thread of this process (it shares the test database)."""
+    import uvicorn
+
+    from servicehall.queueing.events import app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "EVENTS_URL": f"http://127.0.0.1:{port}/events"}
+    yield port
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+def test_kiosk_console_board_and_pause(live_server, browser, event_server, shot):
+    seed_demo()
+    base = live_server.url
+    citizen = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="zh-CN")
+    kiosk = citizen.new_page()
+    kiosk.goto(f"{base}/kiosk/kf-gulou-hukou/")
+    shot(kiosk, "kiosk")
+    kiosk.click("button.kiosk-button:has-text('户籍业务')")
+    kiosk.wait_for_load_state("networkidle")
+    assert kiosk.inner_text(".ticket-number") == "A001"
+    shot(kiosk, "kiosk-ticket")
+
+    hall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    board = hall.new_page()
+    board.goto(f"{base}/board/kf-gulou-hukou/")
+    board.wait_for_function(
+        "document.getElementById('link').classList.contains('up')", timeout=10000
+    )
+
+    staff = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    console = staff.new_page()
+    log_in(console, base, "officer")
+    console.goto(f"{base}/console/")
+    console.click("#sign-in")
+    console.wait_for_function("document.getElementById('status').textContent.trim() !== '已关闭'")
+    console.keyboard.press("n")  # call next, from the keyboard
+    console.wait_for_function("document.getElementById('ticket').textContent === 'A001'")
+    called = time.monotonic()
+    board.wait_for_selector("#calls li.latest[data-ticket='A001']", timeout=1000)
+    assert time.monotonic() - called < 1.0
+    shot(board, "board-call")
+    shot(console, "console")
+
+    console.keyboard.press("s")
+    console.wait_for_function(
+        "document.getElementById('ticket-state').textContent.startsWith('办理中')"
+    )
+    console.keyboard.press("f")
+    console.wait_for_function("document.getElementById('ticket').textContent === '—'")
+    console.fill("form[data-form='pause'] input[name=reason]", "去档案室取材料")
+    console.click("#pause")
+    w2 = board.locator("#windows li", has_text="2号窗口")
+    w2.locator(".state", has_text="暂停服务").wait_for(timeout=2000)
+    shot(board, "board-paused")
+    for context in (citizen, hall, staff):
+        context.close()
