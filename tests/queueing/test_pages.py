@@ -1,0 +1,63 @@
+"""Kiosk, board and console pages, and the console's JSON actions."""
+
+import json
+
+from servicehall.queueing.models import BoardEvent, Queue, Ticket
+
+
+def test_the_kiosk_gives_a_number_and_says_how_many_are_ahead(client, demo):
+    queue = Queue.objects.get(unit=demo, letter="A")
+    page = client.get("/kiosk/kf-gulou-hukou/").content.decode()
+    assert "户籍业务" in page and "绿色通道" in page
+    client.post("/kiosk/kf-gulou-hukou/", {"queue": queue.pk})
+    response = client.post("/kiosk/kf-gulou-hukou/", {"queue": queue.pk}, follow=True)
+    page = response.content.decode()
+    assert "A002" in page and "您前面还有 1 人" in page
+
+
+def test_the_kiosk_refuses_another_units_queue(client, demo):
+    from servicehall.org.models import Unit
+
+    other = Queue.objects.filter(unit=Unit.objects.get(code="kf-exit-entry")).first()
+    assert client.post("/kiosk/kf-gulou-hukou/", {"queue": other.pk}).status_code == 404
+
+
+def test_the_board_shows_windows_and_recent_calls(client, demo):
+    BoardEvent.objects.create(
+        unit=demo, kind="call", data={"ticket": "A009", "window": 2, "window_id": 1}
+    )
+    page = client.get("/board/kf-gulou-hukou/").content.decode()
+    assert "A009" in page and "2号窗口" in page and "已关闭" in page
+
+
+def test_the_console_signs_in_calls_and_answers_json(login, demo):
+    queue = Queue.objects.get(unit=demo, letter="A")
+    from servicehall.queueing import services
+
+    services.take_ticket(queue=queue)
+    client = login("officer")
+    window = demo.windows.get(number=2)
+    assert client.get("/console/").status_code == 200
+    body = client.post(f"/console/{window.pk}/sign_in/").json()
+    assert body["ok"] and body["state"]["status"] == "open"
+    body = client.post(f"/console/{window.pk}/call_next/").json()
+    assert body["state"]["current"]["label"] == "A001"
+    assert BoardEvent.objects.filter(unit=demo, kind="call", data__ticket="A001").exists()
+    body = client.post(f"/console/{window.pk}/call_next/").json()
+    assert not body["ok"] and body["message"]
+    client.post(f"/console/{window.pk}/start/")
+    client.post(f"/console/{window.pk}/finish/")
+    body = client.post(f"/console/{window.pk}/pause/", {"reason": "取档案", "minutes": "5"}).json()
+    assert body["state"]["status"] == "paused"
+    assert Ticket.objects.get(label="A001").state == "done"
+    assert json.loads(json.dumps(body))  # plain JSON
+
+
+def test_the_console_is_refused_to_an_auxiliary_calling_elsewhere_and_to_citizens(
+    login, client, demo
+):
+    window = demo.windows.get(number=2)
+    assert client.post(f"/console/{window.pk}/sign_in/").status_code == 302  # to the login
+    other = demo.windows.get(number=1)
+    body = login("auxiliary").post(f"/console/{other.pk}/call_next/")
+    assert body.status_code in (403, 400)
