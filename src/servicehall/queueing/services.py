@@ -157,6 +157,7 @@ def _mark_called(ticket, window, staff, now):
     ticket.target_window = None
     ticket.save()
     announce_call(ticket, "call")
+    announce_window(window)
     return ticket
 
 
@@ -235,6 +236,7 @@ def no_show(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
     ticket = _mine(actor, ticket, [Ticket.State.CALLED])
     ticket.state, ticket.ended_at = Ticket.State.NO_SHOW, now or timezone.now()
     ticket.save(update_fields=["state", "ended_at"])
+    announce_window(ticket.window)
     return ticket
 
 

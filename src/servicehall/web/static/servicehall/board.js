@@ -36,7 +36,7 @@
     var text = body.dataset.callText.replace("{ticket}", d.ticket).replace("{window}", d.window);
     li.innerHTML = "<b></b> → <span></span>";
     li.querySelector("b").textContent = d.ticket;
-    li.querySelector("span").textContent = text.replace(d.ticket, "").replace(/^[，,\s]+/, "");
+    li.querySelector("span").textContent = body.dataset.windowLabel.replace("{n}", d.window);
     li.dataset.ticket = d.ticket;
     calls.insertBefore(li, calls.firstChild);
     while (calls.children.length > 8) calls.removeChild(calls.lastChild);
