@@ -243,3 +243,45 @@ class BoardEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.data}"
+
+
+class DutyAssignment(models.Model):
+    """Who is on duty when (R-Q-4, R-TIME-5): the day's duty lead at the No. 1 window, the
+    lunch-time duty, a window's B (backup) for a day. Extended half-days are
+    worktime.ExtendedSession rows; the rota check reads both."""
+
+    class Kind(models.TextChoices):
+        DUTY_LEAD = "duty_lead", _("duty lead")
+        LUNCH = "lunch", _("lunch-time duty")
+        BACKUP = "backup", _("backup (B) for a window")
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="duty")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("duty"), max_length=12, choices=Kind.choices)
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="duty"
+    )
+    window = models.ForeignKey(
+        "org.Window",
+        verbose_name=_("window"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["date", "kind"]
+        verbose_name = _("duty assignment")
+        verbose_name_plural = _("duty rota")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "date", "kind", "staff"], name="one_duty_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.staff}"
+
+    def get_additional_data(self):
+        return {"unit_id": self.unit_id}

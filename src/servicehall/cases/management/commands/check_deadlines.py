@@ -17,7 +17,13 @@ class Command(BaseCommand):
     def handle(self, *args, every, **options):
         while True:
             counts = check_deadlines()
-            self.stdout.write(f"due soon: {counts['warning']}, overdue: {counts['overdue']}")
+            from servicehall.queueing.rota import backup_alerts
+
+            covered = backup_alerts()
+            self.stdout.write(
+                f"due soon: {counts['warning']}, overdue: {counts['overdue']}, "
+                f"backups alerted: {covered}"
+            )
             if not every:
                 return
             time.sleep(every)
