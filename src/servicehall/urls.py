@@ -52,6 +52,7 @@ urlpatterns = [
     path("kiosk/<slug:code>/tickets/<int:pk>/", queue_views.kiosk_ticket, name="kiosk_ticket"),
     path("board/<slug:code>/", queue_views.board, name="board"),
     path("console/", queue_views.console, name="console"),
+    path("console/rota/", queue_views.rota_page, name="rota"),
     path(
         "console/<int:window_id>/<str:action>/", queue_views.console_action, name="console_action"
     ),

@@ -119,3 +119,31 @@ def test_b_is_alerted_when_a_is_absent_or_paused_too_long(actor, demo, staff_of)
     )
     assert rota.backup_alerts(now=dt.datetime(2026, 11, 25, 9, 12, tzinfo=sh)) == 1
     assert Notification.objects.filter(recipient=b.user, kind="backup").count() == 2
+
+
+def test_the_rota_page_shows_gaps_and_assigns(login, demo, staff_of):
+    client = login("leader")
+    page = client.get("/console/rota/").content.decode()
+    assert "值班领导" in page or "duty lead" in page
+    from django.utils import timezone
+
+    day = timezone.localdate()
+    response = client.post(
+        "/console/rota/",
+        {
+            "date": day.isoformat(),
+            "kind": "lunch",
+            "staff": staff_of("kf-gulou-hukou", "041236").pk,
+        },
+    )
+    assert response.status_code == 302
+    assert DutyAssignment.objects.filter(unit=demo, date=day, kind="lunch").exists()
+    response = login("officer").post(
+        "/console/rota/",
+        {
+            "date": day.isoformat(),
+            "kind": "lunch",
+            "staff": staff_of("kf-gulou-hukou", "041235").pk,
+        },
+    )
+    assert response.status_code == 403

@@ -223,3 +223,74 @@ def _need(ticket):
     if ticket is None:
         raise ServiceError(_("There is no ticket at this window."))
     return ticket
+
+
+@login_required
+def rota_page(request):
+    """The unit's duty rota for four weeks, with what the norms still require (R-Q-4, R-TIME-5)."""
+    import datetime as dt
+
+    from django.contrib import messages
+
+    from servicehall.worktime.models import ExtendedSession
+
+    from . import rota
+    from .forms import DutyForm
+    from .models import DutyAssignment
+
+    actor = actor_for(request.user)
+    if actor.staff is None or actor.staff.unit_id is None:
+        from servicehall.web.views import forbidden
+
+        return forbidden(request, Forbidden(_("The rota is kept by the staff of a unit.")))
+    unit = actor.staff.unit
+    first = timezone.localdate()
+    last = first + dt.timedelta(days=27)
+    form = DutyForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rota.assign(actor=actor, unit=unit, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("rota")
+        except Forbidden as exc:
+            from servicehall.web.views import forbidden
+
+            return forbidden(request, exc)
+        except ServiceError as exc:
+            for field, msgs in getattr(exc, "errors", {"__all__": [str(exc)]}).items():
+                for m in msgs:
+                    form.add_error(field if field in form.fields else None, m)
+    found = rota.findings(unit, first, last)
+    duty = {}
+    for a in DutyAssignment.objects.filter(unit=unit, date__range=(first, last)).select_related(
+        "staff", "window"
+    ):
+        duty.setdefault(a.date, []).append(a)
+    sessions = {}
+    for s in ExtendedSession.objects.filter(unit=unit, date__range=(first, last)):
+        sessions.setdefault(s.date, []).append(s)
+    by_day = {}
+    for f in found:
+        by_day.setdefault(f.date, []).append(f)
+    cal = services.worktime.calendar()
+    days = [
+        {
+            "date": d,
+            "working": cal.is_working_day(d),
+            "duty": duty.get(d, []),
+            "sessions": sessions.get(d, []),
+            "findings": by_day.get(d, []),
+        }
+        for d in (first + dt.timedelta(days=i) for i in range(28))
+    ]
+    return render(
+        request,
+        "queueing/rota.html",
+        {
+            "unit": unit,
+            "days": days,
+            "form": form,
+            "count": len(found),
+            "may_manage": actor.can(Action.MANAGE_DUTY_ROTA, unit=unit),
+        },
+    )
