@@ -53,6 +53,8 @@ urlpatterns = [
     path("board/<slug:code>/", queue_views.board, name="board"),
     path("console/", queue_views.console, name="console"),
     path("console/rota/", queue_views.rota_page, name="rota"),
+    path("console/hall/", queue_views.hall, name="hall"),
+    path("console/pauses/<int:pk>/approve/", queue_views.approve, name="approve_pause"),
     path(
         "console/<int:window_id>/<str:action>/", queue_views.console_action, name="console_action"
     ),

@@ -71,3 +71,15 @@ def test_a_window_with_citizens_waiting_cannot_close(actor, demo, w2):
     # a colleague at window 3 serves queue A too: now the window may close
     services.sign_in(actor=actor("dutylead"), window=demo.windows.get(number=3), now=at(17, 25))
     services.sign_out(actor=officer, window=w2, now=at(17, 31))
+
+
+def test_the_duty_lead_sees_the_hall_and_approves_a_long_pause(login, actor, w2):
+    services.sign_in(actor=actor("officer"), window=w2)
+    p = services.pause(actor=actor("officer"), window=w2, reason="去档案室", minutes=20)
+    client = login("dutylead")
+    page = client.get("/console/hall/").content.decode()
+    assert "去档案室" in page and "暂停服务" in page
+    client.post(f"/console/pauses/{p.pk}/approve/")
+    p.refresh_from_db()
+    assert p.approved_by.badge_no == "041202"
+    assert login("officer").post(f"/console/pauses/{p.pk}/approve/").status_code == 403

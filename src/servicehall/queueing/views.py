@@ -294,3 +294,73 @@ def rota_page(request):
             "may_manage": actor.can(Action.MANAGE_DUTY_ROTA, unit=unit),
         },
     )
+
+
+@login_required
+def hall(request):
+    """The No. 1 window's view (R-Q-3, R-Q-4): every window live, pauses to approve, today's
+    waiting and service figures."""
+    from . import figures
+    from .models import WindowPause
+
+    actor = actor_for(request.user)
+    if actor.staff is None or actor.staff.unit_id is None:
+        from servicehall.web.views import forbidden
+
+        return forbidden(request, Forbidden(_("The hall view is for the staff of a unit.")))
+    unit = actor.staff.unit
+    require(actor, Action.VIEW_REGISTRY, unit=unit)
+    windows = []
+    for w in unit.windows.filter(active=True).order_by("number"):
+        session = services._session(w)
+        windows.append(
+            {
+                "window": w,
+                "state": services.window_status(w),
+                "staff": session.staff if session else None,
+                "late": session.minutes_late if session else 0,
+                "current": services.current_ticket(w),
+            }
+        )
+    pauses = WindowPause.objects.filter(
+        session__window__unit=unit, ended_at__isnull=True
+    ).select_related("session__window", "session__staff", "approved_by")
+    return render(
+        request,
+        "queueing/hall.html",
+        {
+            "unit": unit,
+            "windows": windows,
+            "pauses": pauses,
+            "figures": figures.day_figures(unit),
+            "overdue": {p.pk for p in services.overdue_pauses(unit)},
+            "may_approve": actor.can(Action.APPROVE_PAUSE, unit=unit),
+            "events_url": settings.SERVICEHALL["EVENTS_URL"],
+            "last_event": BoardEvent.objects.filter(unit=unit)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0,
+        },
+    )
+
+
+@require_POST
+@login_required
+def approve(request, pk):
+    from django.contrib import messages
+
+    from .models import WindowPause
+
+    actor = actor_for(request.user)
+    pause = get_object_or_404(WindowPause.objects.select_related("session__window"), pk=pk)
+    try:
+        services.approve_pause(actor=actor, window_pause=pause)
+        messages.success(request, _("Approved."))
+    except Forbidden as exc:
+        from servicehall.web.views import forbidden
+
+        return forbidden(request, exc)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("hall")
