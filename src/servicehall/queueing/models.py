@@ -285,3 +285,83 @@ class DutyAssignment(models.Model):
 
     def get_additional_data(self):
         return {"unit_id": self.unit_id}
+
+
+class AppointmentSlot(models.Model):
+    """Bookable time for a matter on a day, with its capacity (R-Q-1)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="slots"
+    )
+    matter = models.ForeignKey(
+        "catalog.Matter", verbose_name=_("matter"), on_delete=models.CASCADE, related_name="slots"
+    )
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"), default=4)
+
+    class Meta:
+        ordering = ["date", "start"]
+        verbose_name = _("appointment slot")
+        verbose_name_plural = _("appointment slots")
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "date", "start"], name="one_slot_per_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.matter} {self.date} {self.start:%H:%M}"
+
+
+class Appointment(models.Model):
+    class State(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        CHECKED_IN = "checked_in", _("checked in")
+        NO_SHOW = "no_show", _("did not come")
+        CANCELLED = "cancelled", _("cancelled")
+
+    slot = models.ForeignKey(AppointmentSlot, on_delete=models.PROTECT, related_name="appointments")
+    name = models.CharField(_("name"), max_length=50)
+    id_type = models.CharField(_("ID type"), max_length=20, default="resident_id")
+    id_number = models.CharField(_("ID number"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=20)
+    code = models.CharField(_("check-in code"), max_length=8, unique=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.BOOKED)
+    booked_at = models.DateTimeField(_("booked at"))
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment"
+    )
+
+    class Meta:
+        ordering = ["slot__date", "slot__start", "pk"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+
+    def __str__(self):
+        return f"{self.code} {self.slot}"
+
+
+class ContactTask(models.Model):
+    """R-TIME-4: a request made on a holiday is answered within 24 hours — who, by when."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="contact_tasks")
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="contact_task"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    due_at = models.DateTimeField(_("contact by"))
+    contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
+    contacted_by = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["contacted_at", "due_at"]
+        verbose_name = _("contact task")
+        verbose_name_plural = _("contact tasks")
+
+    def __str__(self):
+        return f"{self.name} {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,132 @@
+"""R-Q-1, R-TIME-4: slots with capacity, booking, check-in, no-shows, holiday contact tasks."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from servicehall.cases.idnumbers import with_check_digit
+from servicehall.catalog.models import Matter
+from servicehall.errors import InvalidInput, ServiceError
+from servicehall.queueing import appointments
+from servicehall.queueing.models import Appointment, AppointmentSlot, ContactTask
+
+SH = ZoneInfo("Asia/Shanghai")
+ID1 = with_check_digit("41020319850612202")
+ID2 = with_check_digit("41020319900101123")
+
+
+def at(y, m, d, h=10, mi=0):
+    return dt.datetime(y, m, d, h, mi, tzinfo=SH)
+
+
+@pytest.fixture
+def slot(demo):
+    matter = Matter.objects.get(code="passport-issue")
+    return AppointmentSlot.objects.create(
+        unit=matter.unit,
+        matter=matter,
+        date=dt.date(2026, 12, 2),
+        start=dt.time(9),
+        end=dt.time(10),
+        capacity=1,
+    )
+
+
+def test_booking_fills_a_slot_and_gives_a_code(slot):
+    a = appointments.book(
+        slot=slot,
+        name="赵丽",
+        id_type="resident_id",
+        id_number=ID1,
+        phone="13912345678",
+        now=at(2026, 11, 30),
+    )
+    assert len(a.code) == 6 and a.state == "booked"
+    with pytest.raises(ServiceError):
+        appointments.book(
+            slot=slot,
+            name="李明",
+            id_type="resident_id",
+            id_number=ID2,
+            phone="13812345678",
+            now=at(2026, 11, 30),
+        )
+    assert appointments.open_slots(
+        slot.matter, now=at(2026, 11, 30)
+    ) == [] or slot not in appointments.open_slots(slot.matter, now=at(2026, 11, 30))
+
+
+def test_bad_input_is_refused_and_books_nothing(slot):
+    with pytest.raises(InvalidInput) as exc:
+        appointments.book(slot=slot, name="", id_type="resident_id", id_number="123", phone="x")
+    assert set(exc.value.errors) == {"name", "id_number", "phone"}
+    assert not Appointment.objects.exists()
+
+
+def test_check_in_gives_a_ticket_scheduled_at_the_slot(slot):
+    a = appointments.book(
+        slot=slot,
+        name="赵丽",
+        id_type="resident_id",
+        id_number=ID1,
+        phone="13912345678",
+        now=at(2026, 11, 30),
+    )
+    with pytest.raises(ServiceError):
+        appointments.check_in(code=a.code, now=at(2026, 12, 1, 9))  # not today
+    ticket = appointments.check_in(code=a.code.lower(), now=at(2026, 12, 2, 8, 50))
+    assert ticket.source == "appointment" and ticket.label.startswith("P")
+    assert ticket.scheduled_at == at(2026, 12, 2, 9)
+    with pytest.raises(ServiceError):
+        appointments.check_in(code=a.code, now=at(2026, 12, 2, 8, 51))
+
+
+def test_an_appointment_not_kept_becomes_a_no_show(slot):
+    a = appointments.book(
+        slot=slot,
+        name="赵丽",
+        id_type="resident_id",
+        id_number=ID1,
+        phone="13912345678",
+        now=at(2026, 11, 30),
+    )
+    assert appointments.mark_no_shows(now=at(2026, 12, 2, 9, 30)) == 0
+    assert appointments.mark_no_shows(now=at(2026, 12, 2, 10, 5)) == 1
+    a.refresh_from_db()
+    assert a.state == "no_show"
+
+
+def test_a_request_on_a_holiday_is_to_be_answered_within_24_hours(slot, actor):
+    a = appointments.book(
+        slot=slot,
+        name="赵丽",
+        id_type="resident_id",
+        id_number=ID1,
+        phone="13912345678",
+        now=at(2026, 11, 28, 15),
+    )  # a Saturday
+    task = ContactTask.objects.get(appointment=a)
+    assert task.due_at == at(2026, 11, 29, 15)
+    from servicehall.org.models import Staff
+
+    staff = Staff.objects.get(badge_no="044011")
+    from django.contrib.auth import get_user_model
+
+    staff.user = get_user_model().objects.create_user("xieyu", password="x" * 12)
+    staff.save()
+    from servicehall.org.permissions import actor_for
+
+    appointments.contacted(actor=actor_for(staff.user), task=task)
+    assert ContactTask.objects.get(pk=task.pk).contacted_by == staff
+    weekday = appointments.book(
+        slot=AppointmentSlot.objects.create(
+            unit=slot.unit, matter=slot.matter, date=slot.date, start=dt.time(10), end=dt.time(11)
+        ),
+        name="李明",
+        id_type="resident_id",
+        id_number=ID2,
+        phone="13812345678",
+        now=at(2026, 11, 30),
+    )
+    assert not ContactTask.objects.filter(appointment=weekday).exists()
