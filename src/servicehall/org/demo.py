@@ -707,6 +707,9 @@ def seed_demo() -> dict:
     from servicehall.queueing.demo import seed_queues
 
     created["Queues"] = seed_queues(units)
+    from servicehall.queueing.demo import seed_slots
+
+    created["AppointmentSlots"] = seed_slots()
     return created
 
 

@@ -79,3 +79,34 @@ def seed_queues(units) -> int:
                 )
                 created += new
     return created
+
+
+SLOT_MATTERS = ["passport-issue", "hk-macao-permit", "hukou-migration-city", "id-card-apply"]
+SLOT_TIMES = [((9, 0), (10, 0)), ((10, 0), (11, 0)), ((15, 0), (16, 0))]
+
+
+def seed_slots(days: int = 10) -> int:
+    """Appointment slots for the next working days (three a day, four places each)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servicehall.worktime.services import calendar
+
+    from .models import AppointmentSlot
+
+    cal = calendar()
+    created = 0
+    day = timezone.localdate()
+    for _ in range(days):
+        day = cal.next_working_day(day)
+        for matter in Matter.objects.filter(code__in=SLOT_MATTERS).select_related("unit"):
+            for (h1, m1), (h2, m2) in SLOT_TIMES:
+                _slot, new = AppointmentSlot.objects.get_or_create(
+                    matter=matter,
+                    date=day,
+                    start=dt.time(h1, m1),
+                    defaults={"unit": matter.unit, "end": dt.time(h2, m2), "capacity": 4},
+                )
+                created += new
+    return created

@@ -325,10 +325,16 @@ def hall(request):
     pauses = WindowPause.objects.filter(
         session__window__unit=unit, ended_at__isnull=True
     ).select_related("session__window", "session__staff", "approved_by")
+    from .models import ContactTask
+
     return render(
         request,
         "queueing/hall.html",
         {
+            "tasks": ContactTask.objects.filter(unit=unit, contacted_at__isnull=True).order_by(
+                "due_at"
+            ),
+            "now": timezone.now(),
             "unit": unit,
             "windows": windows,
             "pauses": pauses,
@@ -357,6 +363,86 @@ def approve(request, pk):
     try:
         services.approve_pause(actor=actor, window_pause=pause)
         messages.success(request, _("Approved."))
+    except Forbidden as exc:
+        from servicehall.web.views import forbidden
+
+        return forbidden(request, exc)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("hall")
+
+
+def book(request, code):
+    """Public booking: choose a matter and a time with places left (R-Q-1)."""
+    from . import appointments
+
+    unit = _unit(code)
+    matters = [
+        (m, appointments.open_slots(m)[:12])
+        for m in unit.matters.filter(active=True, slots__isnull=False).distinct()
+    ]
+    return render(request, "queueing/book.html", {"unit": unit, "matters": matters})
+
+
+def book_slot(request, code, slot_id):
+    from .appointments import book as book_service
+    from .models import AppointmentSlot
+
+    unit = _unit(code)
+    slot = get_object_or_404(
+        AppointmentSlot.objects.select_related("matter"), pk=slot_id, unit=unit
+    )
+    errors, data = {}, request.POST
+    if request.method == "POST":
+        try:
+            appointment = book_service(
+                slot=slot,
+                name=data.get("name", ""),
+                id_type="resident_id",
+                id_number=data.get("id_number", ""),
+                phone=data.get("phone", ""),
+            )
+            return render(
+                request, "queueing/booked.html", {"unit": unit, "appointment": appointment}
+            )
+        except ServiceError as exc:
+            errors = getattr(exc, "errors", None) or {"__all__": [str(exc)]}
+    return render(
+        request,
+        "queueing/book_slot.html",
+        {"unit": unit, "slot": slot, "errors": errors, "data": data},
+    )
+
+
+@require_POST
+def kiosk_check_in(request, code):
+    from .appointments import check_in
+
+    unit = _unit(code)
+    try:
+        ticket = check_in(code=request.POST.get("code", ""))
+    except ServiceError as exc:
+        queues = list(unit.queues.filter(active=True).prefetch_related("matters"))
+        return render(
+            request,
+            "queueing/kiosk.html",
+            {"unit": unit, "queues": queues, "check_in_error": str(exc)},
+            status=400,
+        )
+    return redirect("kiosk_ticket", code=unit.code, pk=ticket.pk)
+
+
+@require_POST
+@login_required
+def contacted(request, pk):
+    from django.contrib import messages
+
+    from .appointments import contacted as contacted_service
+    from .models import ContactTask
+
+    task = get_object_or_404(ContactTask, pk=pk)
+    try:
+        contacted_service(actor=actor_for(request.user), task=task)
     except Forbidden as exc:
         from servicehall.web.views import forbidden
 

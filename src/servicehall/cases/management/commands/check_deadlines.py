@@ -20,6 +20,9 @@ class Command(BaseCommand):
             from servicehall.queueing.rota import backup_alerts
 
             covered = backup_alerts()
+            from servicehall.queueing.appointments import mark_no_shows
+
+            mark_no_shows()
             self.stdout.write(
                 f"due soon: {counts['warning']}, overdue: {counts['overdue']}, "
                 f"backups alerted: {covered}"
