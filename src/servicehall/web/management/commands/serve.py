@@ -16,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3"))
         )
+        parser.add_argument(
+            "--no-events",
+            action="store_true",
+            help="Do not start the event server (display boards) on PORT + 1.",
+        )
 
     def handle(self, *args, host, port, workers, no_events, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
