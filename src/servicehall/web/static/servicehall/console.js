@@ -29,6 +29,8 @@
       b.dataset.ticket = t.id;
       p.appendChild(b);
     });
+    var intake = document.getElementById("intake-link");
+    intake.href = s.current && s.current.matter ? "/cases/new/?matter=" + s.current.matter : "/cases/";
     if (s.pause) msg.textContent = "⏸ " + s.pause.reason + (s.pause.needs_approval && !s.pause.approved ? " · …" : "");
   }
 
