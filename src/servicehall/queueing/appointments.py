@@ -48,6 +48,8 @@ def book(
     errors = {}
     if not (name or "").strip():
         errors["name"] = [_("Enter your name.")]
+    elif len(name.strip()) > 50:
+        errors["name"] = [_("Keep the name under 50 characters.")]
     problem = id_problem(id_type, id_number)
     if problem:
         errors["id_number"] = [problem]
@@ -60,6 +62,14 @@ def book(
     if errors:
         raise InvalidInput(errors)
     slot = AppointmentSlot.objects.select_for_update().get(pk=slot.pk)
+    local = timezone.localtime(now)
+    if slot.date < local.date() or (slot.date == local.date() and slot.start <= local.time()):
+        raise ServiceError(_("This time has passed: choose another."))
+    same_day = Appointment.objects.filter(
+        slot__matter=slot.matter, slot__date=slot.date, id_number=id_number.strip().upper()
+    ).exclude(state=Appointment.State.CANCELLED)
+    if same_day.exists():
+        raise ServiceError(_("You already have an appointment for this matter that day."))
     taken = slot.appointments.exclude(state=Appointment.State.CANCELLED)
     if taken.count() >= slot.capacity:
         raise ServiceError(_("This time is fully booked: choose another."))
@@ -98,7 +108,7 @@ def _new_code():
 
 
 @transaction.atomic
-def check_in(*, code: str, now=None) -> Ticket:
+def check_in(*, code: str, unit=None, now=None) -> Ticket:
     """At the kiosk: the booking code gives a numbered ticket, scheduled at the slot's time."""
     now = now or timezone.now()
     appointment = (
@@ -107,7 +117,7 @@ def check_in(*, code: str, now=None) -> Ticket:
         .filter(code=(code or "").strip().upper())
         .first()
     )
-    if appointment is None:
+    if appointment is None or (unit is not None and appointment.slot.unit_id != unit.pk):
         raise InvalidInput({"code": [_("No appointment with this code.")]})
     if appointment.state != Appointment.State.BOOKED:
         raise ServiceError(_("This appointment is %(s)s.") % {"s": appointment.get_state_display()})

@@ -123,12 +123,9 @@ def call_next(*, actor: Actor, window: Window, now=None) -> Ticket | None:
     then the queues in turn by weight (R-Q-1). None when nobody waits."""
     now = now or timezone.now()
     session = _at_window(actor, window)
-    if current_ticket(window) is not None:
-        raise ServiceError(_("Finish, park or mark the current ticket first."))
     day = timezone.localdate(now)
     with transaction.atomic():
-        state, _created = WindowState.objects.get_or_create(window=window)
-        state = WindowState.objects.select_for_update().get(pk=state.pk)
+        state = _lock_window(window)  # a double click waits here, then finds the first call
         ticket = _oldest({"target_window": window, "day": day})
         if ticket is None:
             cycle = _round(window)
@@ -147,6 +144,15 @@ def call_next(*, actor: Actor, window: Window, now=None) -> Ticket | None:
         if ticket is None:
             return None
         return _mark_called(ticket, window, session.staff, now)
+
+
+def _lock_window(window):
+    """Lock the window's calling state; refuse while a ticket is called or being served."""
+    state, _created = WindowState.objects.get_or_create(window=window)
+    state = WindowState.objects.select_for_update().get(pk=state.pk)
+    if current_ticket(window) is not None:
+        raise ServiceError(_("Finish, park or mark the current ticket first."))
+    return state
 
 
 def _mark_called(ticket, window, staff, now):
@@ -188,13 +194,12 @@ def call_number(*, actor: Actor, window: Window, label: str, now=None) -> Ticket
     """Call a particular waiting number (e.g. a citizen who stepped out and came back)."""
     now = now or timezone.now()
     session = _at_window(actor, window)
-    if current_ticket(window) is not None:
-        raise ServiceError(_("Finish, park or mark the current ticket first."))
+    _lock_window(window)
     queues = CallRule.objects.filter(window=window).values("queue_id")
     ticket = (
         Ticket.objects.select_for_update()
         .filter(
-            Q(queue__in=queues) | Q(target_window=window),
+            Q(queue__in=queues, target_window__isnull=True) | Q(target_window=window),
             label=label.strip().upper(),
             day=timezone.localdate(now),
             state=Ticket.State.WAITING,
@@ -313,9 +318,10 @@ def transfer(
         scheduled_at=ticket.scheduled_at,
         now=now,
     )
-    moved.arrived_at = ticket.arrived_at  # keeps its place
+    moved.arrived_at = ticket.arrived_at  # keeps its place in line
+    moved.label = ticket.label  # and the number on the citizen's slip
     moved.transferred_from = ticket
-    moved.save(update_fields=["arrived_at", "transferred_from"])
+    moved.save(update_fields=["arrived_at", "label", "transferred_from"])
     return moved
 
 
@@ -353,7 +359,12 @@ def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
         raise ServiceError(
             _("Someone is already signed in at window %(n)s.") % {"n": window.number}
         )
-    WindowSession.objects.filter(staff=staff, signed_out_at__isnull=True).update(signed_out_at=now)
+    elsewhere = WindowSession.objects.filter(staff=staff, signed_out_at__isnull=True).first()
+    if elsewhere is not None:  # closing that window has rules of its own (R-TIME-5)
+        raise ServiceError(
+            _("You are signed in at window %(n)s: sign out there first.")
+            % {"n": elsewhere.window.number}
+        )
     session = WindowSession.objects.create(
         window=window, staff=staff, signed_in_at=now, minutes_late=_minutes_late(window, now)
     )
@@ -415,6 +426,8 @@ def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=No
     session = _at_window(actor, window)
     if not (reason or "").strip():
         raise InvalidInput({"reason": [_("Say why the window pauses.")]})
+    if len(reason.strip()) > 100:
+        raise InvalidInput({"reason": [_("Keep the reason under 100 characters.")]})
     if not 1 <= minutes <= 240:
         raise InvalidInput({"minutes": [_("Give the expected length in minutes (1–240).")]})
     if current_ticket(window) is not None:
@@ -458,6 +471,8 @@ def approve_pause(*, actor: Actor, window_pause: WindowPause, now=None) -> Windo
     require(actor, Action.APPROVE_PAUSE, unit=window.unit)
     if window_pause.approved_at:
         raise ServiceError(_("Already approved."))
+    if actor.staff is not None and actor.staff.pk == window_pause.session.staff_id:
+        raise Forbidden(_("Nobody approves their own pause."), rule="R-Q-3")
     window_pause.approved_by, window_pause.approved_at = actor.staff, now or timezone.now()
     window_pause.save(update_fields=["approved_by", "approved_at"])
     return window_pause

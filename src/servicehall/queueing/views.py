@@ -27,6 +27,8 @@ def kiosk(request, code):
     unit = _unit(code)
     queues = list(unit.queues.filter(active=True).prefetch_related("matters"))
     if request.method == "POST":
+        if not (request.POST.get("queue") or "").isdigit():
+            raise Http404("queue")
         queue = get_object_or_404(
             Queue, pk=request.POST.get("queue", "0") or 0, unit=unit, active=True
         )
@@ -191,7 +193,7 @@ def console_action(request, window_id, action):
                 actor=actor,
                 window=window,
                 reason=request.POST.get("reason", ""),
-                minutes=int(request.POST.get("minutes") or 5),
+                minutes=_minutes(request.POST.get("minutes")),
             ),
             "resume": lambda: services.resume_service(actor=actor, window=window),
             "transfer": lambda: services.transfer(
@@ -217,6 +219,15 @@ def console_action(request, window_id, action):
         return JsonResponse(
             {"ok": False, "message": str(exc), "rule": getattr(exc, "rule", None)}, status=status
         )
+
+
+def _minutes(value):
+    value = (value or "5").strip()
+    if not value.isdigit():
+        from servicehall.errors import InvalidInput
+
+        raise InvalidInput({"minutes": [_("Give the expected length in minutes (1–240).")]})
+    return int(value)
 
 
 def _need(ticket):
@@ -420,7 +431,7 @@ def kiosk_check_in(request, code):
 
     unit = _unit(code)
     try:
-        ticket = check_in(code=request.POST.get("code", ""))
+        ticket = check_in(code=request.POST.get("code", ""), unit=unit)
     except ServiceError as exc:
         queues = list(unit.queues.filter(active=True).prefetch_related("matters"))
         return render(
