@@ -12,6 +12,12 @@ from servicehall.worktime.models import ExtendedSession
 D = dt.date
 
 
+@pytest.fixture(autouse=True)
+def empty_rota(demo):
+    """The demo seeds a rota for the coming weeks; these tests start from none."""
+    DutyAssignment.objects.all().delete()
+
+
 def codes(unit, first, last):
     return [(f.date, f.code) for f in rota.findings(unit, first, last)]
 

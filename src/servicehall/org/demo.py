@@ -710,6 +710,9 @@ def seed_demo() -> dict:
     from servicehall.queueing.demo import seed_slots
 
     created["AppointmentSlots"] = seed_slots()
+    from servicehall.queueing.demo import seed_rota
+
+    created["DutyRota"] = seed_rota(units)
     return created
 
 

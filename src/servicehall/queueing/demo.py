@@ -110,3 +110,36 @@ def seed_slots(days: int = 10) -> int:
                 )
                 created += new
     return created
+
+
+def seed_rota(units, days: int = 28) -> int:
+    """The household window's duty lead and lunch duty for the coming weeks."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servicehall.org.models import Staff
+    from servicehall.worktime.services import calendar
+
+    from .models import DutyAssignment
+
+    unit = units.get("kf-gulou-hukou")
+    if unit is None:
+        return 0
+    cal = calendar()
+    lead = Staff.objects.get(unit=unit, badge_no="041202")
+    lunch = list(
+        Staff.objects.filter(unit=unit, badge_no__in=["041235", "041236"]).order_by("badge_no")
+    )
+    created = 0
+    day = timezone.localdate()
+    for i in range(days):
+        date = day + dt.timedelta(days=i)
+        if not cal.is_working_day(date):
+            continue
+        for kind, staff in (("duty_lead", lead), ("lunch", lunch[i % 2])):
+            _a, new = DutyAssignment.objects.get_or_create(
+                unit=unit, date=date, kind=kind, staff=staff
+            )
+            created += new
+    return created
