@@ -25,6 +25,9 @@ from .models import BoardEvent  # noqa: E402
 
 log = logging.getLogger(__name__)
 POLL = float(os.environ.get("SERVICEHALL_EVENTS_POLL", "0.15"))
+# On PostgreSQL a row with a lower id can commit after a higher one was read: each poll looks
+# back this many ids and skips those already sent, so a late commit is still delivered.
+LOOKBACK = 200
 KEEPALIVE = 15.0
 
 
@@ -32,6 +35,7 @@ class Hub:
     def __init__(self):
         self.subscribers: dict[int, set[asyncio.Queue]] = {}
         self.last_id = None
+        self.sent: set[int] = set()
         self.task = None
 
     def subscribe(self, unit_id):
@@ -48,23 +52,45 @@ class Hub:
     def _fetch(after):
         close_old_connections()
         qs = BoardEvent.objects.order_by("pk")
-        if after is None:
+        if after is None:  # start from the newest row; what came before counts as sent
             last = qs.last()
-            return [], (last.pk if last else 0)
-        rows = list(qs.filter(pk__gt=after).values("pk", "unit_id", "kind", "data", "at")[:500])
-        return rows, (rows[-1]["pk"] if rows else after)
+            last_id = last.pk if last else 0
+            seen = list(
+                qs.filter(pk__gt=last_id - LOOKBACK).values("pk", "unit_id", "kind", "data", "at")
+            )
+            return [dict(r, seen=True) for r in seen], last_id
+        rows = list(
+            qs.filter(pk__gt=max(after - LOOKBACK, 0)).values(
+                "pk", "unit_id", "kind", "data", "at"
+            )[:1000]
+        )
+        return rows, max([after] + [r["pk"] for r in rows])
 
     async def run(self):
         while any(self.subscribers.values()):
-            rows, self.last_id = await sync_to_async(self._fetch, thread_sensitive=False)(
-                self.last_id
-            )
-            for row in rows:
+            try:
+                rows, self.last_id = await sync_to_async(self._fetch, thread_sensitive=False)(
+                    self.last_id
+                )
+            except Exception:  # a database hiccup must not stop the boards: log, retry
+                log.exception("board event poll failed")
+                await asyncio.sleep(1)
+                continue
+            self.sent.update(r["pk"] for r in rows if r.get("seen"))
+            fresh = [r for r in rows if r["pk"] not in self.sent]
+            for row in fresh:
+                self.sent.add(row["pk"])
                 for queue in list(self.subscribers.get(row["unit_id"], ())):
                     if not queue.full():
                         queue.put_nowait(row)
-            if not rows:
+            floor = self.last_id - LOOKBACK
+            self.sent = {pk for pk in self.sent if pk > floor}
+            if not fresh:
                 await asyncio.sleep(POLL)
+        # Nobody listens: start again from the newest row when the next board connects,
+        # rather than replaying (and speaking) everything that happened meanwhile.
+        self.last_id = None
+        self.sent.clear()
 
 
 hub = Hub()
@@ -136,9 +162,11 @@ async def app(scope, receive, send):
     )
     await send({"type": "http.response.body", "body": b"retry: 1000\n\n", "more_body": True})
     queue = hub.subscribe(unit_id)
+    delivered: set[int] = set()
     try:
         if last.isdigit():  # a reconnect: replay what was missed
             for row in await sync_to_async(_missed, thread_sensitive=False)(unit_id, int(last)):
+                delivered.add(row["pk"])
                 await send({"type": "http.response.body", "body": _frame(row), "more_body": True})
         disconnected = asyncio.ensure_future(_until_disconnect(receive))
         while True:
@@ -150,13 +178,11 @@ async def app(scope, receive, send):
                 getter.cancel()
                 break
             if getter in done:
-                await send(
-                    {
-                        "type": "http.response.body",
-                        "body": _frame(getter.result()),
-                        "more_body": True,
-                    }
-                )
+                row = getter.result()
+                if row["pk"] not in delivered:  # the replay may have sent it already
+                    await send(
+                        {"type": "http.response.body", "body": _frame(row), "more_body": True}
+                    )
             else:
                 getter.cancel()
                 await send(
