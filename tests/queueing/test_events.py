@@ -2,9 +2,10 @@
 is sent twice, and a poller that lost its last board starts again from the newest row."""
 
 import asyncio
+import threading
 
 import pytest
-from asgiref.sync import sync_to_async
+from django.db import connections
 
 from servicehall.queueing import events
 from servicehall.queueing.models import BoardEvent
@@ -12,17 +13,45 @@ from servicehall.queueing.models import BoardEvent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def immediate(fn, **kwargs):
+    """sync_to_async without a thread pool: the test's loop thread does the queries."""
+
+    async def call(*args, **kw):
+        return fn(*args, **kw)
+
+    return call
+
+
+def run_in_own_thread(coro_fn):
+    """A fresh thread and loop (the browser tests keep a loop running in the main thread)."""
+    result = {}
+
+    def target():
+        try:
+            result["value"] = asyncio.run(coro_fn())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=30)
+    return result["value"]
+
+
 def test_a_late_lower_id_is_delivered_once_and_the_hub_resets(demo, monkeypatch):
     monkeypatch.setattr(events, "POLL", 0.01)
+    monkeypatch.setattr(events, "sync_to_async", immediate)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     hub = events.Hub()
     BoardEvent.objects.create(unit=demo, kind="call", data={"ticket": "A000", "window": 2})
-    create = sync_to_async(BoardEvent.objects.create, thread_sensitive=False)
 
     async def scenario():
         queue = hub.subscribe(demo.pk)
         await asyncio.sleep(0.2)  # the poller starts from the newest row: A000 is not replayed
-        late = await create(unit=demo, kind="call", data={"ticket": "A002", "window": 2})
-        await create(unit=demo, kind="call", data={"ticket": "A003", "window": 3})
+        late = BoardEvent.objects.create(
+            unit=demo, kind="call", data={"ticket": "A002", "window": 2}
+        )
+        BoardEvent.objects.create(unit=demo, kind="call", data={"ticket": "A003", "window": 3})
         got = [await asyncio.wait_for(queue.get(), 3) for _ in range(2)]
         hub.sent.discard(late.pk)  # as if A002 had committed after the poller passed its id
         await asyncio.sleep(0.2)
@@ -33,7 +62,7 @@ def test_a_late_lower_id_is_delivered_once_and_the_hub_resets(demo, monkeypatch)
         await asyncio.sleep(0.2)
         return got, again
 
-    got, again = asyncio.run(scenario())
+    got, again = run_in_own_thread(scenario)
     assert [r["data"]["ticket"] for r in got] == ["A002", "A003"]
     assert [r["data"]["ticket"] for r in again] == ["A002"]
     assert hub.last_id is None and not hub.sent
