@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from servicehall.workcal import TimeLimit
 from servicehall.worktime import services
 from servicehall.worktime.models import CalendarDay, CalendarYear, SlaPolicy, UnitHours
 
@@ -26,10 +27,10 @@ def test_an_admin_override_takes_effect_at_once(db):
 
 
 def test_publishing_next_years_notice_in_the_admin_ends_the_estimate(db):
-    due = services.deadline(start=at(2026, 12, 20), limit=services.policy_limit(20))
+    due = services.deadline(start=at(2026, 12, 20), limit=TimeLimit(20))
     assert due.estimated
     CalendarYear.objects.create(year=2027, official=True, notice="国办发明电〔2026〕9号")
-    due = services.deadline(start=at(2026, 12, 20), limit=services.policy_limit(20))
+    due = services.deadline(start=at(2026, 12, 20), limit=TimeLimit(20))
     assert not due.estimated
 
 

@@ -329,7 +329,3 @@ def leadership_groups(*, unit=None):
         Prefetch("members", queryset=LeadershipMember.objects.order_by("order", "pk"))
     )
     return list(qs.filter(unit=unit) if unit else qs.filter(organization__isnull=False))
-
-
-def require_unit_view(actor: Actor, unit: Unit):
-    require(actor, Action.VIEW_REGISTRY, unit=unit)

@@ -167,10 +167,6 @@ def policy(code: str) -> SlaPolicy:
     return SlaPolicy.objects.get(code=code)
 
 
-def policy_limit(n: int, unit: str = "working_days") -> TimeLimit:
-    return TimeLimit(n, unit)
-
-
 # The time limits of the norms and national rules; seeded, then editable in the admin.
 DEFAULT_POLICIES = [
     # code, name, n, unit, warn_before, pausable, legal basis
