@@ -199,4 +199,7 @@ SERVICEHALL = {
     # Where boards find the event server: empty means this host on PORT + 1 (what
     # `servicehall serve` starts); behind a proxy, e.g. "/events".
     "EVENTS_URL": os.environ.get("SERVICEHALL_EVENTS_URL", ""),
+    # Each worker trusts an API token it has checked for this long: a console calls many
+    # times a minute. A revoked token or deactivated account stops within it (decision 0009).
+    "TOKEN_CACHE_SECONDS": float(os.environ.get("SERVICEHALL_TOKEN_CACHE_SECONDS", "10")),
 }

@@ -42,6 +42,7 @@ org_patterns = (
 )
 
 urlpatterns = [
+    path("api/v1/", api.urls),  # first: machines call it many times a second
     path("", web_views.home, name="home"),
     path("org/", include(org_patterns)),
     path("wall/<slug:code>/", org_views.wall, name="wall"),
@@ -71,7 +72,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 if settings.SERVICEHALL["SERVE_MEDIA"]:

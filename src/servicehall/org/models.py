@@ -1,5 +1,6 @@
 """The organization registry: sectors → authorities → units → windows → staff (R-ORG-1)."""
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -407,16 +408,23 @@ def _hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, key: str):
         token = (
-            self.select_related("user")
+            self.select_related("user__staff")  # the staff record decides the role: same query
             .filter(key_hash=_hash_token(key), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
-        if token is not None:
-            # One cheap UPDATE, not a save(): last use is not an audited change.
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token is not None and (
+            token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION
+        ):
+            # One cheap UPDATE a minute at most, not a save(): last use is not an audited
+            # change, and a busy window console must not write on every call.
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token
 
 

@@ -113,8 +113,14 @@ class Ticket(models.Model):
         RECEPTION = "reception", _("reception")
         APPOINTMENT = "appointment", _("appointment")
 
+    # Few indexes on purpose: every call rewrites a ticket, and each index costs on every
+    # write. The queue is covered by ticket_number_unique; the rest are partial (Meta).
     queue = models.ForeignKey(
-        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="tickets"
+        Queue,
+        verbose_name=_("queue"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
     day = models.DateField(_("day"))
     number = models.PositiveIntegerField(_("number"))
@@ -126,7 +132,12 @@ class Ticket(models.Model):
         _("taken at"), max_length=12, choices=Source.choices, default=Source.KIOSK
     )
     matter = models.ForeignKey(
-        "catalog.Matter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "catalog.Matter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     green_channel = models.BooleanField(_("green channel"), default=False)
     target_window = models.ForeignKey(
@@ -135,13 +146,24 @@ class Ticket(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         help_text=_("Transferred to this window: only it calls the ticket."),
     )
     window = models.ForeignKey(
-        "org.Window", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        "org.Window",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        db_index=False,  # windows are retired, not deleted; ticket_at_window finds the current
     )
     staff = models.ForeignKey(
-        "org.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "org.Staff",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     scheduled_at = models.DateTimeField(_("scheduled"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived"))
@@ -150,7 +172,7 @@ class Ticket(models.Model):
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     calls = models.PositiveSmallIntegerField(_("times called"), default=0)
     transferred_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
 
     class Meta:
@@ -164,7 +186,17 @@ class Ticket(models.Model):
             models.Index(
                 fields=["queue", "arrived_at"], name="ticket_waiting", condition=Q(state="waiting")
             ),
-            models.Index(fields=["window", "state"], name="ticket_window_state"),
+            # what is at a window now: small however long the window's history grows
+            models.Index(
+                fields=["window"],
+                name="ticket_at_window",
+                condition=Q(state__in=["called", "serving", "parked"]),
+            ),
+            models.Index(
+                fields=["target_window"],
+                name="ticket_transferred_to",
+                condition=Q(target_window__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -232,7 +264,8 @@ class BoardEvent(models.Model):
     A table rather than an in-process channel, so gunicorn workers and the event server can
     be separate processes on SQLite and PostgreSQL alike."""
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    # indexed by board_event_unit (unit, id), which also serves the foreign key
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=20)  # call, recall, window
     data = models.JSONField(default=dict)

@@ -8,12 +8,14 @@ ticket is called twice and none is skipped; on SQLite every write transaction is
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.org.choices import Role
 from servicehall.org.models import Window
 from servicehall.org.permissions import Action, Actor, require
@@ -79,12 +81,18 @@ def _open_pause(session):
 
 
 def _at_window(actor: Actor, window: Window):
-    """The actor must be signed in at this window and not paused."""
+    """The actor must be signed in at this window and not paused (one query)."""
     require(actor, Action.CALL_TICKET, unit=window.unit)
-    session = _session(window)
+    session = (
+        WindowSession.objects.filter(window=window, signed_out_at__isnull=True)
+        .annotate(
+            paused=Exists(WindowPause.objects.filter(session=OuterRef("pk"), ended_at__isnull=True))
+        )
+        .first()
+    )
     if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
         raise Forbidden(_("Sign in at window %(n)s first.") % {"n": window.number}, rule="R-Q-3")
-    if _open_pause(session):
+    if session.paused:
         raise ServiceError(_("The window is paused: resume service first."), rule="R-Q-3")
     return session
 
@@ -104,12 +112,17 @@ def current_ticket(window):
 def _round(window):
     """The window's calling round: each queue repeated by its weight, in order."""
     cycle = []
-    for rule in CallRule.objects.filter(window=window, queue__active=True).order_by("order", "pk"):
-        cycle += [rule.queue_id] * rule.weight
+    for queue_id, weight in (
+        CallRule.objects.filter(window=window, queue__active=True)
+        .order_by("order", "pk")
+        .values_list("queue_id", "weight")
+    ):
+        cycle += [queue_id] * weight
     return cycle
 
 
 def _oldest(filters):
+    # The partial index ticket_waiting (queue, arrived_at) answers this with one row.
     return (
         Ticket.objects.select_for_update(skip_locked=True)
         .filter(state=Ticket.State.WAITING, **filters)
@@ -118,14 +131,32 @@ def _oldest(filters):
     )
 
 
-def call_next(*, actor: Actor, window: Window, now=None) -> Ticket | None:
+def call_next(
+    *, actor: Actor, window: Window | int, now=None, finish_current=False
+) -> Ticket | None:
     """Call the next ticket by the window's rule: tickets transferred to this window first,
-    then the queues in turn by weight (R-Q-1). None when nobody waits."""
+    then the queues in turn by weight (R-Q-1). None when nobody waits.
+
+    With finish_current the ticket at the window is finished first, in the same transaction
+    (the console's "finish and call next" key); one never started counts as served from its
+    call. `window` may be its id (the API's fast path). On PostgreSQL the whole call is one
+    database function, one round trip (decision 0009); the Python below is the same rule for
+    SQLite, and the same tests run on both.
+    """
     now = now or timezone.now()
-    session = _at_window(actor, window)
     day = timezone.localdate(now)
+    if connection.vendor == "postgresql":
+        return _call_next_pg(actor, window, day, now, finish_current)
+    if isinstance(window, int):
+        window = Window.objects.select_related("unit").filter(pk=window).first()
+        if window is None:
+            raise NotFound(_("There is no such window."))
     with transaction.atomic():
         state = _lock_window(window)  # a double click waits here, then finds the first call
+        session = _at_window(actor, window)
+        finished = _finish_current(window, now) if finish_current else 0
+        if not finished and current_ticket(window) is not None:
+            raise ServiceError(BUSY)
         ticket = _oldest({"target_window": window, "day": day})
         if ticket is None:
             cycle = _round(window)
@@ -142,59 +173,127 @@ def call_next(*, actor: Actor, window: Window, now=None) -> Ticket | None:
                     state.save(update_fields=["cursor"])
                     break
         if ticket is None:
+            if finished:
+                announce_window(window, now, status="open")
             return None
-        return _mark_called(ticket, window, session.staff, now)
+        return _mark_called(ticket, window, session.staff_id, now)
+
+
+BUSY = gettext_lazy("Finish, park or mark the current ticket first.")
+
+
+def _call_next_pg(actor, window, day, now, finish_current):
+    # R-ORG-4: the role may call; the scope is the session the function checks (only the
+    # staff member signed in at the window calls, and sign_in admits only the unit's staff).
+    require(actor, Action.CALL_TICKET)
+    window_id = window if isinstance(window, int) else window.pk
+    with connection.cursor() as cur:  # autocommit: the function is one transaction
+        cur.execute(
+            "SELECT * FROM queueing_call_next(%s, %s, %s, %s, %s)",
+            [window_id, actor.staff.pk if actor.staff else 0, day, now, finish_current],
+        )
+        row = cur.fetchone()
+    outcome, number, unit_id, ticket_id, label, queue_id, letter, green, arrived_at, calls = row
+    if number is None:
+        raise NotFound(_("There is no such window."))
+    if outcome == "called":
+        at = Window(pk=window_id, number=number, unit_id=unit_id)
+        return Ticket(
+            pk=ticket_id,
+            label=label,
+            queue=Queue(pk=queue_id, letter=letter, unit_id=unit_id),
+            day=day,
+            state=Ticket.State.CALLED,
+            green_channel=green,
+            window=at,
+            staff=actor.staff,
+            arrived_at=arrived_at,
+            called_at=now,
+            calls=calls,
+        )
+    if outcome == "not_signed_in":
+        raise Forbidden(_("Sign in at window %(n)s first.") % {"n": number}, rule="R-Q-3")
+    if outcome == "paused":
+        raise ServiceError(_("The window is paused: resume service first."), rule="R-Q-3")
+    if outcome == "busy":
+        raise ServiceError(BUSY)
+    return None
+
+
+def _finish_current(window, now):
+    """Finish the ticket called to or served at the window; returns how many (0 or 1)."""
+    return Ticket.objects.filter(
+        window=window, state__in=[Ticket.State.CALLED, Ticket.State.SERVING]
+    ).update(
+        state=Ticket.State.DONE,
+        ended_at=now,
+        started_at=Coalesce("started_at", "called_at"),
+    )
+
+
+WINDOW_LOCK_SPACE = 7301  # advisory-lock namespace, shared with queueing_call_next
 
 
 def _lock_window(window):
-    """Lock the window's calling state; refuse while a ticket is called or being served."""
-    state, _created = WindowState.objects.get_or_create(window=window)
-    state = WindowState.objects.select_for_update().get(pk=state.pk)
-    if current_ticket(window) is not None:
-        raise ServiceError(_("Finish, park or mark the current ticket first."))
+    """Lock the window's calling state: one window calls one ticket at a time. On PostgreSQL
+    an advisory lock (it writes nothing), the same one the call function takes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [WINDOW_LOCK_SPACE, window.pk])
+        state, _created = WindowState.objects.get_or_create(window=window)
+        return state
+    state, _created = WindowState.objects.select_for_update().get_or_create(window=window)
     return state
 
 
-def _mark_called(ticket, window, staff, now):
+def _mark_called(ticket, window, staff_id, now):
     ticket.state = Ticket.State.CALLED
-    ticket.window, ticket.staff = window, staff
+    ticket.window, ticket.staff_id = window, staff_id
     ticket.called_at = now
     ticket.calls += 1
     ticket.target_window = None
-    ticket.save()
-    announce_call(ticket, "call")
-    announce_window(window)
+    ticket.save(update_fields=["state", "window", "staff", "called_at", "calls", "target_window"])
+    _call_event(ticket, "call", state="serving").save()  # the call says the window serves
     return ticket
+
+
+def _call_event(ticket, kind, state=None):
+    data = {
+        "ticket": ticket.label,
+        "window": ticket.window.number,
+        "window_id": ticket.window_id,
+        "green": ticket.green_channel,
+    }
+    if state:
+        data["state"] = state
+    return BoardEvent(unit_id=ticket.window.unit_id, kind=kind, data=data)
+
+
+def _window_event(window, status):
+    return BoardEvent(
+        unit_id=window.unit_id,
+        kind="window",
+        data={"window": window.number, "window_id": window.pk, "state": status},
+    )
 
 
 def announce_call(ticket, kind):
     """请 A023 号到 5 号窗口 — on every board of the unit (R-Q-2)."""
-    BoardEvent.objects.create(
-        unit_id=ticket.queue.unit_id,
-        kind=kind,
-        data={
-            "ticket": ticket.label,
-            "window": ticket.window.number,
-            "window_id": ticket.window_id,
-            "green": ticket.green_channel,
-        },
-    )
+    _call_event(ticket, kind).save()
 
 
-def announce_window(window, now=None):
-    BoardEvent.objects.create(
-        unit_id=window.unit_id,
-        kind="window",
-        data={"window": window.number, "window_id": window.pk, "state": window_status(window, now)},
-    )
+def announce_window(window, now=None, status=None):
+    _window_event(window, status or window_status(window, now)).save()
 
 
 @transaction.atomic
 def call_number(*, actor: Actor, window: Window, label: str, now=None) -> Ticket:
     """Call a particular waiting number (e.g. a citizen who stepped out and came back)."""
     now = now or timezone.now()
-    session = _at_window(actor, window)
     _lock_window(window)
+    session = _at_window(actor, window)
+    if current_ticket(window) is not None:
+        raise ServiceError(BUSY)
     queues = CallRule.objects.filter(window=window).values("queue_id")
     ticket = (
         Ticket.objects.select_for_update()
@@ -210,7 +309,7 @@ def call_number(*, actor: Actor, window: Window, label: str, now=None) -> Ticket
         raise InvalidInput(
             {"label": [_("No waiting ticket %(t)s for this window.") % {"t": label}]}
         )
-    return _mark_called(ticket, window, session.staff, now)
+    return _mark_called(ticket, window, session.staff_id, now)
 
 
 def _mine(actor, ticket, states):
@@ -515,3 +614,65 @@ def overdue_pauses(unit, now=None):
             started_at__lt=limit,
         ).select_related("session__window", "session__staff")
     )
+
+
+# ---- what a console shows ---------------------------------------------------------------
+
+
+def console_state(window) -> dict:
+    """What the window console (and GET /api/v1/windows/{id}) shows."""
+    session = _session(window)
+    current = current_ticket(window)
+    pause = _open_pause(session)
+    status = (
+        "closed" if session is None else "paused" if pause else "serving" if current else "open"
+    )
+    queues = CallRule.objects.filter(window=window).select_related("queue").order_by("order")
+    today = timezone.localdate()
+    waiting = {
+        r.queue.letter: Ticket.objects.filter(
+            queue=r.queue, day=today, state=Ticket.State.WAITING, target_window__isnull=True
+        ).count()
+        for r in queues
+    }
+    waiting["→"] = Ticket.objects.filter(
+        target_window=window, day=today, state=Ticket.State.WAITING
+    ).count()
+    parked = Ticket.objects.filter(window=window, state=Ticket.State.PARKED)
+    return {
+        "window": window.number,
+        "status": status,
+        "status_label": str(STATUS_LABELS[status]),
+        "staff": session.staff.name if session else None,
+        "minutes_late": session.minutes_late if session else 0,
+        "current": (
+            {
+                "id": current.pk,
+                "label": current.label,
+                "state": current.state,
+                "state_label": current.get_state_display(),
+                "calls": current.calls,
+                "matter": current.matter_id,
+            }
+            if current
+            else None
+        ),
+        "parked": [{"id": t.pk, "label": t.label} for t in parked],
+        "pause": {
+            "reason": pause.reason,
+            "minutes": pause.planned_minutes,
+            "approved": bool(pause.approved_at),
+            "needs_approval": pause.needs_approval,
+        }
+        if pause
+        else None,
+        "waiting": waiting,
+    }
+
+
+STATUS_LABELS = {
+    "closed": gettext_lazy("closed"),
+    "paused": gettext_lazy("service paused"),
+    "serving": gettext_lazy("serving"),
+    "open": gettext_lazy("open"),
+}

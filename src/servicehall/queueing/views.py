@@ -15,7 +15,7 @@ from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
 
 from . import services
-from .models import BoardEvent, CallRule, Queue, Ticket
+from .models import BoardEvent, Queue, Ticket
 
 
 def _unit(code):
@@ -78,61 +78,6 @@ def board(request, code):
     )
 
 
-def _state(window):
-    session = services._session(window)
-    current = services.current_ticket(window)
-    pause = services._open_pause(session)
-    queues = CallRule.objects.filter(window=window).select_related("queue").order_by("order")
-    today = timezone.localdate()
-    waiting = {
-        r.queue.letter: Ticket.objects.filter(
-            queue=r.queue, day=today, state=Ticket.State.WAITING, target_window__isnull=True
-        ).count()
-        for r in queues
-    }
-    waiting["→"] = Ticket.objects.filter(
-        target_window=window, day=today, state=Ticket.State.WAITING
-    ).count()
-    parked = Ticket.objects.filter(window=window, state=Ticket.State.PARKED)
-    return {
-        "window": window.number,
-        "status": services.window_status(window),
-        "status_label": str(dict(STATUS_LABELS)[services.window_status(window)]),
-        "staff": session.staff.name if session else None,
-        "minutes_late": session.minutes_late if session else 0,
-        "current": (
-            {
-                "id": current.pk,
-                "label": current.label,
-                "state": current.state,
-                "state_label": current.get_state_display(),
-                "calls": current.calls,
-                "matter": current.matter_id,
-            }
-            if current
-            else None
-        ),
-        "parked": [{"id": t.pk, "label": t.label} for t in parked],
-        "pause": {
-            "reason": pause.reason,
-            "minutes": pause.planned_minutes,
-            "approved": bool(pause.approved_at),
-            "needs_approval": pause.needs_approval,
-        }
-        if pause
-        else None,
-        "waiting": waiting,
-    }
-
-
-STATUS_LABELS = [
-    ("closed", _("closed")),
-    ("paused", _("service paused")),
-    ("serving", _("serving")),
-    ("open", _("open")),
-]
-
-
 def _console_window(request, actor, window_id=None):
     staff = actor.staff
     if staff is None or staff.unit_id is None:
@@ -159,7 +104,7 @@ def console(request):
         "queueing/console.html",
         {
             "window": window,
-            "state": json.dumps(_state(window), ensure_ascii=False),
+            "state": json.dumps(services.console_state(window), ensure_ascii=False),
             "windows": window.unit.windows.filter(active=True).order_by("number"),
             "queues": window.unit.queues.filter(active=True),
         },
@@ -213,7 +158,9 @@ def console_action(request, window_id, action):
         message = ""
         if action in ("call_next",) and result is None:
             message = _("Nobody is waiting.")
-        return JsonResponse({"ok": True, "message": message, "state": _state(window)})
+        return JsonResponse(
+            {"ok": True, "message": message, "state": services.console_state(window)}
+        )
     except (ServiceError, ValueError) as exc:
         status = getattr(exc, "status", 400)
         return JsonResponse(

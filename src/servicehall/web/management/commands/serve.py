@@ -43,22 +43,26 @@ class Command(BaseCommand):
         self.stdout.write(f"servicehall serving at http://{host}:{port}/ ({workers} workers)")
         self.stdout.flush()
         sys.stderr.flush()
-        os.execvp(
-            sys.executable,
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "servicehall.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(workers),
-                "--access-logfile",
-                "-",
-                "--timeout",
-                "60",
-                "--chdir",
-                str(settings.BASE_DIR.parent),
-            ],
-        )
+        os.execvp(sys.executable, gunicorn_argv(host, port, workers, settings.BASE_DIR.parent))
+
+
+def gunicorn_argv(host, port, workers, chdir):
+    """The production command line (benchmarks start the server with it too)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "servicehall.wsgi:application",
+        "--config",
+        "python:servicehall.gunicorn_conf",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "60",
+        "--chdir",
+        str(chdir),
+    ]

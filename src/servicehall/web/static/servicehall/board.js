@@ -41,10 +41,14 @@
     calls.insertBefore(li, calls.firstChild);
     while (calls.children.length > 8) calls.removeChild(calls.lastChild);
     say(text);
+    if (d.state) setWindow(d);  // a call also says the window is serving now
   }
 
   function onWindow(e) {
-    var d = JSON.parse(e.data);
+    setWindow(JSON.parse(e.data));
+  }
+
+  function setWindow(d) {
     var li = document.querySelector('[data-window="' + d.window_id + '"]');
     if (!li) return;
     li.className = "state-" + d.state;

@@ -1,0 +1,405 @@
+"""Calling tickets through the real HTTP API on PostgreSQL, served the way production serves it
+(gunicorn sync workers + the event server for the boards, decisions 0004 and 0008).
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test \\
+        .venv/bin/python benchmarks/bench_queue.py
+
+It creates and drops its own database (servicehall_bench_queue): 8 halls × 8 windows, each
+window staffed by an officer with an API token and signed in; queues A (weight 2) and G
+(green channel, weight 1) per hall, hundreds of thousands of waiting tickets.
+
+(a) closed loop: 32 windows press "finish and call next" (POST /api/v1/windows/{id}/call-next)
+    as fast as they can; the baseline is the same 32 windows on a bare endpoint of the same
+    server doing one SKIP LOCKED update and nothing else (benchmarks/queue_site). Goal ≥ 0.7.
+(b) open loop: a fixed 300 calls/s over 64 windows, latency from the scheduled send (no
+    coordinated omission). Goal p99 ≤ 20 ms.
+(c) 200 boards on the event server (25 per hall): call sent → event received. Goal p95 ≤ 500 ms.
+Then the database: double calls 0, lost or skipped tickets 0. Last line: one JSON object.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seconds", type=float, default=30, help="closed loop, each of the two")
+parser.add_argument("--windows", type=int, default=32, help="closed-loop windows")
+parser.add_argument("--rate", type=int, default=300, help="open-loop calls per second")
+parser.add_argument("--open-seconds", type=float, default=10)
+parser.add_argument("--boards", type=int, default=200)
+parser.add_argument("--board-calls", type=int, default=200)
+parser.add_argument("--keep", action="store_true", help="keep the database for a look after")
+parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+args = parser.parse_args()
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "src"))
+base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+if not base_url.startswith("postgres"):
+    sys.exit("bench_queue needs PostgreSQL: set DATABASE_URL=postgresql://…")
+BENCH_DB = "servicehall_bench_queue"
+bench_url = base_url.rsplit("/", 1)[0] + "/" + BENCH_DB
+HALLS, WINDOWS_PER_HALL = 8, 8
+PER_QUEUE = {"A": 40_000, "G": 20_000, "Z": 150_000}
+
+import psycopg  # noqa: E402
+
+with psycopg.connect(base_url, autocommit=True) as conn:
+    conn.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (BENCH_DB,)
+    )
+    conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+os.environ["DATABASE_URL"] = bench_url
+os.environ["DJANGO_SETTINGS_MODULE"] = "servicehall.settings"
+os.environ["SERVICEHALL_DEBUG"] = "0"
+os.environ.setdefault("SERVICEHALL_VAR", "/tmp/servicehall-bench-queue")
+import django  # noqa: E402
+
+django.setup()
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from servicehall.org.models import ApiToken, Sector, Staff, Unit, Window  # noqa: E402
+from servicehall.org.permissions import actor_for  # noqa: E402
+from servicehall.queueing import services  # noqa: E402
+from servicehall.queueing.models import CallRule, Queue, QueueDay  # noqa: E402
+from servicehall.web.management.commands.serve import gunicorn_argv  # noqa: E402
+
+call_command("migrate", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
+today = timezone.localdate()
+sector = Sector.objects.order_by("pk").first()
+halls = []  # per hall: unit, windows [(window, token)], queues
+for h in range(HALLS):
+    unit = Unit.objects.create(
+        code=f"bench-{h}", name=f"基准大厅{h}", kind="service_centre", sector=sector
+    )
+    queues = {
+        "G": Queue.objects.create(unit=unit, letter="G", name="绿色通道", green_channel=True),
+        "A": Queue.objects.create(unit=unit, letter="A", name="综合受理"),
+    }
+    windows = []
+    for n in range(1, WINDOWS_PER_HALL + 1):
+        window = Window.objects.create(
+            unit=unit, number=n, function="综合受理", is_duty_lead=(n == 1)
+        )
+        CallRule.objects.create(window=window, queue=queues["G"], order=0, weight=1)
+        CallRule.objects.create(window=window, queue=queues["A"], order=1, weight=2)
+        user = get_user_model().objects.create_user(f"bench-{h}-{n}")
+        Staff.objects.create(
+            user=user,
+            name=f"窗口{h}-{n}",
+            badge_no=f"B{h}{n:02d}",
+            role="officer",
+            unit=unit,
+            window=window,
+            certified_on=today.replace(year=today.year - 1),
+        )
+        user = get_user_model().objects.select_related("staff").get(pk=user.pk)
+        services.sign_in(actor=actor_for(user), window=window)
+        windows.append((window, ApiToken.issue(user=user, name="bench")[1]))
+    if h == 0:
+        queues["Z"] = Queue.objects.create(unit=unit, letter="Z", name="baseline")
+    halls.append({"unit": unit, "windows": windows, "queues": queues})
+
+with connection.cursor() as cur:
+    for hall in halls:
+        for letter, queue in hall["queues"].items():
+            n = PER_QUEUE[letter]
+            cur.execute(
+                """
+                INSERT INTO queueing_ticket (queue_id, day, number, label, state, source,
+                  green_channel, arrived_at, calls)
+                SELECT %s, %s, g, %s || lpad(g::text, 6, '0'), 'waiting', 'kiosk', %s,
+                  now() - interval '6 hours' + g * interval '1 millisecond', 0
+                FROM generate_series(1, %s) g
+                """,
+                [queue.pk, today, letter, queue.green_channel, n],
+            )
+            QueueDay.objects.create(queue=queue, day=today, last=n)
+    cur.execute("VACUUM ANALYZE queueing_ticket")
+connection.close()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+port, events_port = free_port(), free_port()
+env = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "bench_settings",
+    "PYTHONPATH": os.pathsep.join(
+        [os.path.join(ROOT, "benchmarks", "queue_site"), os.path.join(ROOT, "src")]
+    ),
+}
+# `servicehall serve`'s command line; the environment adds the baseline's URL module
+web = subprocess.Popen(
+    gunicorn_argv("127.0.0.1", port, args.workers, os.path.join(ROOT, "src")),
+    env=env,
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+)
+events = subprocess.Popen(
+    [sys.executable, "-m", "servicehall", "events", "--host", "127.0.0.1"]
+    + ["--port", str(events_port)],
+    env=env,
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+)
+
+
+async def request(method, path, body=b"", token=None, port=port):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    if token:
+        head += f"Authorization: Bearer {token}\r\n"
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    writer.write(head.encode() + b"\r\n" + body)
+    data = await reader.read()
+    writer.close()
+    status = int(data[9:12])
+    return status, data.split(b"\r\n\r\n", 1)[1]
+
+
+FINISH_AND_NEXT = json.dumps({"finish_current": True}).encode()
+
+
+async def call(window, token):
+    """One 'finish and call next'; returns the called ticket or None."""
+    status, body = await request(
+        "POST", f"/api/v1/windows/{window.pk}/call-next", FINISH_AND_NEXT, token
+    )
+    if status != 200:
+        raise RuntimeError(f"call-next answered {status}: {body[:300]!r}")
+    return json.loads(body)["ticket"]
+
+
+acked = []  # (window id, ticket id) for every call the server answered with a ticket
+
+
+async def closed_loop(pairs, seconds, bare):
+    """Calls answered and seconds spent: every window calls again as soon as it has its answer."""
+    zq = halls[0]["queues"]["Z"].pk
+    count = 0
+
+    async def one_window(window, token, stop):
+        nonlocal count
+        while time.perf_counter() < stop:
+            if bare:
+                status, body = await request("POST", f"/bench/bare-call/{window.pk}/{zq}/")
+                assert status == 200 and json.loads(body)["ticket"], body[:200]
+            else:
+                ticket = await call(window, token)
+                assert ticket, "the queues ran dry"
+                acked.append((window.pk, ticket["id"]))
+            count += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one_window(w, t, started + seconds) for w, t in pairs))
+    return count, time.perf_counter() - started
+
+
+async def closed_loops(pairs, seconds, slice_seconds=5):
+    """Baseline and ours in alternating slices, so drift (autovacuum, caches) hits both."""
+    totals = {True: [0, 0.0], False: [0, 0.0]}
+    done = 0.0
+    while done < seconds:
+        step = min(slice_seconds, seconds - done)
+        for bare in (True, False):
+            count, spent = await closed_loop(pairs, step, bare)
+            totals[bare][0] += count
+            totals[bare][1] += spent
+            await asyncio.to_thread(tidy_baseline)
+        done += step
+    return totals[True][0] / totals[True][1], totals[False][0] / totals[False][1]
+
+
+async def open_loop(pairs, rate, seconds):
+    latencies = []
+    begin = time.perf_counter() + 0.1
+    total = int(rate * seconds)
+
+    async def one(k, at):
+        window, token = pairs[k % len(pairs)]
+        ticket = await call(window, token)
+        latencies.append(time.perf_counter() - at)
+        if ticket:
+            acked.append((window.pk, ticket["id"]))
+
+    tasks = []
+    for k in range(total):
+        at = begin + k / rate
+        delay = at - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(k, at)))
+    await asyncio.gather(*tasks)
+    return latencies
+
+
+async def boards_phase(pairs_by_hall, boards, calls):
+    received = {}  # (window id, label) -> [receipt times]
+    ready = 0
+
+    async def board(unit_id):
+        nonlocal ready
+        reader, writer = await asyncio.open_connection("127.0.0.1", events_port)
+        writer.write(
+            f"GET /events/board/{unit_id} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Accept: text/event-stream\r\n\r\n".encode()
+        )
+        await reader.readuntil(b"retry: 1000\n\n")
+        ready += 1
+        kind = None
+        try:
+            while True:
+                line = (await reader.readline()).decode().rstrip("\n")
+                if line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: ") and kind == "call":
+                    data = json.loads(line[6:])
+                    received.setdefault((data["window_id"], data["ticket"]), []).append(
+                        time.perf_counter()
+                    )
+        except (asyncio.CancelledError, ConnectionError, asyncio.IncompleteReadError):
+            writer.close()
+
+    units = [h["unit"].pk for h in halls]
+    readers = [asyncio.create_task(board(units[i % len(units)])) for i in range(boards)]
+    while ready < boards:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
+    sent = {}
+    flat = [p for hall_pairs in pairs_by_hall for p in hall_pairs]
+    for k in range(calls):
+        window, token = flat[k % len(flat)]
+        at = time.perf_counter()
+        ticket = await call(window, token)
+        acked.append((window.pk, ticket["id"]))
+        sent[(window.pk, ticket["label"])] = at
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(2)
+    watching = {u: sum(1 for i in range(boards) if units[i % len(units)] == u) for u in units}
+    unit_of = {w.pk: w.unit_id for w, _t in flat}
+    latencies, missed = [], 0
+    for (window_id, label), at in sent.items():
+        times = received.get((window_id, label), [])
+        latencies += [t - at for t in times]
+        missed += watching[unit_of[window_id]] - len(times)
+    for r in readers:
+        r.cancel()
+    await asyncio.gather(*readers, return_exceptions=True)
+    return latencies, missed
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p / 100 * len(values)))]
+
+
+def tidy_baseline():
+    """The bare calls leave their tickets called at the windows: finish them, untimed."""
+    with psycopg.connect(bench_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE queueing_ticket SET state = 'done', ended_at = now() "
+            "WHERE queue_id = %s AND state = 'called'",
+            [halls[0]["queues"]["Z"].pk],
+        )
+
+
+async def wait_up():
+    for _ in range(300):
+        try:
+            status, _body = await request("GET", "/api/v1/calendar/2026")
+            if status == 200:
+                await asyncio.open_connection("127.0.0.1", events_port)
+                return
+        except OSError:
+            pass
+        await asyncio.sleep(0.1)
+    sys.exit("the server did not start")
+
+
+async def main():
+    await wait_up()
+    all_pairs = [p for h in halls for p in h["windows"]]
+    closed_pairs = [p for h in halls for p in h["windows"][: args.windows // HALLS]]
+    await closed_loops(closed_pairs, 2, slice_seconds=1)  # warm every worker's connections
+    baseline, ours = await closed_loops(closed_pairs, args.seconds)
+    latencies = await open_loop(all_pairs, args.rate, args.open_seconds)
+    board_latencies, board_missed = await boards_phase(
+        [h["windows"] for h in halls], args.boards, args.board_calls
+    )
+    return baseline, ours, latencies, board_latencies, board_missed
+
+
+try:
+    baseline, ours, latencies, board_latencies, board_missed = asyncio.run(main())
+finally:
+    web.terminate()
+    events.terminate()
+    web.wait(10)
+    events.wait(10)
+
+with psycopg.connect(bench_url) as conn:
+    ids = [t for _w, t in acked]
+    double = conn.execute("SELECT count(*) FROM queueing_ticket WHERE calls > 1").fetchone()[0]
+    double += len(ids) - len(set(ids))
+    rows = dict(
+        conn.execute(
+            "SELECT id, window_id FROM queueing_ticket WHERE id = ANY(%s) AND state <> 'waiting'",
+            [ids],
+        ).fetchall()
+    )
+    lost = sum(1 for w, t in acked if rows.get(t) != w)
+    # skipped: still waiting although a later arrival of the same queue was called
+    lost += conn.execute(
+        """
+        WITH newest AS (
+          SELECT queue_id, max(arrived_at) AS at FROM queueing_ticket
+          WHERE state <> 'waiting' GROUP BY queue_id)
+        SELECT count(*) FROM queueing_ticket t JOIN newest n USING (queue_id)
+        WHERE t.state = 'waiting' AND t.arrived_at < n.at
+        """
+    ).fetchone()[0]
+
+if not args.keep:
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+
+result = {
+    "benchmark": "queue_calls_http_postgresql",
+    "workers": args.workers,
+    "closed_windows": args.windows,
+    "closed_calls_per_s": round(ours, 1),
+    "baseline_calls_per_s": round(baseline, 1),
+    "closed_ratio": round(ours / baseline, 3),
+    "open_rate": args.rate,
+    "open_calls": len(latencies),
+    "open_p50_ms": round(statistics.median(latencies) * 1000, 2),
+    "open_p95_ms": round(pct(latencies, 95) * 1000, 2),
+    "open_p99_ms": round(pct(latencies, 99) * 1000, 2),
+    "open_max_ms": round(max(latencies) * 1000, 2),
+    "boards": args.boards,
+    "board_events": len(board_latencies),
+    "board_missed": board_missed,
+    "board_p95_ms": round(pct(board_latencies, 95) * 1000, 1),
+    "calls_checked": len(acked),
+    "double_calls": double,
+    "lost_tickets": lost,
+}
+print(json.dumps(result))
