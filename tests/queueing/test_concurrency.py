@@ -73,3 +73,65 @@ def test_parallel_windows_never_call_a_ticket_twice_and_skip_none(demo):
     assert sorted(called) == sorted(t.pk for t in tickets), "a ticket was skipped"
     assert sum(1 for r in results if r) > 1, "the windows did not actually run side by side"
     assert not Ticket.objects.filter(queue=queue, state="waiting").exists()
+
+
+def _close(window_id, staff_user_id, barrier, out):
+    connections.close_all()
+    from django.contrib.auth import get_user_model
+
+    from servicehall.errors import ServiceError
+    from servicehall.org.permissions import actor_for
+
+    actor = actor_for(get_user_model().objects.get(pk=staff_user_id))
+    window = Window.objects.get(pk=window_id)
+    barrier.wait(timeout=30)
+    try:
+        services.sign_out(actor=actor, window=window)
+        out.put("closed")
+    except ServiceError:
+        out.put("refused")
+    connections.close_all()
+
+
+def test_two_windows_closing_at_once_leave_one_open_for_the_waiting(demo):
+    """R-TIME-5 under concurrency: each window alone may close, since the other still serves
+    the queue; both at once must not, or the citizen waits for nobody."""
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel processes need PostgreSQL; SQLite serialises every writer")
+    from django.contrib.auth import get_user_model
+
+    queue = Queue.objects.create(unit=demo, letter="Q", name="测试队列")
+    users = []
+    for i in range(2):
+        window = Window.objects.create(unit=demo, number=30 + i, function=f"测试窗口{i}")
+        CallRule.objects.create(window=window, queue=queue, weight=1)
+        staff = Staff.objects.create(
+            unit=demo,
+            badge_no=f"C{i:03d}",
+            name=f"关窗{i}",
+            role="officer",
+            window=window,
+            certified_on="2020-01-01",
+            user=get_user_model().objects.create_user(f"c{i}", password="x" * 12),
+        )
+        WindowSession.objects.create(
+            window=window, staff=staff, signed_in_at="2026-01-01T08:00+08:00"
+        )
+        users.append((window.pk, staff.user_id))
+    services.take_ticket(queue=queue)
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    out, barrier = ctx.Queue(), ctx.Barrier(2)
+    procs = [ctx.Process(target=_close, args=(w, u, barrier, out)) for w, u in users]
+    for p in procs:
+        p.start()
+    results = sorted(out.get(timeout=60) for _ in procs)
+    for p in procs:
+        p.join(timeout=30)
+    assert results == ["closed", "refused"]
+    assert (
+        WindowSession.objects.filter(window__unit=demo, window__number__in=[30, 31])
+        .filter(signed_out_at__isnull=True)
+        .count()
+        == 1
+    )

@@ -494,6 +494,15 @@ def waiting_only_here(window, now=None):
 def sign_out(*, actor: Actor, window: Window, now=None) -> WindowSession:
     """Close the window — not while citizens still wait for it (R-TIME-5)."""
     now = now or timezone.now()
+    _lock_window(window)  # not while a call is under way here
+    # Lock every open window of the unit, in one order: two windows that cover the same
+    # queues cannot both close at once, each counting on the other (R-TIME-5).
+    list(
+        WindowSession.objects.select_for_update()
+        .filter(window__unit_id=window.unit_id, signed_out_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     session = _session(window, lock=True)
     if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
         raise Forbidden(_("You are not signed in at window %(n)s.") % {"n": window.number})
@@ -522,6 +531,7 @@ def sign_out(*, actor: Actor, window: Window, now=None) -> WindowSession:
 def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=None) -> WindowPause:
     """The window shows 暂停服务. Over 10 minutes, the No. 1 window's duty lead must approve."""
     now = now or timezone.now()
+    _lock_window(window)  # not while a call is under way here
     session = _at_window(actor, window)
     if not (reason or "").strip():
         raise InvalidInput({"reason": [_("Say why the window pauses.")]})
