@@ -83,3 +83,35 @@ def test_the_duty_lead_sees_the_hall_and_approves_a_long_pause(login, actor, w2)
     p.refresh_from_db()
     assert p.approved_by.badge_no == "041202"
     assert login("officer").post(f"/console/pauses/{p.pk}/approve/").status_code == 403
+
+
+def test_the_day_s_duty_lead_on_the_rota_approves(actor, demo, w2):
+    """R-Q-4: the rota names the day's duty lead; the pause goes to that person, not to a
+    duty lead who is off that day. The unit leader may always approve."""
+    from django.contrib.auth import get_user_model
+
+    from servicehall.org.models import Staff
+    from servicehall.queueing.models import DutyAssignment
+
+    today_lead = Staff.objects.create(
+        unit=demo,
+        badge_no="041299",
+        name="值班长乙",
+        role="duty_lead",
+        certified_on="2020-01-01",
+        user=get_user_model().objects.create_user("lead-b", password="x" * 12),
+    )
+    DutyAssignment.objects.create(unit=demo, date=at(9).date(), kind="duty_lead", staff=today_lead)
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(8, 20))
+    p = services.pause(actor=officer, window=w2, reason="取档案", minutes=30, now=at(9))
+    told = Notification.objects.filter(kind="pause_approval").values_list(
+        "recipient__username", flat=True
+    )
+    assert list(told) == ["lead-b"]
+    with pytest.raises(Forbidden) as refused:
+        services.approve_pause(actor=actor("dutylead"), window_pause=p, now=at(9, 2))
+    assert "值班长乙" in str(refused.value)
+    services.approve_pause(actor=actor("leader"), window_pause=p, now=at(9, 3))
+    p.refresh_from_db()
+    assert p.approved_by.name == actor("leader").staff.name

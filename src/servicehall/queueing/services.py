@@ -548,7 +548,7 @@ def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=No
     if p.needs_approval:
         from servicehall.cases.models import Notification
 
-        for lead in duty_leads(window.unit):
+        for lead in duty_leads(window.unit, timezone.localdate(now)):
             if lead.user_id:
                 Notification.objects.create(
                     recipient=lead.user,
@@ -559,10 +559,24 @@ def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=No
     return p
 
 
-def duty_leads(unit):
-    """Who approves long pauses: the duty lead at the No. 1 window, else the unit's leads."""
+def duty_leads(unit, day=None):
+    """Who approves long pauses (R-Q-3, R-Q-4): the day's duty lead on the rota; with no rota
+    entry, whoever is posted at the No. 1 window as duty lead, else the unit's leads."""
     from servicehall.org.models import Staff
 
+    from .models import DutyAssignment
+
+    day = day or timezone.localdate()
+    on_rota = list(
+        Staff.objects.filter(
+            active=True,
+            duty__unit=unit,
+            duty__date=day,
+            duty__kind=DutyAssignment.Kind.DUTY_LEAD,
+        )
+    )
+    if on_rota:
+        return on_rota
     leads = Staff.objects.filter(
         unit=unit,
         active=True,
@@ -576,13 +590,21 @@ def duty_leads(unit):
 
 @transaction.atomic
 def approve_pause(*, actor: Actor, window_pause: WindowPause, now=None) -> WindowPause:
+    now = now or timezone.now()
     window = window_pause.session.window
     require(actor, Action.APPROVE_PAUSE, unit=window.unit)
     if window_pause.approved_at:
         raise ServiceError(_("Already approved."))
     if actor.staff is not None and actor.staff.pk == window_pause.session.staff_id:
         raise Forbidden(_("Nobody approves their own pause."), rule="R-Q-3")
-    window_pause.approved_by, window_pause.approved_at = actor.staff, now or timezone.now()
+    leads = duty_leads(window.unit, timezone.localdate(window_pause.started_at))
+    if actor.role != Role.UNIT_LEADER and actor.staff not in leads:
+        raise Forbidden(
+            _("Today's duty lead approves pauses: %(names)s.")
+            % {"names": "、".join(s.name for s in leads)},
+            rule="R-Q-3",
+        )
+    window_pause.approved_by, window_pause.approved_at = actor.staff, now
     window_pause.save(update_fields=["approved_by", "approved_at"])
     return window_pause
 
