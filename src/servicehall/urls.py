@@ -52,6 +52,7 @@ urlpatterns = [
     path("kiosk/<slug:code>/", queue_views.kiosk, name="kiosk"),
     path("kiosk/<slug:code>/tickets/<int:pk>/", queue_views.kiosk_ticket, name="kiosk_ticket"),
     path("board/<slug:code>/", queue_views.board, name="board"),
+    path("screen/<str:key>/", queue_views.screen, name="screen"),
     path("kiosk/<slug:code>/check-in/", queue_views.kiosk_check_in, name="kiosk_check_in"),
     path("book/<slug:code>/", queue_views.book, name="book"),
     path("book/<slug:code>/<int:slot_id>/", queue_views.book_slot, name="book_slot"),

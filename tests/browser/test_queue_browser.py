@@ -85,3 +85,46 @@ def test_kiosk_console_board_and_pause(live_server, browser, event_server, shot)
     shot(board, "board-paused")
     for context in (citizen, hall, staff):
         context.close()
+
+
+def test_the_citizen_screen_follows_the_intake(live_server, browser, event_server, shot):
+    """一机双屏: the screen facing the citizen shows their number, then what the window enters
+    for them, with the ID masked."""
+    from servicehall.catalog.models import Matter
+    from servicehall.queueing import services
+    from servicehall.queueing.models import Queue
+
+    seed_demo()
+    base = live_server.url
+    services.take_ticket(queue=Queue.objects.get(unit__code="kf-gulou-hukou", letter="A"))
+    staff = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    console = staff.new_page()
+    log_in(console, base, "officer")
+    console.goto(f"{base}/console/")
+    console.click("#sign-in")
+    console.wait_for_function("document.getElementById('status').textContent.trim() !== '已关闭'")
+    screen_url = console.get_attribute("#screen-link", "href")
+    facing = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    screen = facing.new_page()
+    screen.goto(base + screen_url)
+    screen.wait_for_function(
+        "document.getElementById('link').classList.contains('up')", timeout=10000
+    )
+    console.keyboard.press("n")
+    screen.wait_for_function(
+        "document.getElementById('ticket').textContent === 'A001'", timeout=2000
+    )
+    matter = Matter.objects.filter(unit__code="kf-gulou-hukou", materials__isnull=False).first()
+    intake = staff.new_page()
+    intake.goto(f"{base}/cases/new/?matter={matter.pk}")
+    intake.fill("input[name=applicant_name]", "李小明")
+    intake.fill("input[name=id_number]", "410203199001011234")
+    intake.locator("input[type=radio][value=missing]").first.check()
+    screen.wait_for_function(
+        "document.getElementById('id-number').textContent === '4102**********1234'", timeout=3000
+    )
+    assert "410203199001011234" not in screen.content()
+    assert screen.locator("#materials tr.material-missing").count() == 1
+    shot(screen, "citizen-screen")
+    for context in (staff, facing):
+        context.close()

@@ -140,8 +140,20 @@ def new(request):
             "materials": material_fields(
                 matter, request.POST if request.method == "POST" else None
             ),
+            "mirror_url": _mirror_url(actor),
         },
     )
+
+
+def _mirror_url(actor):
+    """Where the intake form shows itself to the citizen (一机双屏), if the staff member is
+    signed in at a window."""
+    from django.urls import reverse
+
+    from servicehall.queueing.models import WindowSession
+
+    session = WindowSession.objects.filter(staff=actor.staff, signed_out_at__isnull=True).first()
+    return reverse("console_action", args=[session.window_id, "mirror"]) if session else ""
 
 
 def _case_for(request, pk):

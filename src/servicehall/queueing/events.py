@@ -33,20 +33,21 @@ KEEPALIVE = 15.0
 
 class Hub:
     def __init__(self):
-        self.subscribers: dict[int, set[asyncio.Queue]] = {}
+        self.subscribers: dict[object, set[asyncio.Queue]] = {}
         self.last_id = None
         self.sent: set[int] = set()
         self.task = None
 
-    def subscribe(self, unit_id):
+    def subscribe(self, audience):
+        """audience: a unit id (its public boards) or ("screen", window id)."""
         queue = asyncio.Queue(maxsize=1000)
-        self.subscribers.setdefault(unit_id, set()).add(queue)
+        self.subscribers.setdefault(audience, set()).add(queue)
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self.run())
         return queue
 
-    def unsubscribe(self, unit_id, queue):
-        self.subscribers.get(unit_id, set()).discard(queue)
+    def unsubscribe(self, audience, queue):
+        self.subscribers.get(audience, set()).discard(queue)
 
     @staticmethod
     def _fetch(after):
@@ -80,9 +81,10 @@ class Hub:
             fresh = [r for r in rows if r["pk"] not in self.sent]
             for row in fresh:
                 self.sent.add(row["pk"])
-                for queue in list(self.subscribers.get(row["unit_id"], ())):
-                    if not queue.full():
-                        queue.put_nowait(row)
+                for key in _audiences(row):
+                    for queue in list(self.subscribers.get(key, ())):
+                        if not queue.full():
+                            queue.put_nowait(row)
             floor = self.last_id - LOOKBACK
             self.sent = {pk for pk in self.sent if pk > floor}
             if not fresh:
@@ -94,15 +96,43 @@ class Hub:
 
 
 hub = Hub()
+PRIVATE = {"screen"}  # what a window shows its citizen: never on the hall's public stream
 
 
-def _missed(unit_id, after):
+def _audiences(row):
+    """Who hears an event: the unit's boards (public kinds), and the citizen screen of the
+    window it concerns (its calls, its state, what is entered there)."""
+    keys = [] if row["kind"] in PRIVATE else [row["unit_id"]]
+    window_id = row["data"].get("window_id") if isinstance(row["data"], dict) else None
+    if window_id:
+        keys.append(("screen", window_id))
+    return keys
+
+
+def _missed(audience, after):
     close_old_connections()
-    return list(
-        BoardEvent.objects.filter(unit_id=unit_id, pk__gt=after)
-        .order_by("pk")
-        .values("pk", "unit_id", "kind", "data", "at")[:200]
-    )
+    qs = BoardEvent.objects.filter(pk__gt=after).order_by("pk")
+    if isinstance(audience, tuple):
+        qs = qs.filter(data__window_id=audience[1])
+    else:
+        qs = qs.filter(unit_id=audience).exclude(kind__in=PRIVATE)
+    return list(qs.values("pk", "unit_id", "kind", "data", "at")[:200])
+
+
+def _audience(parts):
+    """/events/board/<unit id> or /events/screen/<signed window key>; None for anything else."""
+    if len(parts) != 3 or parts[0] != "events":
+        return None
+    if parts[1] == "board" and parts[2].isdigit():
+        return int(parts[2])
+    if parts[1] == "screen":
+        from urllib.parse import unquote
+
+        from .services import window_for_screen
+
+        window = window_for_screen(unquote(parts[2]))
+        return ("screen", window.pk) if window else None
+    return None
 
 
 def _frame(row):
@@ -126,12 +156,12 @@ async def app(scope, receive, send):
                 await send({"type": "lifespan.shutdown.complete"})
                 return
     parts = scope["path"].strip("/").split("/")
-    if (
-        scope["type"] != "http"
-        or len(parts) != 3
-        or parts[:2] != ["events", "board"]
-        or not parts[2].isdigit()
-    ):
+    audience = (
+        await sync_to_async(_audience, thread_sensitive=False)(parts)
+        if scope["type"] == "http"
+        else None
+    )
+    if audience is None:
         await send(
             {
                 "type": "http.response.start",
@@ -141,7 +171,6 @@ async def app(scope, receive, send):
         )
         await send({"type": "http.response.body", "body": b"not found"})
         return
-    unit_id = int(parts[2])
     headers = dict(scope["headers"])
     last = headers.get(b"last-event-id", b"").decode()
     query = dict(
@@ -161,11 +190,11 @@ async def app(scope, receive, send):
         }
     )
     await send({"type": "http.response.body", "body": b"retry: 1000\n\n", "more_body": True})
-    queue = hub.subscribe(unit_id)
+    queue = hub.subscribe(audience)
     delivered: set[int] = set()
     try:
         if last.isdigit():  # a reconnect: replay what was missed
-            for row in await sync_to_async(_missed, thread_sensitive=False)(unit_id, int(last)):
+            for row in await sync_to_async(_missed, thread_sensitive=False)(audience, int(last)):
                 delivered.add(row["pk"])
                 await send({"type": "http.response.body", "body": _frame(row), "more_body": True})
         disconnected = asyncio.ensure_future(_until_disconnect(receive))
@@ -189,6 +218,6 @@ async def app(scope, receive, send):
                     {"type": "http.response.body", "body": b": keepalive\n\n", "more_body": True}
                 )
     finally:
-        hub.unsubscribe(unit_id, queue)
+        hub.unsubscribe(audience, queue)
     with contextlib.suppress(OSError):  # the client may be gone already
         await send({"type": "http.response.body", "body": b"", "more_body": False})

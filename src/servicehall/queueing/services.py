@@ -708,3 +708,68 @@ STATUS_LABELS = {
     "serving": gettext_lazy("serving"),
     "open": gettext_lazy("open"),
 }
+
+
+# ---- the citizen's screen (一机双屏, R-Q-2) ------------------------------------------------
+
+
+def screen_key(window) -> str:
+    """The secret part of a window's citizen-screen address: the screen's stream is private
+    to that window, never the hall's public board stream."""
+    from django.core import signing
+
+    return signing.Signer(salt="citizen-screen").sign(str(window.pk))
+
+
+def window_for_screen(key: str):
+    """The window a screen key opens, or None when the key was not issued by us."""
+    from django.core import signing
+
+    try:
+        return Window.objects.select_related("unit").get(
+            pk=int(signing.Signer(salt="citizen-screen").unsign(key))
+        )
+    except (signing.BadSignature, ValueError, Window.DoesNotExist):
+        return None
+
+
+def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:
+    """Show the citizen what the window is entering for them. Masked here, whatever the
+    console sends: the screen faces the hall, where others wait."""
+    from servicehall.cases.models import MaterialCheck, Outcome
+    from servicehall.catalog.models import Matter
+    from servicehall.web.masking import mask_id, mask_phone
+
+    require(actor, Action.CALL_TICKET, unit=window.unit)
+    session = _session(window)
+    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
+        raise Forbidden(_("Sign in at window %(n)s first.") % {"n": window.number}, rule="R-Q-3")
+    matter_id = str(form.get("matter") or "")
+    matter = (
+        Matter.objects.filter(pk=matter_id, unit=window.unit).first()
+        if matter_id.isdigit()
+        else None
+    )
+    if matter is None:
+        raise InvalidInput({"matter": [_("This matter is not served by this unit.")]})
+    states = dict(MaterialCheck.State.choices)
+    name = str(form.get("applicant_name") or "").strip()[:50]
+    outcome = str(form.get("outcome") or "")
+    data = {
+        "window_id": window.pk,
+        "matter": matter.name,
+        "applicant": name[:1] + "*" * (len(name) - 1) if name else "",
+        "id_number": mask_id(str(form.get("id_number") or "")[:30]),
+        "phone": mask_phone(str(form.get("phone") or "")[:20]),
+        "materials": [
+            {
+                "name": m.name,
+                "state": str(form.get(f"m{m.pk}") or ""),
+                "label": str(states.get(form.get(f"m{m.pk}"), "")),
+                "note": str(form.get(f"n{m.pk}") or "")[:200],
+            }
+            for m in matter.materials.all()
+        ],
+        "outcome": str(dict(Outcome.choices).get(outcome, "")),
+    }
+    return BoardEvent.objects.create(unit_id=window.unit_id, kind="screen", data=data)

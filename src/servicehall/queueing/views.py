@@ -78,6 +78,28 @@ def board(request, code):
     )
 
 
+def screen(request, key):
+    """一机双屏: the screen facing the citizen at one window — who serves them, their number,
+    and what is being entered for them, live on the window's private stream (R-Q-2)."""
+    window = services.window_for_screen(key)
+    if window is None:
+        raise Http404("screen")
+    session = services._session(window)
+    return render(
+        request,
+        "queueing/screen.html",
+        {
+            "window": window,
+            "staff": session.staff if session else None,
+            "current": services.current_ticket(window),
+            "key": key,
+            "events_url": settings.SERVICEHALL["EVENTS_URL"],
+            "last_event": BoardEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+            or 0,
+        },
+    )
+
+
 def _console_window(request, actor, window_id=None):
     staff = actor.staff
     if staff is None or staff.unit_id is None:
@@ -106,6 +128,7 @@ def console(request):
             "window": window,
             "state": json.dumps(services.console_state(window), ensure_ascii=False),
             "windows": window.unit.windows.filter(active=True).order_by("number"),
+            "screen_key": services.screen_key(window),
             "queues": window.unit.queues.filter(active=True),
         },
     )
@@ -141,6 +164,7 @@ def console_action(request, window_id, action):
                 minutes=_minutes(request.POST.get("minutes")),
             ),
             "resume": lambda: services.resume_service(actor=actor, window=window),
+            "mirror": lambda: services.mirror_intake(actor=actor, window=window, form=request.POST),
             "transfer": lambda: services.transfer(
                 actor=actor,
                 ticket=_need(ticket),
