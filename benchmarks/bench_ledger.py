@@ -47,6 +47,7 @@ with psycopg.connect(base_url, autocommit=True) as conn:
 
 os.environ["DATABASE_URL"] = bench_url
 os.environ["DJANGO_SETTINGS_MODULE"] = "servicehall.settings"
+os.environ["SERVICEHALL_DEBUG"] = "0"  # as in production: no query log in the workers
 os.environ.setdefault("SERVICEHALL_VAR", "/tmp/servicehall-bench-ledger")
 import django  # noqa: E402
 
