@@ -61,3 +61,12 @@ def test_the_console_is_refused_to_an_auxiliary_calling_elsewhere_and_to_citizen
     other = demo.windows.get(number=1)
     body = login("auxiliary").post(f"/console/{other.pk}/call_next/")
     assert body.status_code in (403, 400)
+
+
+def test_live_pages_find_the_event_server_on_the_next_port(client, demo, settings):
+    """decision 0008: without SERVICEHALL_EVENTS_URL the event server is PORT + 1."""
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "EVENTS_URL": ""}
+    page = client.get(f"/board/{demo.code}/", HTTP_HOST="testserver:8000")
+    assert 'data-events="http://testserver:8001/events"' in page.content.decode()
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "EVENTS_URL": "/events"}
+    assert 'data-events="/events"' in client.get(f"/board/{demo.code}/").content.decode()

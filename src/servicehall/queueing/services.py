@@ -9,7 +9,7 @@ ticket is called twice and none is skipped; on SQLite every write transaction is
 import datetime as dt
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,18 +80,30 @@ def _open_pause(session):
     return session.pauses.filter(ended_at__isnull=True).first() if session else None
 
 
+def _own(actor: Actor, window: Window, session, message=None):
+    """The session, if the actor is the staff member signed in at this window (R-Q-3)."""
+    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
+        if message:
+            raise Forbidden(message % {"n": window.number})
+        raise Forbidden(_("Sign in at window %(n)s first.") % {"n": window.number}, rule="R-Q-3")
+    return session
+
+
+NOT_SIGNED_IN = gettext_lazy("You are not signed in at window %(n)s.")
+
+
 def _at_window(actor: Actor, window: Window):
     """The actor must be signed in at this window and not paused (one query)."""
     require(actor, Action.CALL_TICKET, unit=window.unit)
-    session = (
+    session = _own(
+        actor,
+        window,
         WindowSession.objects.filter(window=window, signed_out_at__isnull=True)
         .annotate(
             paused=Exists(WindowPause.objects.filter(session=OuterRef("pk"), ended_at__isnull=True))
         )
-        .first()
+        .first(),
     )
-    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
-        raise Forbidden(_("Sign in at window %(n)s first.") % {"n": window.number}, rule="R-Q-3")
     if session.paused:
         raise ServiceError(_("The window is paused: resume service first."), rule="R-Q-3")
     return session
@@ -503,9 +515,7 @@ def sign_out(*, actor: Actor, window: Window, now=None) -> WindowSession:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    session = _session(window, lock=True)
-    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
-        raise Forbidden(_("You are not signed in at window %(n)s.") % {"n": window.number})
+    session = _own(actor, window, _session(window, lock=True), NOT_SIGNED_IN)
     if Ticket.objects.filter(window=window, state__in=ACTIVE).exists():
         raise ServiceError(
             _("Finish the current and parked tickets before closing."), rule="R-TIME-5"
@@ -612,9 +622,7 @@ def approve_pause(*, actor: Actor, window_pause: WindowPause, now=None) -> Windo
 @transaction.atomic
 def resume_service(*, actor: Actor, window: Window, now=None) -> WindowPause:
     now = now or timezone.now()
-    session = _session(window, lock=True)
-    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
-        raise Forbidden(_("You are not signed in at window %(n)s.") % {"n": window.number})
+    session = _own(actor, window, _session(window, lock=True), NOT_SIGNED_IN)
     p = _open_pause(session)
     if p is None:
         raise ServiceError(_("The window is not paused."))
@@ -652,20 +660,29 @@ def overdue_pauses(unit, now=None):
 
 
 def console_state(window) -> dict:
-    """What the window console (and GET /api/v1/windows/{id}) shows."""
+    """What the window console (and GET /api/v1/windows/{id}/console) shows."""
     session = _session(window)
     current = current_ticket(window)
     pause = _open_pause(session)
     status = (
         "closed" if session is None else "paused" if pause else "serving" if current else "open"
     )
-    queues = CallRule.objects.filter(window=window).select_related("queue").order_by("order")
     today = timezone.localdate()
+    counts = dict(
+        Ticket.objects.filter(
+            queue__call_rules__window=window,
+            day=today,
+            state=Ticket.State.WAITING,
+            target_window__isnull=True,
+        )
+        .values_list("queue_id")
+        .annotate(n=Count("pk"))
+    )
     waiting = {
-        r.queue.letter: Ticket.objects.filter(
-            queue=r.queue, day=today, state=Ticket.State.WAITING, target_window__isnull=True
-        ).count()
-        for r in queues
+        letter: counts.get(queue_id, 0)
+        for queue_id, letter in CallRule.objects.filter(window=window)
+        .order_by("order")
+        .values_list("queue_id", "queue__letter")
     }
     waiting["→"] = Ticket.objects.filter(
         target_window=window, day=today, state=Ticket.State.WAITING
@@ -741,9 +758,7 @@ def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:
     from servicehall.web.masking import mask_id, mask_phone
 
     require(actor, Action.CALL_TICKET, unit=window.unit)
-    session = _session(window)
-    if session is None or actor.staff is None or session.staff_id != actor.staff.pk:
-        raise Forbidden(_("Sign in at window %(n)s first.") % {"n": window.number}, rule="R-Q-3")
+    _own(actor, window, _session(window))
     matter_id = str(form.get("matter") or "")
     matter = (
         Matter.objects.filter(pk=matter_id, unit=window.unit).first()

@@ -22,6 +22,25 @@ def _unit(code):
     return get_object_or_404(Unit, code=code)
 
 
+def _events_url(request):
+    """Where live pages find the event server: the setting, else this host on PORT + 1 (what
+    `servicehall serve` starts, decision 0008)."""
+    if settings.SERVICEHALL["EVENTS_URL"]:
+        return settings.SERVICEHALL["EVENTS_URL"]
+    host, _sep, port = request.get_host().rpartition(":")
+    if not host or not port.isdigit():  # no port in the Host header
+        host, port = request.get_host(), request.get_port()
+    return f"{request.scheme}://{host}:{int(port) + 1}/events"
+
+
+def _last_event(unit):
+    """Where a live page's stream starts: what came before is already on the page."""
+    return (
+        BoardEvent.objects.filter(unit=unit).order_by("-pk").values_list("pk", flat=True).first()
+        or 0
+    )
+
+
 def kiosk(request, code):
     """A touch screen in the hall: one big button per queue."""
     unit = _unit(code)
@@ -58,10 +77,6 @@ def board(request, code):
             "-pk"
         )[:8]
     )
-    last = (
-        BoardEvent.objects.filter(unit=unit).order_by("-pk").values_list("pk", flat=True).first()
-        or 0
-    )
     windows = [
         {"window": w, "state": services.window_status(w)} for w in unit.windows.filter(active=True)
     ]
@@ -72,8 +87,8 @@ def board(request, code):
             "unit": unit,
             "calls": events,
             "windows": windows,
-            "last_event": last,
-            "events_url": settings.SERVICEHALL["EVENTS_URL"],
+            "last_event": _last_event(unit),
+            "events_url": _events_url(request),
         },
     )
 
@@ -93,9 +108,8 @@ def screen(request, key):
             "staff": session.staff if session else None,
             "current": services.current_ticket(window),
             "key": key,
-            "events_url": settings.SERVICEHALL["EVENTS_URL"],
-            "last_event": BoardEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-            or 0,
+            "events_url": _events_url(request),
+            "last_event": _last_event(window.unit),
         },
     )
 
@@ -323,12 +337,8 @@ def hall(request):
             "figures": figures.day_figures(unit),
             "overdue": {p.pk for p in services.overdue_pauses(unit)},
             "may_approve": actor.can(Action.APPROVE_PAUSE, unit=unit),
-            "events_url": settings.SERVICEHALL["EVENTS_URL"],
-            "last_event": BoardEvent.objects.filter(unit=unit)
-            .order_by("-pk")
-            .values_list("pk", flat=True)
-            .first()
-            or 0,
+            "events_url": _events_url(request),
+            "last_event": _last_event(unit),
         },
     )
 

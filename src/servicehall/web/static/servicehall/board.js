@@ -4,11 +4,7 @@
   var body = document.body;
   var unit = body.dataset.unit;
   var last = body.dataset.last || "0";
-  var base = body.dataset.events;
-  if (!base) {
-    var port = location.port ? String(Number(location.port) + 1) : "8001";
-    base = location.protocol + "//" + location.hostname + ":" + port + "/events";
-  }
+  var base = body.dataset.events;  // the server says where its event server is
   var speak = false;
   var speakButton = document.getElementById("speak");
   speakButton.addEventListener("click", function () {

@@ -2,11 +2,7 @@
 (function () {
   var root = document.getElementById("hall");
   var labels = document.getElementById("labels").dataset;
-  var base = root.dataset.events;
-  if (!base) {
-    var port = location.port ? String(Number(location.port) + 1) : "8001";
-    base = location.protocol + "//" + location.hostname + ":" + port + "/events";
-  }
+  var base = root.dataset.events;  // the server says where its event server is
   var source = new EventSource(base + "/board/" + root.dataset.unit + "?last=" + root.dataset.last);
   function setState(d) {
     var card = root.querySelector('[data-window="' + d.window_id + '"]');

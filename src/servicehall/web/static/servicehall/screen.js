@@ -2,11 +2,7 @@
 // is entered for the citizen, on the window's private stream. Reconnects by itself.
 (function () {
   var body = document.body;
-  var base = body.dataset.events;
-  if (!base) {
-    var port = location.port ? String(Number(location.port) + 1) : "8001";
-    base = location.protocol + "//" + location.hostname + ":" + port + "/events";
-  }
+  var base = body.dataset.events;  // the server says where its event server is
   var labels = { paused: body.dataset.paused, closed: body.dataset.closed, serving: body.dataset.serving, open: body.dataset.open };
   var link = document.getElementById("link");
   function text(id, value) { document.getElementById(id).textContent = value || ""; }
