@@ -59,6 +59,7 @@ urlpatterns = [
     path("console/contacts/<int:pk>/done/", queue_views.contacted, name="contacted"),
     path("console/", queue_views.console, name="console"),
     path("console/rota/", queue_views.rota_page, name="rota"),
+    path("console/reception/", queue_views.reception, name="reception"),
     path("console/hall/", queue_views.hall, name="hall"),
     path("console/pauses/<int:pk>/approve/", queue_views.approve, name="approve_pause"),
     path(

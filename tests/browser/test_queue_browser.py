@@ -128,3 +128,36 @@ def test_the_citizen_screen_follows_the_intake(live_server, browser, event_serve
     shot(screen, "citizen-screen")
     for context in (staff, facing):
         context.close()
+
+
+def test_reception_issues_a_green_number_and_the_hall_sees_it_called(
+    live_server, browser, event_server, shot
+):
+    seed_demo()
+    base = live_server.url
+    staff = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = staff.new_page()
+    log_in(page, base, "officer")
+    page.goto(f"{base}/console/reception/")
+    page.select_option("select[name=queue]", label="A 户籍业务")
+    page.check("input[name=green_channel]")
+    page.click("#issue")
+    page.wait_for_selector("#issued .ticket-number")
+    label = page.inner_text("#issued .ticket-number")
+    assert label == "A001" and "绿色通道" in page.inner_text("#issued")
+    shot(page, "reception")
+
+    lead = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    hall = lead.new_page()
+    log_in(hall, base, "dutylead")
+    hall.goto(f"{base}/console/hall/")
+    console = staff.new_page()
+    console.goto(f"{base}/console/")
+    console.click("#sign-in")
+    console.wait_for_function("document.getElementById('status').textContent.trim() !== '已关闭'")
+    console.keyboard.press("n")
+    card = hall.locator("#hall [data-window]", has_text="2号窗口")
+    card.locator(".current", has_text=label).wait_for(timeout=3000)
+    shot(hall, "hall-live")
+    for context in (staff, lead):
+        context.close()

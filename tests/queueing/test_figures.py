@@ -13,12 +13,13 @@ def at(h, mi=0):
     return dt.datetime(2026, 11, 25, h, mi, tzinfo=SH)
 
 
-def test_figures_per_queue_window_and_hour(actor, demo):
+def test_figures_per_queue_matter_window_and_hour(actor, demo):
     queue = Queue.objects.get(unit=demo, letter="A")
+    matter = queue.matters.first()
     window = demo.windows.get(number=2)
     officer = actor("officer")
     services.sign_in(actor=officer, window=window, now=at(8, 20))
-    t1 = services.take_ticket(queue=queue, now=at(9, 0))
+    t1 = services.take_ticket(queue=queue, matter=matter, now=at(9, 0))
     services.take_ticket(queue=queue, now=at(9, 5))
     services.take_ticket(queue=queue, now=at(10, 0))  # never called: abandoned at day's end
     t = services.call_next(actor=officer, window=window, now=at(9, 10))
@@ -33,3 +34,8 @@ def test_figures_per_queue_window_and_hour(actor, demo):
     assert total["avg_wait_min"] == 15.0  # 10 and 20 minutes
     assert total["avg_service_min"] == 10.0
     assert f["by_window"][2]["taken"] == 2 and f["by_hour"][10]["waiting_now"] == 1
+    # the one ticket that named its matter: waited 10 minutes, served in 10
+    assert f["by_matter"] == {
+        matter.name: {**f["by_matter"][matter.name], "taken": 1, "avg_wait_min": 10.0}
+    }
+    assert f["by_matter"][matter.name]["avg_service_min"] == 10.0

@@ -70,3 +70,31 @@ def test_live_pages_find_the_event_server_on_the_next_port(client, demo, setting
     assert 'data-events="http://testserver:8001/events"' in page.content.decode()
     settings.SERVICEHALL = {**settings.SERVICEHALL, "EVENTS_URL": "/events"}
     assert 'data-events="/events"' in client.get(f"/board/{demo.code}/").content.decode()
+
+
+def test_reception_hands_out_green_channel_numbers(login, demo):
+    """R-CASE-4 at the door: staff may put a citizen in the green channel; the page shows the
+    number to print and today's reception numbers; a matter of another queue is refused."""
+    from servicehall.queueing.models import Queue, Ticket
+
+    client = login("officer")
+    queue = Queue.objects.get(unit=demo, letter="A")
+    matter = queue.matters.first()
+    answer = client.post(
+        "/console/reception/", {"queue": queue.pk, "matter": matter.pk, "green_channel": "on"}
+    )
+    ticket = Ticket.objects.get(source="reception")
+    assert answer.status_code == 302 and answer["Location"].endswith(f"?issued={ticket.pk}")
+    assert ticket.green_channel and ticket.matter == matter
+    page = client.get(answer["Location"]).content.decode()
+    assert f'class="ticket-number">{ticket.label}<' in page
+    green = Queue.objects.get(unit=demo, letter="G")
+    # 户口迁移（需报上级审批） is served in queue A only
+    stray = next(m for m in queue.matters.all() if not green.matters.filter(pk=m.pk).exists())
+    refused = client.post("/console/reception/", {"queue": green.pk, "matter": stray.pk})
+    assert refused.status_code == 200 and Ticket.objects.count() == 1
+    assert "该事项不在此队列办理" in refused.content.decode()
+
+
+def test_citizens_have_no_reception(client, demo):
+    assert client.get("/console/reception/").status_code == 302  # to the login page

@@ -115,3 +115,31 @@ def test_the_day_s_duty_lead_on_the_rota_approves(actor, demo, w2):
     services.approve_pause(actor=actor("leader"), window_pause=p, now=at(9, 3))
     p.refresh_from_db()
     assert p.approved_by.name == actor("leader").staff.name
+
+
+def test_ten_minutes_early_is_the_norm(actor, w2):
+    """R-Q-3: signing in at 8:25 for an 8:30 session is on time but short of the norm."""
+    officer = actor("officer")
+    short = services.sign_in(actor=officer, window=w2, now=at(8, 25))
+    assert short.minutes_late == 0 and short.minutes_early == 5 and short.short_of_norm
+    services.sign_out(actor=officer, window=w2, now=at(12))
+    good = services.sign_in(actor=officer, window=w2, now=at(14, 15))  # afternoon opens 14:30
+    assert good.minutes_early == 15 and not good.short_of_norm
+    services.sign_out(actor=officer, window=w2, now=at(17, 50))
+    evening = services.sign_in(actor=officer, window=w2, now=at(20))  # no session left today
+    assert evening.minutes_early is None and not evening.short_of_norm
+
+
+def test_a_pause_past_its_planned_time_is_reported_once(actor, w2):
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(8, 20))
+    services.pause(actor=officer, window=w2, reason="接电话", minutes=5, now=at(9))
+    assert services.pause_overruns(now=at(9, 4)) == 0
+    assert services.pause_overruns(now=at(9, 6)) == 1
+    assert services.pause_overruns(now=at(9, 30)) == 0  # once
+    told = set(
+        Notification.objects.filter(kind="pause_overrun").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"officer", "dutylead"}

@@ -174,18 +174,13 @@ def ticket_action(request, ticket_id: int, action: str):
 def take(request, queue_id: int, payload: TakeIn):
     """A ticket issued by the unit's staff at reception (kiosks use the public page); only
     staff may put a citizen in the green channel."""
-    actor = _actor(request)
     queue = get_object_or_404(Queue.objects.select_related("unit"), pk=queue_id)
-    require(actor, Action.CALL_TICKET, unit=queue.unit)
     matter = None
     if payload.matter_id is not None:
         matter = queue.matters.filter(pk=payload.matter_id).first()
         if matter is None:
             raise InvalidInput({"matter_id": [_("This matter is not served in this queue.")]})
-    ticket = services.take_ticket(
-        queue=queue,
-        matter=matter,
-        source=Ticket.Source.RECEPTION,
-        green_channel=payload.green_channel,
+    ticket = services.issue_at_reception(
+        actor=_actor(request), queue=queue, matter=matter, green_channel=payload.green_channel
     )
     return Status(201, ticket)

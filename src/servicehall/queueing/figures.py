@@ -1,5 +1,5 @@
 """Waiting and service figures, derived from the tickets' five timestamps only (R-Q-1): per
-queue, window and hour of the day, with abandonment (numbers never served: no-shows and
+queue, matter, window and hour of the day, with abandonment (numbers never served: no-shows and
 tickets still waiting when the day ended)."""
 
 import datetime as dt
@@ -33,16 +33,21 @@ def _summary(tickets):
 
 
 def day_figures(unit, day=None):
-    """{"total": …, "by_queue": {label: …}, "by_window": {n: …}, "by_hour": {h: …}}."""
+    """{"total": …, "by_queue": {label: …}, "by_matter": {name: …}, "by_window": {n: …},
+    "by_hour": {h: …}}. A ticket counts for its matter when it names one (appointments and
+    reception tickets do; a kiosk ticket names only its queue)."""
     day = day or timezone.localdate()
     tickets = list(
         Ticket.objects.filter(queue__unit=unit, day=day)
         .exclude(state=Ticket.State.TRANSFERRED)  # counted once, in the queue it went to
-        .select_related("queue", "window")
+        .select_related("queue", "window", "matter")
     )
     by_queue, by_window, by_hour = defaultdict(list), defaultdict(list), defaultdict(list)
+    by_matter = defaultdict(list)
     for t in tickets:
         by_queue[str(t.queue)].append(t)
+        if t.matter_id:
+            by_matter[t.matter.name].append(t)
         if t.window_id:
             by_window[t.window.number].append(t)
         by_hour[timezone.localtime(t.arrived_at).hour].append(t)
@@ -50,6 +55,7 @@ def day_figures(unit, day=None):
         "day": day,
         "total": _summary(tickets),
         "by_queue": {k: _summary(v) for k, v in sorted(by_queue.items())},
+        "by_matter": {k: _summary(v) for k, v in sorted(by_matter.items())},
         "by_window": {k: _summary(v) for k, v in sorted(by_window.items())},
         "by_hour": {k: _summary(v) for k, v in sorted(by_hour.items())},
     }

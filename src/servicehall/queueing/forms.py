@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.org.models import Staff, Window
 
-from .models import DutyAssignment
+from .models import DutyAssignment, Queue
 
 
 class DutyForm(forms.Form):
@@ -18,3 +18,31 @@ class DutyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = unit.staff.filter(active=True).order_by("badge_no")
         self.fields["window"].queryset = unit.windows.filter(active=True).order_by("number")
+
+
+class ReceptionForm(forms.Form):
+    """导办台: the queue, the matter if known, and the green channel (staff decide it)."""
+
+    queue = forms.ModelChoiceField(label=_("queue"), queryset=Queue.objects.none())
+    matter = forms.ModelChoiceField(
+        label=_("matter (if known)"), queryset=Queue.objects.none(), required=False
+    )
+    green_channel = forms.BooleanField(
+        label=_("Green channel (urgent, key project, returnee, hardship)"), required=False
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        from servicehall.catalog.models import Matter
+
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = unit.queues.filter(active=True)
+        self.fields["matter"].queryset = Matter.objects.filter(
+            unit=unit, active=True, queues__isnull=False
+        ).distinct()
+
+    def clean(self):
+        data = super().clean()
+        queue, matter = data.get("queue"), data.get("matter")
+        if queue and matter and not queue.matters.filter(pk=matter.pk).exists():
+            self.add_error("matter", _("This matter is not served in this queue."))
+        return data

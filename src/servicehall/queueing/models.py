@@ -218,6 +218,12 @@ class WindowSession(models.Model):
     staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="window_sessions")
     signed_in_at = models.DateTimeField(_("signed in"))
     minutes_late = models.PositiveSmallIntegerField(_("minutes late"), default=0)
+    minutes_early = models.PositiveSmallIntegerField(
+        _("minutes early"),
+        null=True,
+        blank=True,
+        help_text=_("Before the session started; empty outside service hours."),
+    )
     signed_out_at = models.DateTimeField(_("signed out"), null=True, blank=True)
 
     class Meta:
@@ -233,6 +239,11 @@ class WindowSession(models.Model):
     def __str__(self):
         return f"{self.window} {self.staff}"
 
+    @property
+    def short_of_norm(self):
+        """On time, but not the 10 minutes early the norm asks for (R-Q-3)."""
+        return self.minutes_late == 0 and self.minutes_early is not None and self.minutes_early < 10
+
 
 class WindowPause(models.Model):
     """暂停服务: the window shows a pause sign; over 10 minutes needs the duty lead (R-Q-3)."""
@@ -246,6 +257,12 @@ class WindowPause(models.Model):
         "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    overrun_told_at = models.DateTimeField(
+        _("overrun reported at"),
+        null=True,
+        blank=True,
+        help_text=_("When the pause ran past its planned minutes and the duty lead was told."),
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -66,6 +66,21 @@ def take_ticket(
         )
 
 
+def issue_at_reception(
+    *, actor: Actor, queue: Queue, matter=None, green_channel=False, now=None
+) -> Ticket:
+    """Reception (导办台) hands a citizen a number; only the unit's staff may put one in the
+    green channel, a kiosk never does (R-CASE-4)."""
+    require(actor, Action.CALL_TICKET, unit=queue.unit)
+    return take_ticket(
+        queue=queue,
+        matter=matter,
+        source=Ticket.Source.RECEPTION,
+        green_channel=green_channel,
+        now=now,
+    )
+
+
 # ---- the window's staff ----------------------------------------------------------------
 
 
@@ -439,7 +454,9 @@ def transfer(
 # ---- presence (R-Q-3, R-Q-4, R-TIME-5) --------------------------------------------------
 
 
-def _minutes_late(window, now):
+def _minutes_from_start(window, now):
+    """Minutes after the start of the session under way or next today (negative: before it);
+    None when no session is left today."""
     local = timezone.localtime(now)
     cal = worktime.calendar()
     hours = worktime.hours_for(window.unit, local.date())
@@ -450,8 +467,12 @@ def _minutes_late(window, now):
         start_at = dt.datetime.combine(local.date(), start, tzinfo=local.tzinfo)
         end_at = dt.datetime.combine(local.date(), end, tzinfo=local.tzinfo)
         if local < end_at:
-            return max(0, int((local - start_at).total_seconds() // 60))
-    return 0
+            return int((local - start_at).total_seconds() / 60)
+    return None
+
+
+def _minutes_late(window, now):
+    return max(0, _minutes_from_start(window, now) or 0)
 
 
 @transaction.atomic
@@ -476,8 +497,14 @@ def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
             _("You are signed in at window %(n)s: sign out there first.")
             % {"n": elsewhere.window.number}
         )
+    # R-Q-3: 10 minutes before the session is the norm; lateness is recorded
+    offset = _minutes_from_start(window, now)
     session = WindowSession.objects.create(
-        window=window, staff=staff, signed_in_at=now, minutes_late=_minutes_late(window, now)
+        window=window,
+        staff=staff,
+        signed_in_at=now,
+        minutes_late=max(0, offset or 0),
+        minutes_early=None if offset is None else max(0, -offset),
     )
     announce_window(window, now)
     return session
@@ -632,6 +659,33 @@ def resume_service(*, actor: Actor, window: Window, now=None) -> WindowPause:
     return p
 
 
+def pause_overruns(now=None) -> int:
+    """R-Q-3: a pause past its planned minutes is reported to the staff member and the day's
+    duty lead, once. Run with check_deadlines."""
+    from servicehall.cases.models import Notification
+
+    now = now or timezone.now()
+    told = 0
+    for p in WindowPause.objects.filter(
+        ended_at__isnull=True, overrun_told_at__isnull=True
+    ).select_related("session__window__unit", "session__staff__user"):
+        if p.started_at + dt.timedelta(minutes=p.planned_minutes) > now:
+            continue
+        window = p.session.window
+        text = _("Window %(n)s's pause (%(r)s) has run past its %(m)s minutes.") % {
+            "n": window.number,
+            "r": p.reason,
+            "m": p.planned_minutes,
+        }
+        people = [p.session.staff, *duty_leads(window.unit, timezone.localdate(now))]
+        for user in {s.user for s in people if s.user_id}:
+            Notification.objects.create(recipient=user, kind="pause_overrun", text=text)
+        p.overrun_told_at = now
+        p.save(update_fields=["overrun_told_at"])
+        told += 1
+    return told
+
+
 def window_status(window, now=None) -> str:
     """closed, paused, serving or open — what the board shows for a window."""
     session = _session(window)
@@ -694,6 +748,7 @@ def console_state(window) -> dict:
         "status_label": str(STATUS_LABELS[status]),
         "staff": session.staff.name if session else None,
         "minutes_late": session.minutes_late if session else 0,
+        "minutes_early": session.minutes_early if session else None,
         "current": (
             {
                 "id": current.pk,

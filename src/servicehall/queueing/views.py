@@ -222,6 +222,43 @@ def _need(ticket):
 
 
 @login_required
+def reception(request):
+    """导办台: staff hand out numbers, the green channel included (R-Q-1, R-CASE-4)."""
+    from .forms import ReceptionForm
+
+    actor = actor_for(request.user)
+    if actor.staff is None or actor.staff.unit_id is None:
+        from servicehall.web.views import forbidden
+
+        return forbidden(request, Forbidden(_("Reception is kept by the staff of a unit.")))
+    unit = actor.staff.unit
+    form = ReceptionForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.issue_at_reception(actor=actor, **form.cleaned_data)
+            return redirect(f"{request.path}?issued={ticket.pk}")
+        except Forbidden as exc:
+            from servicehall.web.views import forbidden
+
+            return forbidden(request, exc)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+    issued = None
+    if (request.GET.get("issued") or "").isdigit():
+        issued = Ticket.objects.filter(
+            pk=request.GET["issued"], queue__unit=unit, source=Ticket.Source.RECEPTION
+        ).first()
+    today = Ticket.objects.filter(
+        queue__unit=unit, day=timezone.localdate(), source=Ticket.Source.RECEPTION
+    ).select_related("queue", "matter", "window")
+    return render(
+        request,
+        "queueing/reception.html",
+        {"unit": unit, "form": form, "issued": issued, "today": today.order_by("-pk")[:30]},
+    )
+
+
+@login_required
 def rota_page(request):
     """The unit's duty rota for four weeks, with what the norms still require (R-Q-4, R-TIME-5)."""
     import datetime as dt
@@ -315,6 +352,7 @@ def hall(request):
                 "state": services.window_status(w),
                 "staff": session.staff if session else None,
                 "late": session.minutes_late if session else 0,
+                "short_of_norm": session.short_of_norm if session else False,
                 "current": services.current_ticket(w),
             }
         )

@@ -21,11 +21,13 @@ class Command(BaseCommand):
 
             covered = backup_alerts()
             from servicehall.queueing.appointments import mark_no_shows
+            from servicehall.queueing.services import pause_overruns
 
             mark_no_shows()
+            overrun = pause_overruns()
             self.stdout.write(
                 f"due soon: {counts['warning']}, overdue: {counts['overdue']}, "
-                f"backups alerted: {covered}"
+                f"backups alerted: {covered}, pauses over time: {overrun}"
             )
             if not every:
                 return

@@ -6,32 +6,37 @@
   var source = new EventSource(base + "/board/" + root.dataset.unit + "?last=" + root.dataset.last);
   function setState(d) {
     var card = root.querySelector('[data-window="' + d.window_id + '"]');
-    if (!card) return null;
-    var was = card.className;
+    if (!card) return;
     card.className = "card window-card state-" + d.state;
     card.querySelector(".state-label").textContent = labels[d.state] || d.state;
     if (d.state !== "serving") card.querySelector(".current").textContent = "";
-    return was;
   }
 
-  // A pause starts or ends: fetch the pause list again (who, why, how long, approval).
-  var refreshing = null;
-  function refreshPauses() {
-    if (refreshing) return;
+  // A window signs in or out, pauses or resumes: fetch the cards (who, since when, the
+  // 10-minute norm) and the pause list (why, how long, approval) again.
+  var refreshing = null, again = false;
+  function refresh() {
+    if (refreshing) { again = true; return; }  // one more after this one: nothing is missed
     refreshing = fetch(location.href, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("pauses");
-        if (fresh) document.getElementById("pauses").innerHTML = fresh.innerHTML;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["hall", "pauses"].forEach(function (id) {
+          var part = fresh.getElementById(id);
+          if (part) document.getElementById(id).innerHTML = part.innerHTML;
+        });
       })
       .catch(function () {})
-      .then(function () { refreshing = null; });
+      .then(function () {
+        refreshing = null;
+        if (again) { again = false; refresh(); }
+      });
   }
 
   source.addEventListener("window", function (e) {
     var d = JSON.parse(e.data);
-    var was = setState(d);
-    if (was !== null && (d.state === "paused" || was.indexOf("state-paused") >= 0)) refreshPauses();
+    setState(d);  // at once; the details follow
+    refresh();
   });
   source.addEventListener("call", function (e) {
     var d = JSON.parse(e.data);
