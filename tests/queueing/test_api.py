@@ -1,11 +1,15 @@
 """The queue API a console or counter terminal drives with a bearer token (R-Q-1 … R-Q-3)."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from servicehall.org.models import ApiToken
 from servicehall.queueing import services
+from servicehall.queueing.api import TicketOut
 from servicehall.queueing.models import BoardEvent, Queue, Ticket
 
 
@@ -45,6 +49,12 @@ def test_finish_and_call_next_through_the_api(console, demo):
     assert console.post(f"/windows/{w}/sign-in").status_code == 201
     body = console.post(f"/windows/{w}/call-next").json()
     assert body["ticket"]["label"] == first.label and body["ticket"]["window"] == 2
+    # the fast answer is exactly what the documented schema gives
+    called = Ticket.objects.select_related("queue", "window").get(pk=first.pk)
+    documented = json.loads(
+        json.dumps(TicketOut.model_validate(called).model_dump(), cls=DjangoJSONEncoder)
+    )
+    assert body["ticket"] == documented
     # the board hears of it once, and learns the window now serves
     event = BoardEvent.objects.filter(unit=demo, kind="call").latest("pk")
     assert event.data["ticket"] == first.label and event.data["state"] == "serving"
