@@ -10,6 +10,8 @@ ALIASES = {
     "import": "import_registry",
     "export": "export_registry",
     "verify-permissions-doc": "permissions_doc",
+    "verify-ratings": "verify_ratings",
+    "seal-ratings": "seal_ratings",
 }
 
 

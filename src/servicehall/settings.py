@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "servicehall.catalog",
     "servicehall.cases",
     "servicehall.queueing",
+    "servicehall.feedback",
 ]
 
 MIDDLEWARE = [

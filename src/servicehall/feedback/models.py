@@ -1,0 +1,143 @@
+"""What citizens say of each window (R-FB-1, R-LAW-2): ratings that cannot be faked.
+
+A rating is append-only. The application signs each row when it writes it (`mac`, an HMAC over
+the row's content with the server's secret), and a sealer links committed rows into a hash
+chain in batches (`seq`, `prev_hash`, `chain_hash`), as transparency logs do. `verify-ratings`
+recomputes both and names every row changed, deleted or inserted behind the application's back.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    """GB/T 39734-2020's five levels."""
+
+    VERY_SATISFIED = 5, _("very satisfied")
+    SATISFIED = 4, _("satisfied")
+    NEUTRAL = 3, _("neutral")
+    DISSATISFIED = 2, _("dissatisfied")
+    VERY_DISSATISFIED = 1, _("very dissatisfied")
+
+
+class AppendOnly(Exception):
+    """A rating, once written, is never changed or deleted (R-LAW-2)."""
+
+
+# The content a rating's signature covers, in this order (sealing columns excluded).
+SIGNED_FIELDS = (
+    "ticket_id",
+    "case_id",
+    "unit_id",
+    "window_id",
+    "staff_id",
+    "overall",
+    "efficiency",
+    "competence",
+    "attitude",
+    "tags",
+    "comment",
+    "reason",
+    "channel",
+    "device",
+    "idempotency_key",
+    "created_at",
+)
+SEAL_FIELDS = ("seq", "prev_hash", "chain_hash", "sealed_at")
+
+
+class Rating(models.Model):
+    class Channel(models.TextChoices):
+        DEVICE = "device", _("rating device at the window")
+        LINK = "link", _("link or QR code on the receipt")
+
+    ticket = models.OneToOneField(
+        "queueing.Ticket",
+        verbose_name=_("visit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rating",
+    )
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rating",
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    window = models.ForeignKey(
+        "org.Window",
+        verbose_name=_("window"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratings",
+    )
+    staff = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratings",
+    )
+    overall = models.PositiveSmallIntegerField(_("overall"), choices=Level.choices)
+    efficiency = models.PositiveSmallIntegerField(
+        _("efficiency"), choices=Level.choices, null=True, blank=True
+    )
+    competence = models.PositiveSmallIntegerField(
+        _("competence"), choices=Level.choices, null=True, blank=True
+    )
+    attitude = models.PositiveSmallIntegerField(
+        _("attitude"), choices=Level.choices, null=True, blank=True
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    reason = models.CharField(_("reason for a low rating"), max_length=500, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    device = models.CharField(_("device"), max_length=80, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("rated at"))
+    mac = models.CharField(max_length=64, editable=False)
+    # the chain, written once by the sealer
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
+    sealed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            # R-LAW-2 一次一评: one rating per finished visit or case, and it names exactly one
+            models.CheckConstraint(
+                condition=Q(ticket__isnull=False, case__isnull=True)
+                | Q(ticket__isnull=True, case__isnull=False),
+                name="rating_of_one_visit_or_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(overall__gte=1, overall__lte=5), name="rating_level_1_to_5"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "created_at"], name="rating_unit_time"),
+            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="rating_unsealed"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_overall_display()} · {self.unit_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnly(_("A rating cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly(_("A rating cannot be deleted."))

@@ -1,0 +1,227 @@
+"""Ratings (R-FB-1, R-LAW-2): one per finished visit or case, never by staff, never changed,
+and provably so.
+
+`rate` writes a signed row and returns after commit, so a citizen's device is told "saved" only
+for what is in the database; a retry with the same idempotency key gets the same rating back.
+`seal` links committed rows into a hash chain in batches; `verify` recomputes everything.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.org.permissions import Action, Actor, require
+
+from .models import SIGNED_FIELDS, Rating
+
+GENESIS = "0" * 64
+LOW = 2  # at or below this, a rating asks for its reason (and opens a rectification)
+SEAL_LOCK = 7302  # advisory-lock namespace of the sealer on PostgreSQL
+
+
+def _value(v):
+    if isinstance(v, dt.datetime):
+        return v.astimezone(dt.UTC).isoformat()
+    return v
+
+
+def canonical(rating: Rating) -> str:
+    """The signed content of a rating, as one string (sealing columns excluded)."""
+    return json.dumps(
+        [_value(getattr(rating, f)) for f in SIGNED_FIELDS],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def sign(rating: Rating) -> str:
+    return salted_hmac(
+        "servicehall.feedback.rating", canonical(rating), algorithm="sha256"
+    ).hexdigest()
+
+
+def link(prev_hash: str, seq: int, rating: Rating) -> str:
+    return hashlib.sha256(f"{prev_hash}|{seq}|{rating.pk}|{rating.mac}".encode()).hexdigest()
+
+
+def _level(name, value, required=False):
+    if value in (None, "") and not required:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+        raise InvalidInput({name: [_("Choose one of the five levels, 1 to 5.")]})
+    return value
+
+
+def rate(
+    *,
+    actor: Actor,
+    ticket=None,
+    case=None,
+    overall,
+    efficiency=None,
+    competence=None,
+    attitude=None,
+    tags=(),
+    comment="",
+    reason="",
+    channel=Rating.Channel.DEVICE,
+    device="",
+    idempotency_key: str,
+    now=None,
+) -> tuple[Rating, bool]:
+    """Record a citizen's rating of a finished visit or case: (rating, created). A retry with
+    the same key returns the stored rating with created False."""
+    # R-LAW-2: staff must not rate, nor force or interfere with a rating
+    if actor.staff is not None or not actor.allows(Action.RATE_SERVICE):
+        raise Forbidden(_("Staff accounts cannot rate a service."), rule="R-LAW-2")
+    require(actor, Action.RATE_SERVICE)
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise InvalidInput({"idempotency_key": [_("Send a key of 8 to 64 characters.")]})
+    earlier = Rating.objects.filter(idempotency_key=key).first()
+    if earlier is not None:
+        if (earlier.ticket_id, earlier.case_id) != (
+            ticket.pk if ticket else None,
+            case.pk if case else None,
+        ):
+            raise InvalidInput({"idempotency_key": [_("This key was used for another rating.")]})
+        return earlier, False
+    target = _rated_thing(ticket, case)
+    overall = _level("overall", overall, required=True)
+    levels = {
+        "efficiency": _level("efficiency", efficiency),
+        "competence": _level("competence", competence),
+        "attitude": _level("attitude", attitude),
+    }
+    reason = (reason or "").strip()
+    if overall <= LOW and not reason:
+        raise InvalidInput({"reason": [_("Please tell us what went wrong.")]})
+    tags = [str(t).strip()[:30] for t in (tags or []) if str(t).strip()][:10]
+    rating = Rating(
+        **target,
+        overall=overall,
+        **levels,
+        tags=tags,
+        comment=(comment or "").strip()[:500],
+        reason=reason[:500],
+        channel=channel,
+        device=(device or "")[:80],
+        idempotency_key=key,
+        created_at=now or timezone.now(),
+    )
+    rating.mac = sign(rating)
+    try:
+        with transaction.atomic():
+            rating.save(force_insert=True)
+    except IntegrityError:
+        # a retry raced the first attempt, or the visit was rated meanwhile
+        same = Rating.objects.filter(idempotency_key=key).first()
+        if same is not None:
+            return same, False
+        raise ServiceError(_("This visit has already been rated."), rule="R-LAW-2") from None
+    return rating, True
+
+
+def _rated_thing(ticket, case) -> dict:
+    """What a rating is of: a finished visit or a finished case, not yet rated."""
+    from servicehall.cases.models import Status
+    from servicehall.queueing.models import Ticket
+
+    if (ticket is None) == (case is None):
+        raise InvalidInput({"visit": [_("A rating is of one visit or one case.")]})
+    if ticket is not None:
+        if ticket.state != Ticket.State.DONE or ticket.window_id is None:
+            raise ServiceError(_("Only a finished visit can be rated."), rule="R-LAW-2")
+        if Rating.objects.filter(ticket=ticket).exists():
+            raise ServiceError(_("This visit has already been rated."), rule="R-LAW-2")
+        return {
+            "ticket": ticket,
+            "unit_id": ticket.window.unit_id,
+            "window_id": ticket.window_id,
+            "staff_id": ticket.staff_id,
+        }
+    if case.status not in (Status.COMPLETED, Status.REJECTED):
+        raise ServiceError(_("Only a finished case can be rated."), rule="R-LAW-2")
+    if Rating.objects.filter(case=case).exists():
+        raise ServiceError(_("This case has already been rated."), rule="R-LAW-2")
+    return {
+        "case": case,
+        "unit_id": case.unit_id,
+        "window_id": case.window_id,
+        "staff_id": case.received_by_id,
+    }
+
+
+# ---- the chain ------------------------------------------------------------------------------
+
+
+def seal(batch=1000, now=None) -> int:
+    """Link unsealed rows, oldest first, into the chain; a row whose signature does not match
+    is left out (verify names it). Returns how many were sealed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # one sealer at a time
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
+        last = Rating.objects.filter(seq__isnull=False).order_by("-seq").first()
+        seq, prev = (last.seq, last.chain_hash) if last else (0, GENESIS)
+        sealed = 0
+        for rating in Rating.objects.filter(seq__isnull=True).order_by("pk")[:batch]:
+            if not constant_time_compare(rating.mac, sign(rating)):
+                continue
+            seq += 1
+            chain = link(prev, seq, rating)
+            Rating.objects.filter(pk=rating.pk, seq__isnull=True).update(
+                seq=seq, prev_hash=prev, chain_hash=chain, sealed_at=now
+            )
+            prev = chain
+            sealed += 1
+    return sealed
+
+
+@dataclass(frozen=True)
+class Finding:
+    rating_id: int | None
+    seq: int | None
+    problem: str  # changed, inserted, deleted, broken
+
+    def __str__(self):
+        what = {
+            "changed": _("changed after it was written"),
+            "inserted": _("inserted behind the application's back"),
+            "deleted": _("deleted (a gap in the chain)"),
+            "broken": _("the chain does not link here"),
+        }[self.problem]
+        where = f"#{self.rating_id}" if self.rating_id else f"seq {self.seq}"
+        return f"{where}: {what}"
+
+
+def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
+    """Recompute every signature and the whole chain; name every row that does not fit."""
+    now = now or timezone.now()
+    findings = []
+    expected_seq, prev = 1, GENESIS
+    for rating in Rating.objects.order_by("seq", "pk").iterator(chunk_size=2000):
+        signed = constant_time_compare(rating.mac, sign(rating))
+        if rating.seq is None:
+            if not signed:
+                findings.append(Finding(rating.pk, None, "inserted"))
+            elif rating.created_at < now - unsealed_grace:
+                findings.append(Finding(rating.pk, None, "broken"))  # the sealer skipped it
+            continue
+        if rating.seq > expected_seq:
+            findings += [Finding(None, n, "deleted") for n in range(expected_seq, rating.seq)]
+            prev = rating.prev_hash  # the gap is named; check the rest from here
+        if not signed:
+            findings.append(Finding(rating.pk, rating.seq, "changed"))
+        elif rating.prev_hash != prev or rating.chain_hash != link(prev, rating.seq, rating):
+            findings.append(Finding(rating.pk, rating.seq, "broken"))
+        prev, expected_seq = rating.chain_hash, rating.seq + 1
+    return sorted(findings, key=lambda f: (f.seq is None, f.seq or 0, f.rating_id or 0))

@@ -1,0 +1,153 @@
+"""R-FB-1, R-LAW-2: one rating per finished visit, never by staff, never changed — and a row
+changed, deleted or inserted behind the application's back is named by verify-ratings."""
+
+import io
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.feedback import services
+from servicehall.feedback.models import AppendOnly, Rating
+from servicehall.org.permissions import CITIZEN
+from servicehall.queueing import services as queue
+from servicehall.queueing.models import Queue
+
+
+@pytest.fixture
+def visits(demo, actor):
+    """Four visits finished at window 2 of 鼓楼 by 王建国."""
+    officer = actor("officer")
+    window = demo.windows.get(number=2)
+    queue.sign_in(actor=officer, window=window)
+    a = Queue.objects.get(unit=demo, letter="A")
+    done = []
+    for _ in range(4):
+        queue.take_ticket(queue=a)
+        ticket = queue.call_next(actor=officer, window=window)
+        queue.start(actor=officer, ticket=ticket)
+        done.append(queue.finish(actor=officer, ticket=ticket))
+    return done
+
+
+def key():
+    return uuid.uuid4().hex
+
+
+def rate(ticket, overall=5, **kw):
+    return services.rate(actor=CITIZEN, ticket=ticket, overall=overall, idempotency_key=key(), **kw)
+
+
+def test_a_finished_visit_is_rated_once(visits):
+    rating, created = rate(visits[0], efficiency=5, attitude=4, tags=["耐心"])
+    assert created and rating.staff.name == "王建国" and rating.window.number == 2
+    with pytest.raises(ServiceError) as second:
+        rate(visits[0], overall=1, reason="态度差")
+    assert second.value.rule == "R-LAW-2"
+    assert Rating.objects.filter(ticket=visits[0]).count() == 1
+
+
+def test_a_retry_with_the_same_key_gets_the_same_rating(visits):
+    k = key()
+    first, created = services.rate(actor=CITIZEN, ticket=visits[0], overall=4, idempotency_key=k)
+    again, created_again = services.rate(
+        actor=CITIZEN, ticket=visits[0], overall=4, idempotency_key=k
+    )
+    assert created and not created_again and first.pk == again.pk
+    with pytest.raises(InvalidInput):  # the key belongs to that visit
+        services.rate(actor=CITIZEN, ticket=visits[1], overall=4, idempotency_key=k)
+
+
+def test_staff_cannot_rate_and_an_unfinished_visit_is_refused(demo, visits, actor):
+    with pytest.raises(Forbidden):
+        services.rate(actor=actor("officer"), ticket=visits[0], overall=5, idempotency_key=key())
+    waiting = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
+    with pytest.raises(ServiceError):
+        rate(waiting)
+    assert not Rating.objects.exists()
+
+
+def test_a_low_rating_asks_why(visits):
+    with pytest.raises(InvalidInput) as missing:
+        rate(visits[0], overall=1)
+    assert "reason" in missing.value.errors
+    with pytest.raises(InvalidInput):
+        rate(visits[0], overall=7)
+    rating, _ = rate(visits[0], overall=2, reason="等了很久")
+    assert rating.reason == "等了很久"
+
+
+def test_ratings_cannot_be_changed_or_deleted_through_the_application(visits):
+    rating, _ = rate(visits[0])
+    rating.overall = 1
+    with pytest.raises(AppendOnly):
+        rating.save()
+    with pytest.raises(AppendOnly):
+        rating.delete()
+
+
+def test_the_database_refuses_too(visits):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    rating, _ = rate(visits[0])
+    services.seal()
+    for statement in (
+        "UPDATE feedback_rating SET overall = 1 WHERE id = %s",
+        "DELETE FROM feedback_rating WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(statement, [rating.pk])
+
+
+def _behind_the_back(sql, params):
+    """What someone with the database's keys could do: triggers off, then SQL."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # a superuser switches the triggers off
+            cur.execute("SET session_replication_role = replica")
+        cur.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cur.execute("SET session_replication_role = DEFAULT")
+
+
+def verify_output():
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_ratings", stdout=out)
+    return out.getvalue()
+
+
+def test_verify_names_a_row_changed_one_deleted_and_one_inserted(visits):
+    ratings = [rate(v, overall=5)[0] for v in visits[:3]]
+    assert services.seal() == 3
+    out = io.StringIO()
+    call_command("verify_ratings", stdout=out)
+    assert "3" in out.getvalue()
+
+    _behind_the_back("UPDATE feedback_rating SET overall = 1 WHERE id = %s", [ratings[0].pk])
+    _behind_the_back("DELETE FROM feedback_rating WHERE id = %s", [ratings[1].pk])
+    fake = Rating.objects.get(pk=ratings[2].pk)
+    _behind_the_back(
+        "INSERT INTO feedback_rating (case_id, ticket_id, unit_id, window_id, staff_id, overall, "
+        "tags, comment, reason, channel, device, idempotency_key, created_at, mac, prev_hash, "
+        "chain_hash) SELECT NULL, %s, unit_id, window_id, staff_id, 5, '[]', '', '', 'device', "
+        "'', 'forged-key-123', created_at, mac, '', '' FROM feedback_rating WHERE id = %s",
+        [visits[3].pk, fake.pk],
+    )
+    report = verify_output()
+    assert f"#{ratings[0].pk}: " in report  # changed
+    assert "seq 2: " in report  # deleted
+    forged = Rating.objects.get(idempotency_key="forged-key-123")
+    assert f"#{forged.pk}: " in report  # inserted
+    assert f"#{ratings[2].pk}: " not in report  # the untouched one still verifies
+    assert services.seal() == 0  # the sealer does not bless the forged row
+
+
+def test_the_admin_shows_ratings_and_changes_none(visits, login):
+    rating, _ = rate(visits[0])
+    client = login("admin")
+    assert client.get(f"/admin/feedback/rating/{rating.pk}/change/").status_code == 200
+    client.post(f"/admin/feedback/rating/{rating.pk}/delete/", {"post": "yes"})
+    assert Rating.objects.filter(pk=rating.pk).exists()
