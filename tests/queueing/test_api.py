@@ -64,13 +64,17 @@ def test_finish_and_call_next_through_the_api(console, demo):
 
     body = console.post(f"/windows/{w}/call-next", {"finish_current": True}).json()
     assert body["ticket"]["label"] == second.label
+    # the call names the visit it finished: the rating device asks the citizen about it
+    call = BoardEvent.objects.filter(unit=demo, kind="call").latest("pk")
+    assert call.data["finished"] == {"id": first.pk, "ticket": first.label}
     first.refresh_from_db()
     assert first.state == Ticket.State.DONE and first.started_at == first.called_at
     assert first.ended_at is not None
 
     body = console.post(f"/windows/{w}/call-next", {"finish_current": True}).json()
     assert body["ticket"] is None  # nobody waits; the window shows open again
-    assert BoardEvent.objects.filter(unit=demo, kind="window").latest("pk").data["state"] == "open"
+    last = BoardEvent.objects.filter(unit=demo, kind="window").latest("pk").data
+    assert last["state"] == "open" and last["finished"]["id"] == second.pk
     assert Ticket.objects.get(pk=second.pk).state == Ticket.State.DONE
 
 

@@ -181,8 +181,8 @@ def call_next(
     with transaction.atomic():
         state = _lock_window(window)  # a double click waits here, then finds the first call
         session = _at_window(actor, window)
-        finished = _finish_current(window, now) if finish_current else 0
-        if not finished and current_ticket(window) is not None:
+        finished = _finish_current(window, now) if finish_current else None
+        if finished is None and current_ticket(window) is not None:
             raise ServiceError(BUSY)
         ticket = _oldest({"target_window": window, "day": day})
         if ticket is None:
@@ -201,9 +201,9 @@ def call_next(
                     break
         if ticket is None:
             if finished:
-                announce_window(window, now, status="open")
+                announce_window(window, now, status="open", finished=finished)
             return None
-        return _mark_called(ticket, window, session.staff_id, now)
+        return _mark_called(ticket, window, session.staff_id, now, finished)
 
 
 BUSY = gettext_lazy("Finish, park or mark the current ticket first.")
@@ -248,14 +248,15 @@ def _call_next_pg(actor, window, day, now, finish_current):
 
 
 def _finish_current(window, now):
-    """Finish the ticket called to or served at the window; returns how many (0 or 1)."""
-    return Ticket.objects.filter(
-        window=window, state__in=[Ticket.State.CALLED, Ticket.State.SERVING]
-    ).update(
-        state=Ticket.State.DONE,
-        ended_at=now,
-        started_at=Coalesce("started_at", "called_at"),
-    )
+    """Finish the ticket called to or served at the window; returns it, or None."""
+    current = current_ticket(window)
+    if current is not None:
+        Ticket.objects.filter(pk=current.pk).update(
+            state=Ticket.State.DONE,
+            ended_at=now,
+            started_at=Coalesce("started_at", "called_at"),
+        )
+    return current
 
 
 WINDOW_LOCK_SPACE = 7301  # advisory-lock namespace, shared with queueing_call_next
@@ -273,14 +274,17 @@ def _lock_window(window):
     return state
 
 
-def _mark_called(ticket, window, staff_id, now):
+def _mark_called(ticket, window, staff_id, now, finished=None):
     ticket.state = Ticket.State.CALLED
     ticket.window, ticket.staff_id = window, staff_id
     ticket.called_at = now
     ticket.calls += 1
     ticket.target_window = None
     ticket.save(update_fields=["state", "window", "staff", "called_at", "calls", "target_window"])
-    _call_event(ticket, "call", state="serving").save()  # the call says the window serves
+    event = _call_event(ticket, "call", state="serving")  # the call says the window serves
+    if finished is not None:  # and which visit it finished, for the rating device
+        event.data["finished"] = {"id": finished.pk, "ticket": finished.label}
+    event.save()
     return ticket
 
 
@@ -309,8 +313,13 @@ def announce_call(ticket, kind):
     _call_event(ticket, kind).save()
 
 
-def announce_window(window, now=None, status=None):
-    _window_event(window, status or window_status(window, now)).save()
+def announce_window(window, now=None, status=None, finished=None):
+    """The window's new state; `finished` names the visit just finished, so the rating
+    device at the window can ask the citizen about it (R-FB-1)."""
+    event = _window_event(window, status or window_status(window, now))
+    if finished is not None:
+        event.data["finished"] = {"id": finished.pk, "ticket": finished.label}
+    event.save()
 
 
 @transaction.atomic
@@ -367,7 +376,7 @@ def no_show(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
     ticket = _mine(actor, ticket, [Ticket.State.CALLED])
     ticket.state, ticket.ended_at = Ticket.State.NO_SHOW, now or timezone.now()
     ticket.save(update_fields=["state", "ended_at"])
-    announce_window(ticket.window)
+    announce_window(ticket.window, finished=ticket)
     return ticket
 
 
