@@ -202,5 +202,7 @@ SERVICEHALL = {
     "EVENTS_URL": os.environ.get("SERVICEHALL_EVENTS_URL", ""),
     # Each worker trusts an API token it has checked for this long: a console calls many
     # times a minute. A revoked token or deactivated account stops within it (decision 0009).
+    # R-LAW-2: a visit not rated within this many days counts as unrated (some rules: satisfied)
+    "RATING_LINK_DAYS": int(os.environ.get("SERVICEHALL_RATING_LINK_DAYS", "7")),
     "TOKEN_CACHE_SECONDS": float(os.environ.get("SERVICEHALL_TOKEN_CACHE_SECONDS", "10")),
 }

@@ -134,3 +134,17 @@ def test_a_revoked_token_stops_at_once(console, demo):
     console.api_token.revoked_at = timezone.now()
     console.api_token.save(update_fields=["revoked_at"])
     assert console.post(f"/windows/{w}/sign-out").status_code == 401
+
+
+def test_finishing_names_the_visit_and_a_no_show_does_not(console, demo):
+    first, second = take(demo, "A", 2)
+    w = console.window.pk
+    console.post(f"/windows/{w}/sign-in")
+    console.post(f"/windows/{w}/call-next")
+    console.post(f"/tickets/{first.pk}/no-show")
+    assert "finished" not in BoardEvent.objects.filter(kind="window").latest("pk").data
+    console.post(f"/windows/{w}/call-next")
+    console.post(f"/tickets/{second.pk}/start")
+    console.post(f"/tickets/{second.pk}/finish")
+    done = BoardEvent.objects.filter(kind="window").latest("pk").data
+    assert done["finished"] == {"id": second.pk, "ticket": second.label}

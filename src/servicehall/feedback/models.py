@@ -21,6 +21,23 @@ class Level(models.IntegerChoices):
     VERY_DISSATISFIED = 1, _("very dissatisfied")
 
 
+# Tags a citizen may tick on the device (free text goes in the comment).
+TAGS = (
+    _("quick"),
+    _("friendly"),
+    _("clear explanations"),
+    _("done in one visit"),
+    _("long wait"),
+    _("unfriendly"),
+    _("unclear requirements"),
+)
+DIMENSIONS = (
+    ("efficiency", _("efficiency")),
+    ("competence", _("competence")),
+    ("attitude", _("attitude")),
+)
+
+
 class AppendOnly(Exception):
     """A rating, once written, is never changed or deleted (R-LAW-2)."""
 

@@ -159,6 +159,59 @@ def _rated_thing(ticket, case) -> dict:
     }
 
 
+# ---- who may rate which visit -----------------------------------------------------------------
+
+DEVICE_MINUTES = 30  # after this, a visit is rated through the link on the slip
+
+
+def visit_for_device(key: str, ticket_id, now=None):
+    """The visit a window's rating device asks about: finished at that very window, lately."""
+    from servicehall.queueing.models import Ticket
+    from servicehall.queueing.services import window_for_screen
+
+    window = window_for_screen(key or "")
+    if window is None:
+        raise Forbidden(_("This rating device is not registered to a window."))
+    ticket = (
+        Ticket.objects.select_related("window").filter(pk=ticket_id or 0, window=window).first()
+    )
+    if ticket is None:
+        raise InvalidInput({"ticket_id": [_("No visit with this number at this window.")]})
+    now = now or timezone.now()
+    if ticket.ended_at and ticket.ended_at < now - dt.timedelta(minutes=DEVICE_MINUTES):
+        raise ServiceError(_("Too late to rate on the device: use the link on your slip."))
+    return ticket
+
+
+def link_for(ticket) -> str:
+    """The one-time rating link's token for a visit (on the slip, as a QR code)."""
+    from django.core import signing
+
+    return signing.dumps(ticket.pk, salt="servicehall.rating-link", compress=True)
+
+
+def visit_for_link(token: str):
+    """The visit a rating link names, while the link is valid (the unrated-after setting)."""
+    from django.conf import settings
+    from django.core import signing
+
+    from servicehall.queueing.models import Ticket
+
+    days = settings.SERVICEHALL["RATING_LINK_DAYS"]
+    try:
+        pk = signing.loads(token or "", salt="servicehall.rating-link", max_age=days * 86400)
+    except signing.SignatureExpired:
+        raise ServiceError(
+            _("This link has expired: visits are rated within %(n)s days.") % {"n": days}
+        ) from None
+    except signing.BadSignature:
+        raise Forbidden(_("This rating link is not valid.")) from None
+    ticket = Ticket.objects.select_related("window", "staff", "queue").filter(pk=pk).first()
+    if ticket is None:
+        raise Forbidden(_("This rating link is not valid."))
+    return ticket
+
+
 # ---- the chain ------------------------------------------------------------------------------
 
 

@@ -376,7 +376,7 @@ def no_show(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
     ticket = _mine(actor, ticket, [Ticket.State.CALLED])
     ticket.state, ticket.ended_at = Ticket.State.NO_SHOW, now or timezone.now()
     ticket.save(update_fields=["state", "ended_at"])
-    announce_window(ticket.window, finished=ticket)
+    announce_window(ticket.window)
     return ticket
 
 
@@ -393,7 +393,7 @@ def finish(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
     ticket = _mine(actor, ticket, [Ticket.State.SERVING])
     ticket.state, ticket.ended_at = Ticket.State.DONE, now or timezone.now()
     ticket.save(update_fields=["state", "ended_at"])
-    announce_window(ticket.window)
+    announce_window(ticket.window, finished=ticket)
     return ticket
 
 

@@ -95,7 +95,10 @@ def board(request, code):
 
 def screen(request, key):
     """一机双屏: the screen facing the citizen at one window — who serves them, their number,
-    and what is being entered for them, live on the window's private stream (R-Q-2)."""
+    what is being entered for them, live on the window's private stream (R-Q-2); and, when a
+    visit finishes, the rating device asking about it (R-FB-1)."""
+    from servicehall.feedback.models import DIMENSIONS, TAGS, Level
+
     window = services.window_for_screen(key)
     if window is None:
         raise Http404("screen")
@@ -104,6 +107,9 @@ def screen(request, key):
         request,
         "queueing/screen.html",
         {
+            "levels": Level.choices,
+            "dimensions": DIMENSIONS,
+            "tags": [str(t) for t in TAGS],
             "window": window,
             "staff": session.staff if session else None,
             "current": services.current_ticket(window),

@@ -8,14 +8,19 @@
   function text(id, value) { document.getElementById(id).textContent = value || ""; }
 
   var source = new EventSource(base + "/screen/" + encodeURIComponent(body.dataset.key) + "?last=" + body.dataset.last);
+  function finished(d) {
+    if (d.finished && window.servicehallRate) window.servicehallRate(d.finished);
+  }
   source.addEventListener("call", function (e) {
     var d = JSON.parse(e.data);
+    finished(d);
     text("ticket", d.ticket);
     text("state", labels.serving);
     document.getElementById("mirror").hidden = true;  // a new citizen: nothing entered yet
   });
   source.addEventListener("window", function (e) {
     var d = JSON.parse(e.data);
+    finished(d);
     text("state", labels[d.state] || d.state);
     if (d.state !== "serving") { text("ticket", "—"); document.getElementById("mirror").hidden = true; }
   });

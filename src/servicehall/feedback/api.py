@@ -1,0 +1,56 @@
+"""Ratings through the API: the rating device at a window and the link on the slip post here
+(R-FB-1, R-LAW-2). No login: a device proves its window with its key, a citizen their visit
+with the link. The answer comes after commit; a retry with the same key gets the same rating."""
+
+from ninja import Field, Router, Schema, Status
+
+from servicehall.org.permissions import actor_for
+
+from . import services
+
+router = Router(tags=["feedback"])
+
+
+class RatingIn(Schema):
+    device_key: str | None = Field(None, description="the window's rating-device key")
+    ticket_id: int | None = Field(None, description="the visit, with device_key")
+    link: str | None = Field(None, description="the token of the link on the slip")
+    overall: int = Field(description="5 very satisfied … 1 very dissatisfied")
+    efficiency: int | None = None
+    competence: int | None = None
+    attitude: int | None = None
+    tags: list[str] = []
+    comment: str = ""
+    reason: str = Field("", description="required at 2 or below")
+    idempotency_key: str = Field(description="8–64 characters; a retry sends the same")
+
+
+class RatingOut(Schema):
+    id: int
+    created: bool
+
+
+@router.post("/ratings", auth=None, response={200: RatingOut, 201: RatingOut}, url_name="rate")
+def create(request, payload: RatingIn):
+    """Rate a finished visit; 201 when stored now, 200 when this key was stored before."""
+    if payload.link:
+        ticket = services.visit_for_link(payload.link)
+        channel = services.Rating.Channel.LINK
+    else:
+        ticket = services.visit_for_device(payload.device_key, payload.ticket_id)
+        channel = services.Rating.Channel.DEVICE
+    rating, created = services.rate(
+        actor=actor_for(request.user),  # a staff login on the device is refused
+        ticket=ticket,
+        overall=payload.overall,
+        efficiency=payload.efficiency,
+        competence=payload.competence,
+        attitude=payload.attitude,
+        tags=payload.tags,
+        comment=payload.comment,
+        reason=payload.reason,
+        channel=channel,
+        device=f"window:{ticket.window_id}" if channel == services.Rating.Channel.DEVICE else "",
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(201 if created else 200, {"id": rating.pk, "created": created})

@@ -1,0 +1,63 @@
+"""In Chromium: finish a visit at the console → the device at the window asks for a rating →
+submitted with the network cut, then restored → exactly one rating stored (R-FB-1)."""
+
+import pytest
+
+from servicehall.feedback.models import Rating
+from servicehall.org.demo import seed_demo
+
+from .test_org_browser import log_in
+from .test_queue_browser import event_server  # noqa: F401 - the fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_rating_sent_offline_arrives_once(live_server, browser, event_server, shot):  # noqa: F811
+    from servicehall.queueing import services
+    from servicehall.queueing.models import Queue
+
+    seed_demo()
+    base = live_server.url
+    services.take_ticket(queue=Queue.objects.get(unit__code="kf-gulou-hukou", letter="A"))
+    staff = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    console = staff.new_page()
+    log_in(console, base, "officer")
+    console.goto(f"{base}/console/")
+    console.click("#sign-in")
+    console.wait_for_function("document.getElementById('status').textContent.trim() !== '已关闭'")
+    device_url = base + console.get_attribute("#screen-link", "href")
+
+    tablet = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    device = tablet.new_page()
+    device.goto(device_url)
+    device.wait_for_function(
+        "document.getElementById('link').classList.contains('up')", timeout=10000
+    )
+    console.keyboard.press("n")
+    console.wait_for_function("document.getElementById('ticket').textContent === 'A001'")
+    console.keyboard.press("s")
+    console.wait_for_function(
+        "document.getElementById('ticket-state').textContent.startsWith('办理中')"
+    )
+    console.keyboard.press("f")
+    device.wait_for_selector("#rate:not([hidden])", timeout=3000)
+    assert device.inner_text("#rate-ticket") == "A001"
+    device.click("label.level-5")
+    device.check("input[name=tags][value='态度热情']")
+    shot(device, "rating-device")
+
+    tablet.set_offline(True)
+    device.click("#rate-form button[type=submit]")
+    device.wait_for_selector(".rate-status.wait")
+    assert Rating.objects.count() == 0  # not confirmed, kept on the device
+    shot(device, "rating-device-offline")
+    tablet.set_offline(False)
+    device.wait_for_selector(".rate-status.ok", timeout=10000)
+    assert Rating.objects.count() == 1
+    rating = Rating.objects.get()
+    assert rating.overall == 5 and rating.staff.name == "王建国" and rating.tags == ["态度热情"]
+    device.reload()  # nothing left to send
+    device.wait_for_timeout(2500)
+    assert Rating.objects.count() == 1
+    for context in (staff, tablet):
+        context.close()
