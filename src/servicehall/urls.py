@@ -7,6 +7,7 @@ from servicehall.api import api
 from servicehall.audit import views as audit_views
 from servicehall.cases import views as case_views
 from servicehall.catalog import views as catalog_views
+from servicehall.feedback import views as feedback_views
 from servicehall.org import views as org_views
 from servicehall.queueing import views as queue_views
 from servicehall.web import views as web_views
@@ -53,6 +54,7 @@ urlpatterns = [
     path("kiosk/<slug:code>/tickets/<int:pk>/", queue_views.kiosk_ticket, name="kiosk_ticket"),
     path("board/<slug:code>/", queue_views.board, name="board"),
     path("screen/<str:key>/", queue_views.screen, name="screen"),
+    path("rate/<str:token>/", feedback_views.rate_link, name="rate_link"),
     path("kiosk/<slug:code>/check-in/", queue_views.kiosk_check_in, name="kiosk_check_in"),
     path("book/<slug:code>/", queue_views.book, name="book"),
     path("book/<slug:code>/<int:slot_id>/", queue_views.book_slot, name="book_slot"),

@@ -61,3 +61,35 @@ def test_a_rating_sent_offline_arrives_once(live_server, browser, event_server, 
     assert Rating.objects.count() == 1
     for context in (staff, tablet):
         context.close()
+
+
+def test_the_link_on_the_slip_on_a_phone(live_server, browser, shot):
+    from servicehall.feedback.services import link_for
+    from servicehall.org.permissions import actor_for
+    from servicehall.queueing import services
+    from servicehall.queueing.models import Queue
+
+    seed_demo()
+    unit_queue = Queue.objects.get(unit__code="kf-gulou-hukou", letter="A")
+    ticket = services.take_ticket(queue=unit_queue)
+    from django.contrib.auth import get_user_model
+
+    officer = actor_for(get_user_model().objects.get(username="officer"))
+    window = unit_queue.unit.windows.get(number=2)
+    services.sign_in(actor=officer, window=window)
+    services.call_next(actor=officer, window=window)
+    services.start(actor=officer, ticket=ticket)
+    services.finish(actor=officer, ticket=ticket)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/rate/{link_for(ticket)}/")
+    page.check("input[name=overall][value='2']")
+    page.click("button[type=submit]")
+    assert "请告诉我们哪里做得不好" in page.inner_text(".errorlist")  # and nothing was stored
+    assert not Rating.objects.exists()
+    page.fill("#id_reason", "等候时间太长")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[role=status]")
+    shot(page, "rate-link-phone")
+    assert Rating.objects.get().channel == "link"
+    phone.close()

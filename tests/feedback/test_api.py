@@ -71,3 +71,22 @@ def test_the_device_is_for_the_visit_just_finished(client, visit):
     visit.save(update_fields=["ended_at"])
     late = post(client, device_key=queue.screen_key(visit.window), ticket_id=visit.pk)
     assert late.status_code == 400 and not Rating.objects.exists()
+
+
+def test_the_link_page_rates_once_on_a_phone(client, visit):
+    url = f"/rate/{services.link_for(visit)}/"
+    page = client.get(url).content.decode()
+    assert "王建国" in page and visit.label in page
+    missing = client.post(url, {"overall": "1", "key": "k" * 16})
+    assert missing.status_code == 400 and not Rating.objects.exists()
+    saved = client.post(url, {"overall": "1", "reason": "材料要求没说清", "key": "k" * 16})
+    assert saved.status_code == 200 and "感谢您的评价" in saved.content.decode()
+    assert Rating.objects.get().reason == "材料要求没说清"
+    assert "本次办事已评价过" in client.get(url).content.decode()
+    assert client.get("/rate/forged/").status_code == 403
+
+
+def test_the_kiosk_slip_carries_the_rating_link(client, demo):
+    ticket = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
+    page = client.get(f"/kiosk/{demo.code}/tickets/{ticket.pk}/").content.decode()
+    assert "<svg" in page and "扫码" in page

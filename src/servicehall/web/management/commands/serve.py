@@ -40,6 +40,11 @@ class Command(BaseCommand):
                 ]
             )
             self.stdout.write(f"display board events at http://{host}:{port + 1}/events/")
+        # Ratings are written plain and sealed into their hash chain within a second
+        # (decision 0010): one sealer beside the workers.
+        subprocess.Popen(  # noqa: S603 - our own command
+            [sys.executable, "-m", "servicehall", "seal_ratings", "--every", "1"]
+        )
         self.stdout.write(f"servicehall serving at http://{host}:{port}/ ({workers} workers)")
         self.stdout.flush()
         sys.stderr.flush()
