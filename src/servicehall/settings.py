@@ -203,6 +203,8 @@ SERVICEHALL = {
     # Each worker trusts an API token it has checked for this long: a console calls many
     # times a minute. A revoked token or deactivated account stops within it (decision 0009).
     # R-LAW-2: a visit not rated within this many days counts as unrated (some rules: satisfied)
+    # R-LAW-2: a rating at or below this level opens a rectification
+    "BAD_REVIEW_LEVEL": int(os.environ.get("SERVICEHALL_BAD_REVIEW_LEVEL", "2")),
     "RATING_LINK_DAYS": int(os.environ.get("SERVICEHALL_RATING_LINK_DAYS", "7")),
     "TOKEN_CACHE_SECONDS": float(os.environ.get("SERVICEHALL_TOKEN_CACHE_SECONDS", "10")),
 }

@@ -93,3 +93,16 @@ def test_the_link_on_the_slip_on_a_phone(live_server, browser, shot):
     shot(page, "rate-link-phone")
     assert Rating.objects.get().channel == "link"
     phone.close()
+
+    # the bad rating is now the unit leader's to verify, put right and answer
+    office = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = office.new_page()
+    log_in(page, live_server.url, "leader")
+    page.goto(f"{live_server.url}/reviews/")
+    review = page.locator("section.review", has_text="等候时间太长")
+    assert "待核实" in review.inner_text()
+    shot(page, "bad-reviews")
+    review.locator("textarea[name=finding]").fill("核实属实：当日窗口人手不足")
+    review.locator("button").click()
+    page.wait_for_selector("section.review textarea[name=measures]")
+    office.close()

@@ -158,3 +158,60 @@ class Rating(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly(_("A rating cannot be deleted."))
+
+
+class Rectification(models.Model):
+    """A bad review worked off (R-LAW-2): verified (1 working day), rectified (10 by default,
+    5–15 by local rule), the citizen called back and their satisfaction with the fix recorded;
+    each step on its own clock (worktime policies bad-review-*). The rating itself is never
+    touched."""
+
+    class Stage(models.TextChoices):
+        VERIFY = "verify", _("to verify")
+        RECTIFY = "rectify", _("to rectify")
+        CALLBACK = "callback", _("to call back")
+        CLOSED = "closed", _("closed")
+
+    POLICY = {
+        "verify": "bad-review-verify",
+        "rectify": "bad-review-rectify",
+        "callback": "bad-review-callback",
+    }
+
+    rating = models.OneToOneField(
+        Rating, verbose_name=_("rating"), on_delete=models.PROTECT, related_name="rectification"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    opened_at = models.DateTimeField(_("opened"))
+    step_started_at = models.DateTimeField(_("step started"))
+    due_at = models.DateTimeField(_("due"))
+    finding = models.TextField(_("what the verification found"), blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    measures = models.TextField(_("what was put right"), blank=True)
+    rectified_at = models.DateTimeField(_("rectified"), null=True, blank=True)
+    rectified_by = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    callback_note = models.TextField(_("call-back note"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction with the fix"), choices=Level.choices, null=True, blank=True
+    )
+    called_back_at = models.DateTimeField(_("called back"), null=True, blank=True)
+    called_back_by = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("bad-review rectification")
+        verbose_name_plural = _("bad-review rectifications")
+        indexes = [models.Index(fields=["unit", "stage"], name="rectification_unit_stage")]
+
+    def __str__(self):
+        return f"{self.rating} · {self.get_stage_display()}"

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.permissions import Action, Actor, require
 
-from .models import SIGNED_FIELDS, Rating
+from .models import SIGNED_FIELDS, Rating, Rectification
 
 GENESIS = "0" * 64
 LOW = 2  # at or below this, a rating asks for its reason (and opens a rectification)
@@ -120,6 +121,8 @@ def rate(
     try:
         with transaction.atomic():
             rating.save(force_insert=True)
+            if rating.overall <= settings.SERVICEHALL["BAD_REVIEW_LEVEL"]:
+                open_rectification(rating)  # R-LAW-2: every bad review is worked off
     except IntegrityError:
         # a retry raced the first attempt, or the visit was rated meanwhile
         same = Rating.objects.filter(idempotency_key=key).first()
@@ -210,6 +213,109 @@ def visit_for_link(token: str):
     if ticket is None:
         raise Forbidden(_("This rating link is not valid."))
     return ticket
+
+
+# ---- bad reviews (R-LAW-2) ------------------------------------------------------------------
+
+
+def _due(stage, start, unit):
+    from servicehall.worktime import services as worktime
+
+    return worktime.deadline(
+        start=start, limit=worktime.policy(Rectification.POLICY[stage]), unit=unit
+    ).at
+
+
+def open_rectification(rating: Rating) -> Rectification:
+    """Open the rectification and tell the unit's leaders."""
+    from servicehall.cases.models import Notification
+    from servicehall.org.choices import Role
+    from servicehall.org.models import Staff
+
+    start = rating.created_at
+    rect = Rectification.objects.create(
+        rating=rating,
+        unit_id=rating.unit_id,
+        stage=Rectification.Stage.VERIFY,
+        opened_at=start,
+        step_started_at=start,
+        due_at=_due("verify", start, rating.unit),
+    )
+    window = rating.window.number if rating.window_id else "—"
+    for lead in Staff.objects.filter(
+        unit_id=rating.unit_id, role=Role.UNIT_LEADER, active=True, user__isnull=False
+    ).select_related("user"):
+        Notification.objects.create(
+            recipient=lead.user,
+            kind="bad_review",
+            text=_("A bad review of window %(n)s: verify it within 1 working day.") % {"n": window},
+        )
+    return rect
+
+
+def due_text(rect: Rectification, now=None):
+    """剩余 … / 超期 … for the step under way, as everywhere else."""
+    from servicehall.worktime import services as worktime
+
+    if rect.stage == Rectification.Stage.CLOSED:
+        return None
+    return worktime.calculate(
+        start=rect.step_started_at,
+        limit=worktime.policy(Rectification.POLICY[rect.stage]),
+        unit=rect.unit,
+        now=now,
+    )[1]
+
+
+def _step(actor, rect, stage, text, field):
+    require(actor, Action.HANDLE_BAD_REVIEW, unit=rect.unit)
+    rect = Rectification.objects.select_for_update().get(pk=rect.pk)
+    if rect.stage != stage:
+        raise ServiceError(
+            _("This review is %(stage)s, not at this step.") % {"stage": rect.get_stage_display()}
+        )
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput({field: [_("Write down what was done.")]})
+    return rect, text[:2000]
+
+
+@transaction.atomic
+def verify_review(*, actor: Actor, rectification: Rectification, finding: str, now=None):
+    now = now or timezone.now()
+    rect, finding = _step(actor, rectification, Rectification.Stage.VERIFY, finding, "finding")
+    rect.finding, rect.verified_at, rect.verified_by = finding, now, actor.staff
+    _advance(rect, Rectification.Stage.RECTIFY, now)
+    return rect
+
+
+@transaction.atomic
+def rectify_review(*, actor: Actor, rectification: Rectification, measures: str, now=None):
+    now = now or timezone.now()
+    rect, measures = _step(actor, rectification, Rectification.Stage.RECTIFY, measures, "measures")
+    rect.measures, rect.rectified_at, rect.rectified_by = measures, now, actor.staff
+    _advance(rect, Rectification.Stage.CALLBACK, now)
+    return rect
+
+
+@transaction.atomic
+def call_back(
+    *, actor: Actor, rectification: Rectification, satisfaction, note: str, now=None
+) -> Rectification:
+    """The citizen was called back; their satisfaction with the fix closes the review."""
+    now = now or timezone.now()
+    rect, note = _step(actor, rectification, Rectification.Stage.CALLBACK, note, "callback_note")
+    rect.satisfaction = _level("satisfaction", satisfaction, required=True)
+    rect.callback_note, rect.called_back_at, rect.called_back_by = note, now, actor.staff
+    rect.stage = Rectification.Stage.CLOSED
+    rect.save()
+    return rect
+
+
+def _advance(rect, stage, now):
+    rect.stage, rect.step_started_at = stage, now
+    rect.due_at = _due(stage, now, rect.unit)
+    rect.save()
 
 
 # ---- the chain ------------------------------------------------------------------------------

@@ -1,14 +1,19 @@
-"""The rating link on a citizen's slip (R-FB-1, R-LAW-2): one visit, one rating, on a phone."""
+"""The rating link on a citizen's slip (R-FB-1, R-LAW-2): one visit, one rating, on a phone;
+and the unit's page of bad reviews being worked off."""
 
 import uuid
 
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from servicehall.errors import ServiceError
-from servicehall.org.permissions import actor_for
+from servicehall.errors import Forbidden, ServiceError
+from servicehall.org.permissions import Action, actor_for, require
 
 from . import services
-from .models import DIMENSIONS, TAGS, Level
+from .models import DIMENSIONS, TAGS, Level, Rectification
 
 
 def rate_link(request, token):
@@ -53,3 +58,77 @@ def rate_link(request, token):
             context["posted"] = post
             return render(request, "feedback/rate.html", context, status=exc.status)
     return render(request, "feedback/rate.html", context)
+
+
+@login_required
+def reviews(request):
+    """The unit's bad reviews being worked off, most urgent first, with the step at hand."""
+    from servicehall.web.views import forbidden
+
+    actor = actor_for(request.user)
+    if actor.staff is None or actor.staff.unit_id is None:
+        return forbidden(request, Forbidden(_("Bad reviews are handled by the staff of a unit.")))
+    unit = actor.staff.unit
+    try:
+        require(actor, Action.HANDLE_BAD_REVIEW, unit=unit)
+    except Forbidden as exc:
+        return forbidden(request, exc)
+    now = timezone.now()
+    open_ = (
+        Rectification.objects.filter(unit=unit)
+        .exclude(stage=Rectification.Stage.CLOSED)
+        .select_related("rating__window", "rating__staff", "rating__ticket")
+    )
+    closed = (
+        Rectification.objects.filter(unit=unit, stage=Rectification.Stage.CLOSED)
+        .select_related("rating__window", "rating__staff")
+        .order_by("-called_back_at")[:20]
+    )
+    return render(
+        request,
+        "feedback/reviews.html",
+        {
+            "unit": unit,
+            "open": [(r, services.due_text(r, now)) for r in open_],
+            "closed": closed,
+            "levels": Level.choices,
+        },
+    )
+
+
+@require_POST
+@login_required
+def review_step(request, pk):
+    from django.contrib import messages
+
+    from servicehall.web.views import forbidden
+
+    actor = actor_for(request.user)
+    rect = get_object_or_404(Rectification.objects.select_related("unit"), pk=pk)
+    post = request.POST
+    steps = {
+        "verify": lambda: services.verify_review(
+            actor=actor, rectification=rect, finding=post.get("finding", "")
+        ),
+        "rectify": lambda: services.rectify_review(
+            actor=actor, rectification=rect, measures=post.get("measures", "")
+        ),
+        "callback": lambda: services.call_back(
+            actor=actor,
+            rectification=rect,
+            satisfaction=int(post["satisfaction"])
+            if post.get("satisfaction", "").isdigit()
+            else None,
+            note=post.get("callback_note", ""),
+        ),
+    }
+    try:
+        steps[post.get("step", "")]()
+        messages.success(request, _("Saved."))
+    except KeyError:
+        messages.error(request, _("Unknown step."))
+    except Forbidden as exc:
+        return forbidden(request, exc)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("reviews")

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     HOLD_FEE_MONEY = "hold_fee_money", _("Hold fee money")
     APPROVE_PAUSE = "approve_pause", _("Approve a window pause over 10 minutes")
     MANAGE_DUTY_ROTA = "manage_duty_rota", _("Manage the duty rota")
+    HANDLE_BAD_REVIEW = "handle_bad_review", _("Verify, rectify and answer bad reviews")
     RECORD_INSPECTION = "record_inspection", _("Record an inspection")
     CONDUCT_SURVEY = "conduct_survey", _("Conduct a citizen survey")
     REVIEW_NOMINATION = "review_nomination", _("Review nominations of the sector")
@@ -65,7 +66,7 @@ _OFFICER = _AUXILIARY | {
     A.KEEP_BLANK_CERTIFICATES,
     A.HOLD_FEE_MONEY,
 }
-_DUTY_LEAD = _OFFICER | {A.APPROVE_PAUSE, A.MANAGE_DUTY_ROTA}
+_DUTY_LEAD = _OFFICER | {A.APPROVE_PAUSE, A.MANAGE_DUTY_ROTA, A.HANDLE_BAD_REVIEW}
 _UNIT_LEADER = _DUTY_LEAD | {
     A.MANAGE_REGISTRY,
     A.IMPORT_REGISTRY,
@@ -95,6 +96,7 @@ MATRIX: dict[str, frozenset[str]] = {
             A.REVIEW_NOMINATION,
             A.CONFIRM_AWARD,
             A.MANAGE_DUTY_ROTA,
+            A.HANDLE_BAD_REVIEW,
         }
     ),
 }

@@ -1,0 +1,93 @@
+"""R-LAW-2: a bad review is verified, put right, and the citizen called back, each step on its
+working-day clock; the unit leader sees it; the rating itself stays as it was."""
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from servicehall.cases.models import Notification
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.feedback import services
+from servicehall.feedback.models import Rectification
+from servicehall.org.permissions import CITIZEN
+from servicehall.queueing import services as queue
+from servicehall.queueing.models import Queue
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(month, day, h=10):
+    return dt.datetime(2026, month, day, h, tzinfo=SH)
+
+
+@pytest.fixture
+def bad(demo, actor):
+    """A visit finished on Wednesday 30 September 2026 and rated 非常不满意 that afternoon."""
+    officer = actor("officer")
+    window = demo.windows.get(number=2)
+    queue.sign_in(actor=officer, window=window, now=at(9, 30, 8))
+    queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"), now=at(9, 30, 9))
+    ticket = queue.call_next(actor=officer, window=window, now=at(9, 30, 9))
+    queue.start(actor=officer, ticket=ticket, now=at(9, 30, 9))
+    ticket = queue.finish(actor=officer, ticket=ticket, now=at(9, 30, 10))
+    rating, _ = services.rate(
+        actor=CITIZEN,
+        ticket=ticket,
+        overall=1,
+        reason="材料要求前后说法不一",
+        idempotency_key=uuid.uuid4().hex,
+        now=at(9, 30, 15),
+    )
+    return rating
+
+
+def test_a_bad_review_opens_a_rectification_due_after_the_holiday(bad):
+    rect = bad.rectification
+    assert rect.stage == "verify"
+    # 1 working day from Wednesday 30 September: the National Day holiday runs 1–7 October
+    assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 8)
+    assert Notification.objects.filter(recipient__username="leader", kind="bad_review").exists()
+
+
+def test_verify_rectify_call_back(bad, actor):
+    leader = actor("leader")
+    rect = services.verify_review(
+        actor=leader, rectification=bad.rectification, finding="核实属实", now=at(10, 9)
+    )
+    assert rect.stage == "rectify"
+    # 10 working days from Friday 9 October, Saturday the 10th being a working day
+    assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 22)
+    rect = services.rectify_review(
+        actor=leader, rectification=rect, measures="统一告知口径并培训", now=at(10, 12)
+    )
+    with pytest.raises(InvalidInput):
+        services.call_back(actor=leader, rectification=rect, satisfaction=None, note="已回访")
+    rect = services.call_back(
+        actor=leader, rectification=rect, satisfaction=4, note="群众表示满意", now=at(10, 13)
+    )
+    assert rect.stage == "closed" and rect.satisfaction == 4
+    bad.refresh_from_db()
+    assert bad.overall == 1  # the rating stays as the citizen gave it
+
+
+def test_only_leads_handle_and_steps_go_in_order(bad, actor):
+    with pytest.raises(Forbidden):
+        services.verify_review(actor=actor("officer"), rectification=bad.rectification, finding="x")
+    with pytest.raises(ServiceError):
+        services.rectify_review(
+            actor=actor("leader"), rectification=bad.rectification, measures="x"
+        )
+    with pytest.raises(InvalidInput):
+        services.verify_review(actor=actor("leader"), rectification=bad.rectification, finding=" ")
+    assert Rectification.objects.get().stage == "verify"
+
+
+def test_the_unit_leader_sees_and_works_it_on_the_page(bad, login):
+    client = login("leader")
+    page = client.get("/reviews/").content.decode()
+    assert "材料要求前后说法不一" in page and "待核实" in page
+    client.post(f"/reviews/{bad.rectification.pk}/", {"step": "verify", "finding": "属实"})
+    assert Rectification.objects.get().stage == "rectify"
+    assert login("officer").get("/reviews/").status_code == 403
