@@ -56,6 +56,7 @@ urlpatterns = [
     path("screen/<str:key>/", queue_views.screen, name="screen"),
     path("rate/<str:token>/", feedback_views.rate_link, name="rate_link"),
     path("reviews/", feedback_views.reviews, name="reviews"),
+    path("ratings/<slug:code>/", feedback_views.published, name="ratings_published"),
     path("reviews/<int:pk>/", feedback_views.review_step, name="review_step"),
     path("kiosk/<slug:code>/check-in/", queue_views.kiosk_check_in, name="kiosk_check_in"),
     path("book/<slug:code>/", queue_views.book, name="book"),

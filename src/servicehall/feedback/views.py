@@ -132,3 +132,33 @@ def review_step(request, pk):
     except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect("reviews")
+
+
+def published(request, code):
+    """评价公示: a unit's figures for a month, public (R-LAW-2)."""
+    import datetime as dt
+
+    from servicehall.org.models import Unit
+
+    from .figures import figures
+
+    unit = get_object_or_404(Unit, code=code)
+    today = timezone.localdate()
+    month = request.GET.get("month", "")
+    try:
+        first = dt.date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    f = figures(unit, first, min(last, today))
+    return render(
+        request,
+        "feedback/published.html",
+        {
+            "unit": unit,
+            "f": f,
+            "month": first,
+            "total_rows": {unit.name: f["total"]},
+            "window_rows": {_("Window %(n)s") % {"n": n}: r for n, r in f["by_window"].items()},
+        },
+    )
