@@ -58,6 +58,7 @@ urlpatterns = [
     path("reviews/", feedback_views.reviews, name="reviews"),
     path("ratings/<slug:code>/", feedback_views.published, name="ratings_published"),
     path("reviews/<int:pk>/", feedback_views.review_step, name="review_step"),
+    path("reviews/appeals/", feedback_views.appeals, name="appeals"),
     path("kiosk/<slug:code>/check-in/", queue_views.kiosk_check_in, name="kiosk_check_in"),
     path("book/<slug:code>/", queue_views.book, name="book"),
     path("book/<slug:code>/<int:slot_id>/", queue_views.book_slot, name="book_slot"),

@@ -103,7 +103,7 @@ def test_the_link_on_the_slip_on_a_phone(live_server, browser, shot):
     assert "待核实" in review.inner_text()
     shot(page, "bad-reviews")
     review.locator("textarea[name=finding]").fill("核实属实：当日窗口人手不足")
-    review.locator("button").click()
+    review.get_by_role("button", name="已核实").click()
     page.wait_for_selector("section.review textarea[name=measures]")
     page.goto(f"{live_server.url}/ratings/kf-gulou-hukou/")  # 评价公示, public
     assert "差评回复率" in page.inner_text("table")

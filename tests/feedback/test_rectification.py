@@ -91,3 +91,31 @@ def test_the_unit_leader_sees_and_works_it_on_the_page(bad, login):
     client.post(f"/reviews/{bad.rectification.pk}/", {"step": "verify", "finding": "属实"})
     assert Rectification.objects.get().stage == "rectify"
     assert login("officer").get("/reviews/").status_code == 403
+
+
+def test_an_appeal_upheld_sets_the_rating_aside_and_keeps_it(bad, actor, login):
+    from django.utils import timezone
+
+    from servicehall.feedback.figures import figures
+
+    day = bad.ticket.day
+    assert figures(bad.unit, day, day)["total"]["bad"] == 1
+    with pytest.raises(InvalidInput):
+        services.appeal(actor=actor("leader"), rectification=bad.rectification, reason="短")
+    services.appeal(
+        actor=actor("leader"),
+        rectification=bad.rectification,
+        reason="该群众当日未在本窗口办理，评价对象错误",
+    )
+    with pytest.raises(Forbidden):  # the unit does not decide its own appeal
+        services.decide_appeal(actor=actor("leader"), rectification=bad.rectification, upheld=True)
+    page = login("admin").get("/reviews/appeals/").content.decode()
+    assert "评价对象错误" in page
+    login("admin").post(
+        "/reviews/appeals/", {"rectification": bad.rectification.pk, "decision": "uphold"}
+    )
+    rect = Rectification.objects.get()
+    assert rect.set_aside and rect.stage == "closed"
+    bad.refresh_from_db()
+    assert bad.overall == 1  # kept as given
+    assert figures(bad.unit, day, day, now=timezone.now())["total"]["bad"] == 0  # not counted

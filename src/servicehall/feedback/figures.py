@@ -42,7 +42,7 @@ def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
         queue__unit=unit,
         state=Ticket.State.DONE,
         day__range=(first, last),
-    )
+    ).exclude(rating__rectification__appeal_upheld=True)  # set aside on appeal: not counted
     counts = {
         "finished": Count("pk"),
         "rated": Count("rating"),

@@ -206,6 +206,18 @@ class Rectification(models.Model):
     called_back_by = models.ForeignKey(
         "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # an appeal to set aside a mistaken or malicious rating: the organizer decides; the
+    # rating stays as given, a set-aside one no longer counts in the figures
+    appeal_reason = models.TextField(_("appeal"), blank=True)
+    appealed_at = models.DateTimeField(_("appealed"), null=True, blank=True)
+    appealed_by = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    appeal_upheld = models.BooleanField(_("appeal upheld"), null=True, blank=True)
+    appeal_decided_at = models.DateTimeField(_("appeal decided"), null=True, blank=True)
+    appeal_decided_by = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -215,3 +227,11 @@ class Rectification(models.Model):
 
     def __str__(self):
         return f"{self.rating} · {self.get_stage_display()}"
+
+    @property
+    def appeal_pending(self):
+        return self.appealed_at is not None and self.appeal_upheld is None
+
+    @property
+    def set_aside(self):
+        return self.appeal_upheld is True

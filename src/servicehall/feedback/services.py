@@ -312,6 +312,43 @@ def call_back(
     return rect
 
 
+@transaction.atomic
+def appeal(*, actor: Actor, rectification: Rectification, reason: str, now=None):
+    """The unit asks the organizer to set aside a mistaken or malicious rating (R-LAW-2)."""
+    require(actor, Action.HANDLE_BAD_REVIEW, unit=rectification.unit)
+    rect = Rectification.objects.select_for_update().get(pk=rectification.pk)
+    if rect.appealed_at is not None:
+        raise ServiceError(_("This rating has been appealed already."))
+    if rect.stage == Rectification.Stage.CLOSED:
+        raise ServiceError(_("This review is closed."))
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise InvalidInput({"appeal_reason": [_("Say why the rating is mistaken or malicious.")]})
+    rect.appeal_reason, rect.appealed_at, rect.appealed_by = (
+        reason[:2000],
+        now or timezone.now(),
+        actor.staff,
+    )
+    rect.save()
+    return rect
+
+
+@transaction.atomic
+def decide_appeal(*, actor: Actor, rectification: Rectification, upheld: bool, now=None):
+    """The organizer's decision. Upheld: the rating is set aside — kept, not counted — and
+    the review closes. Rejected: the review goes on where it was."""
+    require(actor, Action.DECIDE_APPEAL, unit=rectification.unit)
+    rect = Rectification.objects.select_for_update().get(pk=rectification.pk)
+    if not rect.appeal_pending:
+        raise ServiceError(_("There is no appeal to decide."))
+    rect.appeal_upheld = bool(upheld)
+    rect.appeal_decided_at, rect.appeal_decided_by = now or timezone.now(), actor.staff
+    if upheld:
+        rect.stage = Rectification.Stage.CLOSED
+    rect.save()
+    return rect
+
+
 def _advance(rect, stage, now):
     rect.stage, rect.step_started_at = stage, now
     rect.due_at = _due(stage, now, rect.unit)

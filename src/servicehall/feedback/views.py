@@ -107,6 +107,9 @@ def review_step(request, pk):
     rect = get_object_or_404(Rectification.objects.select_related("unit"), pk=pk)
     post = request.POST
     steps = {
+        "appeal": lambda: services.appeal(
+            actor=actor, rectification=rect, reason=post.get("appeal_reason", "")
+        ),
         "verify": lambda: services.verify_review(
             actor=actor, rectification=rect, finding=post.get("finding", "")
         ),
@@ -125,6 +128,8 @@ def review_step(request, pk):
     try:
         steps[post.get("step", "")]()
         messages.success(request, _("Saved."))
+        if post.get("step") == "appeal":
+            return redirect("reviews")
     except KeyError:
         messages.error(request, _("Unknown step."))
     except Forbidden as exc:
@@ -162,3 +167,32 @@ def published(request, code):
             "window_rows": {_("Window %(n)s") % {"n": n}: r for n, r in f["by_window"].items()},
         },
     )
+
+
+@login_required
+def appeals(request):
+    """The organizer decides appeals to set aside a rating (R-LAW-2)."""
+    from django.contrib import messages
+
+    from servicehall.org import services as org
+    from servicehall.web.views import forbidden
+
+    actor = actor_for(request.user)
+    if not actor.allows(Action.DECIDE_APPEAL):
+        return forbidden(request, Forbidden(_("Appeals are decided by the organizing office.")))
+    pending = Rectification.objects.filter(
+        appealed_at__isnull=False, appeal_upheld__isnull=True, unit__in=org.units_for(actor)
+    ).select_related("unit", "rating__window", "rating__staff", "appealed_by")
+    if request.method == "POST":
+        rect = get_object_or_404(pending, pk=request.POST.get("rectification") or 0)
+        try:
+            services.decide_appeal(
+                actor=actor, rectification=rect, upheld=request.POST.get("decision") == "uphold"
+            )
+            messages.success(request, _("Saved."))
+        except Forbidden as exc:
+            return forbidden(request, exc)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        return redirect("appeals")
+    return render(request, "feedback/appeals.html", {"pending": pending})

@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     APPROVE_PAUSE = "approve_pause", _("Approve a window pause over 10 minutes")
     MANAGE_DUTY_ROTA = "manage_duty_rota", _("Manage the duty rota")
     HANDLE_BAD_REVIEW = "handle_bad_review", _("Verify, rectify and answer bad reviews")
+    DECIDE_APPEAL = "decide_appeal", _("Decide appeals to set aside a rating")
     RECORD_INSPECTION = "record_inspection", _("Record an inspection")
     CONDUCT_SURVEY = "conduct_survey", _("Conduct a citizen survey")
     REVIEW_NOMINATION = "review_nomination", _("Review nominations of the sector")
@@ -97,6 +98,7 @@ MATRIX: dict[str, frozenset[str]] = {
             A.CONFIRM_AWARD,
             A.MANAGE_DUTY_ROTA,
             A.HANDLE_BAD_REVIEW,
+            A.DECIDE_APPEAL,
         }
     ),
 }
