@@ -77,6 +77,7 @@ from servicehall.audit.api import router as audit_router  # noqa: E402
 from servicehall.cases.api import router as cases_router  # noqa: E402
 from servicehall.catalog.api import router as catalog_router  # noqa: E402
 from servicehall.feedback.api import router as feedback_router  # noqa: E402
+from servicehall.hotline.api import router as hotline_router  # noqa: E402
 from servicehall.org.api import router as org_router  # noqa: E402
 from servicehall.queueing.api import router as queueing_router  # noqa: E402
 from servicehall.worktime.api import router as worktime_router  # noqa: E402
@@ -88,3 +89,4 @@ api.add_router("/", worktime_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
 api.add_router("/", feedback_router)
+api.add_router("/", hotline_router)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "servicehall.cases",
     "servicehall.queueing",
     "servicehall.feedback",
+    "servicehall.complaints",
+    "servicehall.hotline",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from servicehall.api import api
 from servicehall.audit import views as audit_views
 from servicehall.cases import views as case_views
 from servicehall.catalog import views as catalog_views
+from servicehall.complaints import views as complaint_views
 from servicehall.feedback import views as feedback_views
 from servicehall.org import views as org_views
 from servicehall.queueing import views as queue_views
@@ -59,6 +60,7 @@ urlpatterns = [
     path("ratings/<slug:code>/", feedback_views.published, name="ratings_published"),
     path("reviews/<int:pk>/", feedback_views.review_step, name="review_step"),
     path("reviews/appeals/", feedback_views.appeals, name="appeals"),
+    path("reviews/patterns/", feedback_views.patterns, name="rating_patterns"),
     path("kiosk/<slug:code>/check-in/", queue_views.kiosk_check_in, name="kiosk_check_in"),
     path("book/<slug:code>/", queue_views.book, name="book"),
     path("book/<slug:code>/<int:slot_id>/", queue_views.book_slot, name="book_slot"),
@@ -71,6 +73,14 @@ urlpatterns = [
     path(
         "console/<int:window_id>/<str:action>/", queue_views.console_action, name="console_action"
     ),
+    path("complaints/", complaint_views.index, name="complaints"),
+    path("complaints/new/", complaint_views.new, name="complaint_new"),
+    path("complaints/status/", complaint_views.status, name="complaint_status"),
+    path("complaints/register/", complaint_views.register, name="complaint_register"),
+    path("complaints/openings/", complaint_views.openings, name="complaint_openings"),
+    path("complaints/<str:code>/", complaint_views.detail, name="complaint"),
+    path("open311/v2/", include("servicehall.complaints.open311")),
+    path("hotline/", include("servicehall.hotline.urls")),
     path("guide/", catalog_views.guide, name="guide"),
     path("guide/<slug:code>/", catalog_views.matter, name="guide_matter"),
     path("guide/<slug:code>/card/", catalog_views.card, name="guide_card"),

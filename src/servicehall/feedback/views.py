@@ -139,15 +139,10 @@ def review_step(request, pk):
     return redirect("reviews")
 
 
-def published(request, code):
-    """评价公示: a unit's figures for a month, public (R-LAW-2)."""
+def _month(request):
+    """The month asked for (?month=2026-11), this month otherwise: (first, last day so far)."""
     import datetime as dt
 
-    from servicehall.org.models import Unit
-
-    from .figures import figures
-
-    unit = get_object_or_404(Unit, code=code)
     today = timezone.localdate()
     month = request.GET.get("month", "")
     try:
@@ -155,7 +150,18 @@ def published(request, code):
     except ValueError:
         first = today.replace(day=1)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    f = figures(unit, first, min(last, today))
+    return first, min(last, today)
+
+
+def published(request, code):
+    """评价公示: a unit's figures for a month, public (R-LAW-2)."""
+    from servicehall.org.models import Unit
+
+    from .figures import figures
+
+    unit = get_object_or_404(Unit, code=code)
+    first, last = _month(request)
+    f = figures(unit, first, last)
     return render(
         request,
         "feedback/published.html",
@@ -196,3 +202,34 @@ def appeals(request):
             messages.error(request, str(exc))
         return redirect("appeals")
     return render(request, "feedback/appeals.html", {"pending": pending})
+
+
+@login_required
+def patterns(request):
+    """Ratings that look made rather than given, for a unit and month (R-FB-1)."""
+    from servicehall.org import services as org
+    from servicehall.web.views import forbidden
+
+    from . import patterns as p
+
+    actor = actor_for(request.user)
+    if not actor.allows(Action.AUDIT_RATINGS):
+        return forbidden(
+            request,
+            Forbidden(_("This report is for the organizing office, inspectors and unit leaders.")),
+        )
+    units = org.units_for(actor).order_by("sector__order", "name")
+    unit = units.filter(code=request.GET.get("unit", "")).first() or units.first()
+    first, last = _month(request)
+    return render(
+        request,
+        "feedback/patterns.html",
+        {
+            "units": units,
+            "unit": unit,
+            "month": first,
+            "last": last,
+            "r": p.report(unit, first, last) if unit else None,
+            "p": p,
+        },
+    )

@@ -557,6 +557,7 @@ LOGINS = {
     "auxiliary": ("kf-gulou-hukou", "FJ1201"),
     "inspector": ("开封市文明办", "WMB011"),
     "surveyor": ("开封市文明办", "TJ0021"),
+    "operator110": ("kf-110", "043011"),  # 金涛, seat 2 of the 110 command centre
 }
 
 CITY_GROUP = (

@@ -40,6 +40,10 @@ class Action(models.TextChoices):
     MANAGE_DUTY_ROTA = "manage_duty_rota", _("Manage the duty rota")
     HANDLE_BAD_REVIEW = "handle_bad_review", _("Verify, rectify and answer bad reviews")
     DECIDE_APPEAL = "decide_appeal", _("Decide appeals to set aside a rating")
+    AUDIT_RATINGS = "audit_ratings", _("Check ratings for suspicious patterns")
+    REGISTER_COMPLAINT = "register_complaint", _("Register complaints and open complaint boxes")
+    HANDLE_COMPLAINT = "handle_complaint", _("Investigate and answer complaints")
+    TAKE_HOTLINE_CALL = "take_hotline_call", _("Take and log hotline calls")
     RECORD_INSPECTION = "record_inspection", _("Record an inspection")
     CONDUCT_SURVEY = "conduct_survey", _("Conduct a citizen survey")
     REVIEW_NOMINATION = "review_nomination", _("Review nominations of the sector")
@@ -66,6 +70,8 @@ _OFFICER = _AUXILIARY | {
     A.KEEP_SEAL,
     A.KEEP_BLANK_CERTIFICATES,
     A.HOLD_FEE_MONEY,
+    A.REGISTER_COMPLAINT,
+    A.TAKE_HOTLINE_CALL,
 }
 _DUTY_LEAD = _OFFICER | {A.APPROVE_PAUSE, A.MANAGE_DUTY_ROTA, A.HANDLE_BAD_REVIEW}
 _UNIT_LEADER = _DUTY_LEAD | {
@@ -74,6 +80,8 @@ _UNIT_LEADER = _DUTY_LEAD | {
     A.EXPORT_REGISTRY,
     A.VIEW_AUDIT,
     A.ASSIGN_CUSTODY,
+    A.AUDIT_RATINGS,
+    A.HANDLE_COMPLAINT,
 }
 _BACK_OFFICE = _PUBLIC | {A.VIEW_REGISTRY, A.EXPORT_REGISTRY}
 
@@ -83,9 +91,11 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.OFFICER: frozenset(_OFFICER),
     Role.DUTY_LEAD: frozenset(_DUTY_LEAD),
     Role.UNIT_LEADER: frozenset(_UNIT_LEADER),
-    Role.INSPECTOR: frozenset(_BACK_OFFICE | {A.RECORD_INSPECTION}),
+    Role.INSPECTOR: frozenset(_BACK_OFFICE | {A.RECORD_INSPECTION, A.AUDIT_RATINGS}),
     Role.SURVEYOR: frozenset(_BACK_OFFICE | {A.CONDUCT_SURVEY}),
-    Role.SECTOR_REVIEWER: frozenset(_BACK_OFFICE | {A.REVIEW_NOMINATION, A.VIEW_AUDIT}),
+    Role.SECTOR_REVIEWER: frozenset(
+        _BACK_OFFICE | {A.REVIEW_NOMINATION, A.VIEW_AUDIT, A.AUDIT_RATINGS}
+    ),
     Role.ORGANIZER_ADMIN: frozenset(
         _BACK_OFFICE
         | {
@@ -99,6 +109,9 @@ MATRIX: dict[str, frozenset[str]] = {
             A.MANAGE_DUTY_ROTA,
             A.HANDLE_BAD_REVIEW,
             A.DECIDE_APPEAL,
+            A.AUDIT_RATINGS,
+            A.REGISTER_COMPLAINT,
+            A.HANDLE_COMPLAINT,
         }
     ),
 }

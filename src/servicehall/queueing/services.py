@@ -802,15 +802,25 @@ def screen_key(window) -> str:
     return signing.Signer(salt="citizen-screen").sign(str(window.pk))
 
 
-def window_for_screen(key: str):
-    """The window a screen key opens, or None when the key was not issued by us."""
+def screen_window_id(key: str) -> int | None:
+    """The window id a screen key names, checked against its signature only (the database is
+    not asked), or None when the key was not issued by us."""
     from django.core import signing
 
     try:
-        return Window.objects.select_related("unit").get(
-            pk=int(signing.Signer(salt="citizen-screen").unsign(key))
-        )
-    except (signing.BadSignature, ValueError, Window.DoesNotExist):
+        return int(signing.Signer(salt="citizen-screen").unsign(key))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def window_for_screen(key: str):
+    """The window a screen key opens, or None when the key was not issued by us."""
+    window_id = screen_window_id(key)
+    if window_id is None:
+        return None
+    try:
+        return Window.objects.select_related("unit").get(pk=window_id)
+    except Window.DoesNotExist:
         return None
 
 
@@ -819,7 +829,7 @@ def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:
     console sends: the screen faces the hall, where others wait."""
     from servicehall.cases.models import MaterialCheck, Outcome
     from servicehall.catalog.models import Matter
-    from servicehall.web.masking import mask_id, mask_phone
+    from servicehall.web.masking import mask_id, mask_name, mask_phone
 
     require(actor, Action.CALL_TICKET, unit=window.unit)
     _own(actor, window, _session(window))
@@ -837,7 +847,7 @@ def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:
     data = {
         "window_id": window.pk,
         "matter": matter.name,
-        "applicant": name[:1] + "*" * (len(name) - 1) if name else "",
+        "applicant": mask_name(name),
         "id_number": mask_id(str(form.get("id_number") or "")[:30]),
         "phone": mask_phone(str(form.get("phone") or "")[:20]),
         "materials": [

@@ -12,7 +12,15 @@ def servicehall(request):
         from servicehall.cases.models import Notification
 
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+    def has_hotline_seats():  # called by the template only where it matters
+        from servicehall.org.models import Window
+
+        unit_id = actor.staff.unit_id if actor.staff else None
+        return bool(unit_id) and Window.objects.filter(unit_id=unit_id, kind="hotline").exists()
+
     return {
+        "has_hotline_seats": has_hotline_seats,
         "unread": unread,
         "actor": actor,
         "can": {a.value: actor.allows(a) for a in Action},

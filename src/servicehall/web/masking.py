@@ -31,6 +31,12 @@ def mask_phone(value: str) -> str:
     )
 
 
+def mask_name(value: str) -> str:
+    """李**: the family name stays."""
+    value = (value or "").strip()
+    return value[:1] + "*" * (len(value) - 1) if value else ""
+
+
 def mask_text(text: str) -> str:
     """Mask every ID number and mobile number found in free text."""
     text = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3), text)

@@ -17,6 +17,11 @@ def mask_id(value):
 
 
 @register.filter
+def mask_name(value):
+    return masking.mask_name(value or "")
+
+
+@register.filter
 def cn_date(value):
     """2026年11月26日 in Chinese, the locale's long date otherwise."""
     if not value:

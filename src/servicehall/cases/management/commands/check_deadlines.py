@@ -3,6 +3,10 @@ import time
 from django.core.management.base import BaseCommand
 
 from servicehall.cases.services import check_deadlines
+from servicehall.complaints.services import overdue
+from servicehall.queueing.appointments import mark_no_shows
+from servicehall.queueing.rota import backup_alerts
+from servicehall.queueing.services import pause_overruns
 
 
 class Command(BaseCommand):
@@ -17,17 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args, every, **options):
         while True:
             counts = check_deadlines()
-            from servicehall.queueing.rota import backup_alerts
-
             covered = backup_alerts()
-            from servicehall.queueing.appointments import mark_no_shows
-            from servicehall.queueing.services import pause_overruns
-
             mark_no_shows()
             overrun = pause_overruns()
+            late = overdue()
             self.stdout.write(
                 f"due soon: {counts['warning']}, overdue: {counts['overdue']}, "
-                f"backups alerted: {covered}, pauses over time: {overrun}"
+                f"backups alerted: {covered}, pauses over time: {overrun}, "
+                f"complaints past their answer deadline: {late}"
             )
             if not every:
                 return

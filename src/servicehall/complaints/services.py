@@ -1,0 +1,367 @@
+"""Complaints and suggestions (R-FB-2, R-FB-3, R-TIME-4): filed by a citizen or registered by
+staff, answered within three working days, a substantiated complaint scored as a violation.
+
+Every step is one transaction; a refused step changes nothing.
+"""
+
+import re
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.errors import InvalidInput, ServiceError
+from servicehall.org.permissions import Action, Actor, require
+
+from .models import DEFAULT_POINTS, Category, Channel, Complaint, Opening, Violation
+
+# What a citizen files themselves; the rest is registered by staff of the unit.
+PUBLIC_CHANNELS = {Channel.WEB, Channel.OPEN311}
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read out over the phone
+_PHONE = re.compile(r"^\+?[\d\- ]{5,20}$")
+_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def new_code() -> str:
+    """A lookup code like TS-7K3Q-X9MD: unguessable, easy to read out."""
+    body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"TS-{body[:4]}-{body[4:]}"
+
+
+def normalize_code(code: str) -> str:
+    body = re.sub(r"[^0-9A-Z]", "", (code or "").upper())
+    body = body.removeprefix("TS")
+    return f"TS-{body[:4]}-{body[4:]}" if len(body) == 8 else ""
+
+
+def due_at(received_at, unit):
+    """R-FB-3 R-TIME-4: answered within 3 working days (policy complaint-answer)."""
+    from servicehall.worktime import services as worktime
+
+    return worktime.deadline(
+        start=received_at, limit=worktime.policy("complaint-answer"), unit=unit
+    ).at
+
+
+def _notify_leaders(unit, kind, text):
+    from servicehall.cases.models import Notification
+    from servicehall.org.choices import Role
+    from servicehall.org.models import Staff
+
+    leaders = Staff.objects.filter(
+        unit=unit, role=Role.UNIT_LEADER, active=True, user__isnull=False
+    ).values_list("user_id", flat=True)
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=u, kind=kind, text=text[:300]) for u in leaders]
+    )
+
+
+def _clean(value, limit):
+    return (value or "").strip()[:limit]
+
+
+def _validated(*, kind, channel, unit, window, staff, category, description, phone, email):
+    errors = {}
+    if kind not in Complaint.Kind.values:
+        errors["kind"] = [_("Choose complaint or suggestion.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Choose how it reached us.")]
+    if unit is None:
+        errors["unit"] = [_("Choose the unit it concerns.")]
+    if kind == Complaint.Kind.COMPLAINT and category not in Category.values:
+        errors["category"] = [_("Choose what the complaint is about.")]
+    if len((description or "").strip()) < 4:
+        errors["description"] = [_("Describe what happened in a few words at least.")]
+    if phone and not _PHONE.match(phone):
+        errors["phone"] = [_("Enter a phone number of digits only, such as 13812345678.")]
+    if email and "@" not in email:
+        errors["email"] = [_("Enter an email address such as name@example.com.")]
+    if unit is not None and window is not None and window.unit_id != unit.pk:
+        errors["window"] = [_("This window is not at the unit chosen.")]
+    if unit is not None and staff is not None and staff.unit_id != unit.pk:
+        errors["staff"] = [_("This staff member does not work at the unit chosen.")]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def file(
+    *,
+    actor: Actor,
+    kind,
+    channel,
+    unit,
+    description,
+    category="",
+    window=None,
+    staff=None,
+    name="",
+    address="",
+    workplace="",
+    phone="",
+    email="",
+    opening=None,
+    api_client=None,
+    lat=None,
+    long=None,
+    address_string="",
+    now=None,
+) -> Complaint:
+    """Record a complaint or suggestion and start its 3-working-day clock; the unit's leaders
+    are told. Citizens file through the web form or Open311; staff register the rest."""
+    if channel in PUBLIC_CHANNELS:
+        require(actor, Action.FILE_COMPLAINT)
+    else:
+        require(actor, Action.REGISTER_COMPLAINT, unit=unit)
+    phone = re.sub(r"[\s\-]", "", _clean(phone, 20)) if phone else ""
+    if kind == Complaint.Kind.SUGGESTION:
+        category = category or Category.OTHER
+    _validated(
+        kind=kind,
+        channel=channel,
+        unit=unit,
+        window=window,
+        staff=staff,
+        category=category,
+        description=description,
+        phone=_clean(phone, 20),
+        email=_clean(email, 254),
+    )
+    now = now or timezone.now()
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            code=new_code(),
+            kind=kind,
+            channel=channel,
+            opening=opening,
+            unit=unit,
+            window=window,
+            staff=staff,
+            category=category,
+            description=_clean(description, 4000),
+            name=_clean(name, 50),
+            address=_clean(address, 200),
+            workplace=_clean(workplace, 100),
+            phone=phone,
+            email=_clean(email, 254),
+            received_at=now,
+            received_by=actor.staff,
+            due_at=due_at(now, unit),
+            api_client=api_client,
+            lat=lat,
+            long=long,
+            address_string=_clean(address_string, 200),
+        )
+        _notify_leaders(
+            unit,
+            "complaint",
+            _("New %(kind)s %(code)s: answer by %(due)s.")
+            % {
+                "kind": complaint.get_kind_display(),
+                "code": complaint.code,
+                "due": timezone.localtime(complaint.due_at).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+    return complaint
+
+
+def people(unit, window_number=None, badge_no=""):
+    """The window and staff member a citizen names by number and badge: (window, staff)."""
+    from servicehall.org.models import Staff, Window
+
+    errors, window, staff = {}, None, None
+    if unit is not None and window_number:
+        window = Window.objects.filter(unit=unit, number=window_number).first()
+        if window is None:
+            errors["window_number"] = [
+                _("%(unit)s has no window %(n)s; leave it empty if unsure.")
+                % {"unit": unit.name, "n": window_number}
+            ]
+    badge_no = (badge_no or "").strip()
+    if unit is not None and badge_no:
+        staff = Staff.objects.filter(unit=unit, badge_no=badge_no).first()
+        if staff is None:
+            errors["badge_no"] = [
+                _("Nobody at %(unit)s wears badge %(badge)s; leave it empty if unsure.")
+                % {"unit": unit.name, "badge": badge_no}
+            ]
+    if errors:
+        raise InvalidInput(errors)
+    return window, staff
+
+
+def witnesses_of(text: str) -> list[str]:
+    return [w for w in _SPLIT.split(text or "") if w]
+
+
+@transaction.atomic
+def record_opening(
+    *, actor: Actor, unit, container, opened_at, witnesses: str, items: list[dict], note=""
+) -> Opening:
+    """R-FB-2: a box or book opened before a witness, and every item found registered.
+
+    `items` are the keyword arguments of `file` for each item (kind, category, description,
+    name, phone …); an opening with nothing found is recorded too."""
+    require(actor, Action.REGISTER_COMPLAINT, unit=unit)
+    errors = {}
+    if container not in Opening.Container.values:
+        errors["container"] = [_("Choose the complaint box or the opinion book.")]
+    names = witnesses_of(witnesses)
+    opener = actor.staff.name if actor.staff else ""
+    if not [n for n in names if n != opener]:
+        errors["witnesses"] = [_("Name at least one witness besides the person opening it.")]
+    now = timezone.now()
+    if opened_at is None or opened_at > now:
+        errors["opened_at"] = [_("Enter when it was opened; it cannot be in the future.")]
+    if errors:
+        raise InvalidInput(errors)
+    opening = Opening.objects.create(
+        unit=unit,
+        container=container,
+        opened_at=opened_at,
+        opened_by=actor.staff,
+        witnesses="、".join(names)[:200],
+        items_found=len(items),
+        note=_clean(note, 500),
+    )
+    for n, item in enumerate(items, 1):
+        try:
+            file(
+                actor=actor,
+                channel=container,  # box and book are channels of the same name
+                unit=unit,
+                opening=opening,
+                now=opened_at,
+                **item,
+            )
+        except InvalidInput as exc:
+            # name the item, so the clerk knows which sheet to look at again
+            raise InvalidInput(
+                {
+                    f"item{n}-{k}": [_("Item %(n)s: %(msg)s") % {"n": n, "msg": m} for m in v]
+                    for k, v in exc.errors.items()
+                }
+            ) from None
+    return opening
+
+
+def _locked_open(actor, complaint):
+    require(actor, Action.HANDLE_COMPLAINT, unit=complaint.unit)
+    c = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
+    if c.status == Complaint.Status.ANSWERED:
+        raise ServiceError(_("This complaint has been answered already."))
+    return c
+
+
+@transaction.atomic
+def investigate(
+    *,
+    actor: Actor,
+    complaint: Complaint,
+    finding: str,
+    substantiated=None,
+    points=None,
+    staff=None,
+    now=None,
+) -> Complaint:
+    """Record what the investigation found. A substantiated complaint gives violation points
+    to the unit and the person concerned, and the unit's leaders are told (通报)."""
+    c = _locked_open(actor, complaint)
+    finding = _clean(finding, 4000)
+    errors = {}
+    if not finding:
+        errors["finding"] = [_("Write down what the investigation found.")]
+    if c.kind == Complaint.Kind.COMPLAINT and substantiated not in (True, False):
+        errors["substantiated"] = [_("Say whether the complaint is substantiated.")]
+    if substantiated and points is not None and not (isinstance(points, int) and 1 <= points <= 20):
+        errors["points"] = [_("Give 1 to 20 violation points.")]
+    staff = staff or c.staff
+    if staff is not None and staff.unit_id != c.unit_id:
+        errors["staff"] = [_("This staff member does not work at the unit concerned.")]
+    if errors:
+        raise InvalidInput(errors)
+    now = now or timezone.now()
+    c.finding, c.investigated_at, c.investigated_by = finding, now, actor.staff
+    c.substantiated = substantiated if c.kind == Complaint.Kind.COMPLAINT else None
+    c.staff = staff
+    c.status = Complaint.Status.INVESTIGATING
+    c.save()
+    if c.substantiated:
+        # R-FB-3: a verified complaint leads to violation points and criticism
+        violation = Violation.objects.create(
+            unit=c.unit,
+            staff=staff,
+            points=points or DEFAULT_POINTS[c.category],
+            reason=_("Substantiated complaint %(code)s: %(category)s")
+            % {"code": c.code, "category": c.get_category_display()},
+            complaint=c,
+            recorded_at=now,
+            recorded_by=actor.staff,
+        )
+        _notify_leaders(
+            c.unit,
+            "violation",
+            _("Complaint %(code)s substantiated: %(points)s violation points%(who)s.")
+            % {
+                "code": c.code,
+                "points": violation.points,
+                "who": f"（{staff.name}）" if staff else "",
+            },
+        )
+    return c
+
+
+@transaction.atomic
+def answer(*, actor: Actor, complaint: Complaint, text: str, now=None) -> Complaint:
+    """The answer to the citizen closes the complaint; a complaint is investigated first."""
+    c = _locked_open(actor, complaint)
+    text = _clean(text, 4000)
+    if c.kind == Complaint.Kind.COMPLAINT and c.investigated_at is None:
+        raise ServiceError(_("Record what the investigation found before answering."))
+    if not text:
+        raise InvalidInput({"answer": [_("Write the answer given to the citizen.")]})
+    c.answer, c.answered_at, c.answered_by = text, now or timezone.now(), actor.staff
+    c.status = Complaint.Status.ANSWERED
+    c.save()
+    return c
+
+
+def overdue(now=None) -> int:
+    """Tell the unit's leaders once of each complaint past its answer deadline
+    (run by check_deadlines)."""
+    now = now or timezone.now()
+    count = 0
+    late = Complaint.objects.filter(due_at__lt=now, overdue_notified=False).exclude(
+        status=Complaint.Status.ANSWERED
+    )
+    for c in late.select_related("unit"):
+        with transaction.atomic():
+            if not Complaint.objects.filter(pk=c.pk, overdue_notified=False).update(
+                overdue_notified=True
+            ):
+                continue
+            _notify_leaders(
+                c.unit,
+                "complaint_overdue",
+                _("Complaint %(code)s is past its answer deadline.") % {"code": c.code},
+            )
+            count += 1
+    return count
+
+
+def by_code(code: str):
+    """The complaint a lookup code names, or None."""
+    code = normalize_code(code)
+    return Complaint.objects.select_related("unit").filter(code=code).first() if code else None
+
+
+def points_by_unit(units, first, last) -> dict:
+    """Violation points per unit over a period: {unit_id: points}."""
+    from django.db.models import Sum
+
+    rows = (
+        Violation.objects.filter(unit__in=units, recorded_at__date__range=(first, last))
+        .values("unit_id")
+        .annotate(points=Sum("points"))
+    )
+    return {r["unit_id"]: r["points"] for r in rows}

@@ -1,0 +1,267 @@
+"""Complaints and suggestions: the public form and status lookup, and the unit's pages for
+registering, investigating and answering them and for box and book openings (R-FB-2, R-FB-3)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.org import services as org
+from servicehall.org.permissions import Action, actor_for
+from servicehall.web.views import forbidden
+
+from . import services
+from .forms import (
+    AnswerForm,
+    ComplaintForm,
+    InvestigateForm,
+    ItemFormSet,
+    OpeningForm,
+    RegisterForm,
+)
+from .models import Complaint, Opening
+
+
+def _add_errors(form, exc: ServiceError):
+    if isinstance(exc, InvalidInput):
+        for field, msgs in exc.errors.items():
+            for msg in msgs:
+                form.add_error(field if field in form.fields else None, msg)
+    else:
+        form.add_error(None, str(exc))
+
+
+def _file_from(form, actor, channel):
+    d = form.cleaned_data
+    window, staff = services.people(d["unit"], d.get("window_number"), d.get("badge_no"))
+    return services.file(
+        actor=actor,
+        kind=d["kind"],
+        channel=channel,
+        unit=d["unit"],
+        window=window,
+        staff=staff,
+        category=d.get("category") or "",
+        description=d["description"],
+        name=d.get("name", ""),
+        phone=d.get("phone", ""),
+        email=d.get("email", ""),
+        address=d.get("address", ""),
+        workplace=d.get("workplace", ""),
+    )
+
+
+def new(request):
+    """The public web form: a complaint or suggestion, and a code to follow it by."""
+    form = ComplaintForm(request.POST or None, initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:  # a robot: pretend nothing happened
+            return redirect("complaint_new")
+        try:
+            complaint = _file_from(form, actor_for(request.user), services.Channel.WEB)
+        except Forbidden as exc:
+            return forbidden(request, exc)
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            return render(request, "complaints/filed.html", {"complaint": complaint})
+    return render(request, "complaints/new.html", {"form": form})
+
+
+def status(request):
+    """Look up by code: where it stands and the answer, never who filed it."""
+    code = (request.GET.get("code") or "").strip()
+    complaint = services.by_code(code) if code else None
+    return render(
+        request,
+        "complaints/status.html",
+        {"code": code, "complaint": complaint, "searched": bool(code), "now": timezone.now()},
+    )
+
+
+def _staff_actor(request, action):
+    actor = actor_for(request.user)
+    if not actor.allows(action):
+        raise Forbidden(
+            _("Complaints are handled by the staff of a unit and the organizing office.")
+        )
+    return actor
+
+
+@login_required
+def index(request):
+    """The complaints of the units in one's scope, the most urgent first."""
+    try:
+        actor = actor_for(request.user)
+        if not (actor.allows(Action.REGISTER_COMPLAINT) or actor.allows(Action.HANDLE_COMPLAINT)):
+            actor = _staff_actor(request, Action.HANDLE_COMPLAINT)
+    except Forbidden as exc:
+        return forbidden(request, exc)
+    now = timezone.now()
+    show = request.GET.get("show", "open")
+    qs = Complaint.objects.filter(unit__in=org.units_for(actor)).select_related(
+        "unit", "window", "staff"
+    )
+    if show == "overdue":
+        qs = qs.exclude(status=Complaint.Status.ANSWERED).filter(due_at__lt=now)
+    elif show == "answered":
+        qs = qs.filter(status=Complaint.Status.ANSWERED).order_by("-answered_at")
+    elif show != "all":
+        show = "open"
+        qs = qs.exclude(status=Complaint.Status.ANSWERED)
+    else:
+        qs = qs.order_by("-received_at")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/index.html",
+        {
+            "page": page,
+            "show": show,
+            "now": now,
+            "actor": actor,
+            "tabs": [
+                ("open", _("open")),
+                ("overdue", _("overdue")),
+                ("answered", _("answered")),
+                ("all", _("all")),
+            ],
+        },
+    )
+
+
+@login_required
+def detail(request, code):
+    actor = actor_for(request.user)
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("unit", "window", "staff", "opening"), code=code
+    )
+    if not (
+        actor.allows(Action.REGISTER_COMPLAINT) or actor.allows(Action.HANDLE_COMPLAINT)
+    ) or not actor.covers_unit(complaint.unit):
+        return forbidden(request, Forbidden(_("This complaint is outside your unit or sector.")))
+    handler = actor.allows(Action.HANDLE_COMPLAINT)
+    investigate_form = InvestigateForm(
+        request.POST if request.POST.get("step") == "investigate" else None,
+        initial={"badge_no": complaint.staff.badge_no if complaint.staff else ""},
+    )
+    answer_form = AnswerForm(request.POST if request.POST.get("step") == "answer" else None)
+    if request.method == "POST":
+        try:
+            if investigate_form.is_bound and investigate_form.is_valid():
+                d = investigate_form.cleaned_data
+                _w, staff = services.people(complaint.unit, None, d.get("badge_no"))
+                services.investigate(
+                    actor=actor,
+                    complaint=complaint,
+                    finding=d["finding"],
+                    substantiated=d["substantiated"],
+                    points=d.get("points"),
+                    staff=staff,
+                )
+                messages.success(request, _("Saved."))
+                return redirect("complaint", code=code)
+            if answer_form.is_bound and answer_form.is_valid():
+                services.answer(
+                    actor=actor, complaint=complaint, text=answer_form.cleaned_data["answer"]
+                )
+                messages.success(request, _("Answered."))
+                return redirect("complaint", code=code)
+        except Forbidden as exc:
+            return forbidden(request, exc)
+        except ServiceError as exc:
+            _add_errors(investigate_form if investigate_form.is_bound else answer_form, exc)
+    return render(
+        request,
+        "complaints/detail.html",
+        {
+            "c": complaint,
+            "handler": handler,
+            "investigate_form": investigate_form,
+            "answer_form": answer_form,
+            "violation": getattr(complaint, "violation", None) if complaint.substantiated else None,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _own_unit(actor):
+    if actor.staff is None or actor.staff.unit_id is None:
+        raise Forbidden(_("Paper and phone complaints are registered by the staff of a unit."))
+    return actor.staff.unit
+
+
+@login_required
+def register(request):
+    """Staff register a complaint that came by phone, mail, hotline or on paper."""
+    try:
+        actor = _staff_actor(request, Action.REGISTER_COMPLAINT)
+        unit = _own_unit(actor)
+    except Forbidden as exc:
+        return forbidden(request, exc)
+    form = RegisterForm(request.POST or None, initial={"unit": unit.pk})
+    form.fields["unit"].queryset = org.units_for(actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = _file_from(form, actor, form.cleaned_data["channel"])
+        except Forbidden as exc:
+            return forbidden(request, exc)
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Registered as %(code)s.") % {"code": complaint.code})
+            return redirect("complaint", code=complaint.code)
+    return render(request, "complaints/register.html", {"form": form})
+
+
+@login_required
+def openings(request):
+    """Box and book openings of the unit, and the record of a new one with its items."""
+    try:
+        actor = _staff_actor(request, Action.REGISTER_COMPLAINT)
+        unit = _own_unit(actor)
+    except Forbidden as exc:
+        return forbidden(request, exc)
+    now = timezone.localtime()
+    form = OpeningForm(
+        request.POST or None,
+        initial={"opened_at": now.strftime("%Y-%m-%dT%H:%M"), "container": "box"},
+    )
+    items = ItemFormSet(request.POST or None, prefix="item")
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        found = [
+            {k: v for k, v in f.cleaned_data.items() if v not in (None, "")}
+            for f in items
+            if f.has_changed() and f.cleaned_data
+        ]
+        try:
+            services.record_opening(
+                actor=actor,
+                unit=unit,
+                container=form.cleaned_data["container"],
+                opened_at=form.cleaned_data["opened_at"],
+                witnesses=form.cleaned_data["witnesses"],
+                note=form.cleaned_data["note"],
+                items=found,
+            )
+        except Forbidden as exc:
+            return forbidden(request, exc)
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Opening recorded with %(n)s items registered.") % {"n": len(found)},
+            )
+            return redirect("complaint_openings")
+    history = (
+        Opening.objects.filter(unit=unit).select_related("opened_by").prefetch_related("items")[:30]
+    )
+    return render(
+        request,
+        "complaints/openings.html",
+        {"form": form, "items": items, "history": history, "unit": unit},
+    )

@@ -1,0 +1,270 @@
+"""The seat's call log (R-FB-5, R-LAW-3, R-TIME-4): Ringing and Answer stamp the server's time,
+the form takes what was said, the day's calls and figures below. Thin: services decide."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.org.choices import WindowKind
+from servicehall.org.models import Window
+from servicehall.org.permissions import Action, actor_for, require
+
+from . import services
+from .models import ANSWER_WITHIN_SECONDS, CHECKLIST, ELEMENTS, HotlineCall, Kind, Outcome
+
+# How long an answered call the operator has not recorded yet stays open in the form: a shift.
+OPEN_CALL_FOR = dt.timedelta(hours=12)
+
+
+def _forbidden(request, exc):
+    from servicehall.web.views import forbidden
+
+    return forbidden(request, exc)
+
+
+def _unit(actor):
+    """The staff member's unit, if their role may take hotline calls there."""
+    staff = actor.staff
+    if staff is None or staff.unit_id is None:
+        raise Forbidden(_("The hotline log is kept by the staff of a unit."))
+    require(actor, Action.TAKE_HOTLINE_CALL, unit=staff.unit)
+    return staff.unit
+
+
+def _call(actor, pk):
+    call = get_object_or_404(
+        HotlineCall.objects.select_related("unit__authority", "seat", "taken_by", "complaint"),
+        pk=pk,
+    )
+    require(actor, Action.TAKE_HOTLINE_CALL, unit=call.unit)
+    return call
+
+
+def _pct(rate):
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _details(post):
+    details = {k: post.get(k, "") for k in services.TEXT_FIELDS if k in post}
+    details.update({k: post.get(k, "") for k in services.COMPLAINT_FIELDS if k in post})
+    details.update({k: bool(post.get(k)) for k in services.CHECK_FIELDS})
+    for k in ("kind", "outcome", "caller_number"):
+        details[k] = post.get(k, "")
+    return details
+
+
+def _form(call, posted=None, errors=None):
+    """What the details form shows: posted values after a refused save, else the call's."""
+    errors = errors or {}
+
+    def value(name):
+        if posted is not None:
+            return posted.get(name, "")
+        return getattr(call, name, "") or ""
+
+    missing = set(call.missing_fields) if posted is None and call.recorded_at else set()
+    kind = value("kind") or (Kind.URGING if call.repeat_of_id and not call.recorded_at else "")
+    return {
+        "elements": [
+            {
+                "name": name,
+                "label": label,
+                "value": value(name),
+                "prompt": services.ELEMENT_PROMPTS.get(name, ""),
+                "missing": name in missing,
+                "errors": errors.get(name, []),
+            }
+            for name, label in ELEMENTS
+        ],
+        "checklist": [
+            {
+                "name": name,
+                "label": label,
+                "checked": bool(posted.get(name)) if posted is not None else getattr(call, name),
+            }
+            for name, label in CHECKLIST
+        ],
+        "kind": kind,
+        "outcome": value("outcome"),
+        "callback_number": value("callback_number"),
+        "callback_missing": "callback_number" in missing,
+        "callback_prompt": services.ELEMENT_PROMPTS["callback_number"],
+        "referred_to": value("referred_to"),
+        "referred_phone": value("referred_phone"),
+        "note": value("note"),
+        "complaint": {k: (posted or {}).get(k, "") for k in services.COMPLAINT_FIELDS},
+        "errors": errors,
+        "general": errors.get("__all__", []),
+    }
+
+
+def _page(request, actor, unit, call=None, form=None, status=200):
+    from servicehall.complaints.models import Category
+
+    today = timezone.localdate()
+    start, end = services.day_bounds(today)
+    calls = list(
+        HotlineCall.objects.filter(unit=unit, rang_at__gte=start, rang_at__lt=end)
+        .select_related("seat", "taken_by", "repeat_of", "complaint")
+        .order_by("-rang_at", "-pk")[:300]
+    )
+    ringing = HotlineCall.objects.filter(
+        unit=unit, answered_at__isnull=True, ended_at__isnull=True, rang_at__gte=start
+    ).select_related("seat", "repeat_of")
+    seats = list(unit.windows.filter(kind=WindowKind.HOTLINE, active=True).order_by("number"))
+    staff = actor.staff
+    my_seat = staff.window_id if any(s.pk == staff.window_id for s in seats) else None
+    f = services.figures(unit, today)
+    if call is not None and form is None:
+        form = _form(call)
+    return render(
+        request,
+        "hotline/log.html",
+        {
+            "unit": unit,
+            "call": call,
+            "form": form,
+            "calls": calls,
+            "ringing": ringing.order_by("rang_at"),
+            "seats": seats,
+            "my_seat": int(seat) if (seat := request.GET.get("seat", "")).isdigit() else my_seat,
+            "figures": f,
+            "rates": {
+                "connection": _pct(f["connection_rate"]),
+                "in_time": _pct(f["in_time_rate"]),
+                "completeness": _pct(f["completeness_rate"]),
+                "checklist": _pct(f["checklist_rate"]),
+            },
+            "greeting": services.greeting(unit),
+            "calm": services.SCRIPT_CALM,
+            "kinds": Kind.choices,
+            "outcomes": Outcome.choices,
+            "kind_scripts": [(k, label, services.KIND_SCRIPTS[k]) for k, label in Kind.choices],
+            "categories": Category.choices,
+            "within": ANSWER_WITHIN_SECONDS,
+        },
+        status=status,
+    )
+
+
+@login_required
+def index(request):
+    """The log; the call this operator answered lately and has not recorded yet is open in the
+    form (a CTI may have posted its end already)."""
+    actor = actor_for(request.user)
+    try:
+        unit = _unit(actor)
+    except Forbidden as exc:
+        return _forbidden(request, exc)
+    open_call = (
+        HotlineCall.objects.filter(
+            unit=unit,
+            taken_by=actor.staff,
+            recorded_at__isnull=True,
+            answered_at__gte=timezone.now() - OPEN_CALL_FOR,
+        )
+        .select_related("unit__authority", "seat", "taken_by", "complaint", "repeat_of")
+        .order_by("-answered_at")
+        .first()
+    )
+    return _page(request, actor, unit, open_call)
+
+
+@login_required
+def call_page(request, pk):
+    """One call in the form: GET shows it, POST saves it (and ends it, if still open)."""
+    actor = actor_for(request.user)
+    try:
+        unit = _unit(actor)
+        call = _call(actor, pk)
+    except Forbidden as exc:
+        return _forbidden(request, exc)
+    if request.method == "POST":
+        details = _details(request.POST)
+        try:
+            call = services.close(actor=actor, call=call, details=details)
+        except Forbidden as exc:
+            return _forbidden(request, exc)
+        except InvalidInput as exc:
+            messages.error(request, _("Not saved: %(reason)s") % {"reason": exc.message})
+            form = _form(call, posted=request.POST, errors=exc.errors)
+            return _page(request, actor, unit, call, form, status=400)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("hotline:call", pk=call.pk)
+        if call.missing:
+            messages.warning(
+                request,
+                _("Saved. Still missing: %(fields)s.")
+                % {"fields": "、".join(str(m) for m in call.missing)},
+            )
+            return redirect("hotline:call", pk=call.pk)
+        if call.complaint_id:
+            messages.success(
+                request,
+                _("Saved. Complaint %(code)s registered: answer due %(due)s.")
+                % {
+                    "code": call.complaint.code,
+                    "due": timezone.localtime(call.complaint.due_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("hotline:index")
+    return _page(request, actor, unit, call)
+
+
+@require_POST
+@login_required
+def ring(request):
+    """来电: the phone rings now (server time)."""
+    actor = actor_for(request.user)
+    try:
+        unit = _unit(actor)
+        seat_id = request.POST.get("seat") or ""
+        seat = Window.objects.filter(pk=seat_id, unit=unit).first() if seat_id.isdigit() else None
+        services.ring(
+            actor=actor, unit=unit, caller_number=request.POST.get("caller_number", ""), seat=seat
+        )
+    except Forbidden as exc:
+        return _forbidden(request, exc)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("hotline:index")
+
+
+@require_POST
+@login_required
+def answer(request, pk):
+    """接听: answered now (server time), by this operator; the form opens."""
+    actor = actor_for(request.user)
+    try:
+        call = _call(actor, pk)
+        services.answer(actor=actor, call=call)
+    except Forbidden as exc:
+        return _forbidden(request, exc)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("hotline:index")
+    return redirect("hotline:call", pk=pk)
+
+
+@require_POST
+@login_required
+def hang_up(request, pk):
+    """The caller hung up: before an answer the call is recorded as abandoned."""
+    actor = actor_for(request.user)
+    try:
+        call = _call(actor, pk)
+        services.hang_up(actor=actor, call=call)
+    except Forbidden as exc:
+        return _forbidden(request, exc)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("hotline:index")
