@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from servicehall.hotline.demo import REPORT as DEMO_REPORT
 from servicehall.org.models import Unit
 
 CALLER = "13812345678"
@@ -26,19 +27,5 @@ def operator(centre, actor):
     return actor("operator110")
 
 
-REPORT = {
-    "kind": "report",
-    "outcome": "dispatched",
-    "greeted": True,
-    "proper_language": True,
-    "no_rebuke": True,
-    "contact_asked": True,
-    "when": "十分钟前",
-    "where": "鼓楼街18号门口",
-    "what": "两名男子打架",
-    "who": "两名男子，一人穿红色上衣",
-    "why": "停车纠纷",
-    "items": "一根木棍",
-    "consequence": "一人头部出血",
-    "callback_number": "13987654321",
-}
+# a complete report call, as the demo seeds it
+REPORT = DEMO_REPORT

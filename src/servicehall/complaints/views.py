@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org import services as org
@@ -124,7 +125,7 @@ def index(request):
             "now": now,
             "actor": actor,
             "tabs": [
-                ("open", _("open")),
+                ("open", pgettext("complaints", "open")),
                 ("overdue", _("overdue")),
                 ("answered", _("answered")),
                 ("all", _("all")),

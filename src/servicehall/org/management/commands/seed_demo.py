@@ -11,6 +11,12 @@ class Command(BaseCommand):
         # The demo city is Chinese: names written into the audit trail read as in the hall.
         with translation.override("zh-hans"):
             created = seed_demo()
+            # a day's activity for the pages to show; tests seed the city without it
+            from servicehall.complaints.demo import seed_complaints
+            from servicehall.hotline.demo import seed_calls
+
+            created["Complaints"] = seed_complaints()
+            created["HotlineCalls"] = seed_calls()
         if created and any(created.values()):
             summary = ", ".join(f"{k} {v}" for k, v in created.items() if v)
             self.stdout.write(f"Demo city seeded: {summary}")
@@ -18,4 +24,4 @@ class Command(BaseCommand):
             self.stdout.write("Demo city already present; nothing changed.")
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for username, (place, badge) in LOGINS.items():
-            self.stdout.write(f"  {username:<10} {place} {badge}")
+            self.stdout.write(f"  {username:<12} {place} {badge}")
