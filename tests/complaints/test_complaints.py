@@ -168,3 +168,21 @@ def test_lookup_by_code_forgives_case_and_dashes(demo):
     assert services.by_code(c.code.lower().replace("-", " ")) == c
     assert services.by_code("TS-0000-0000") is None
     assert services.by_code("") is None
+
+
+def test_a_finding_stands_once_recorded(demo, actor):
+    c = web_complaint(demo)
+    leader = actor("leader")
+    services.investigate(actor=leader, complaint=c, finding="属实", substantiated=True)
+    with pytest.raises(ServiceError):  # a second leader, or a double click
+        services.investigate(actor=leader, complaint=c, finding="不属实", substantiated=False)
+    c.refresh_from_db()
+    assert c.substantiated is True and Violation.objects.filter(complaint=c).count() == 1
+
+
+def test_nobody_handles_a_complaint_about_themselves(demo, actor):
+    leader = actor("leader")
+    c = web_complaint(demo, staff=leader.staff)
+    with pytest.raises(ServiceError):
+        services.investigate(actor=leader, complaint=c, finding="无此事", substantiated=False)
+    services.investigate(actor=actor("admin"), complaint=c, finding="属实", substantiated=True)

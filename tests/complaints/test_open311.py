@@ -442,3 +442,17 @@ def test_service_names_follow_accept_language(client, demo):
 
     assert "态度" in name("zh-hans")
     assert "attitude" in name("en")
+
+
+def test_ids_in_bulk_need_a_key_and_errors_name_the_parameter(client, demo, key):
+    many = ",".join(f"TS-2222-{n:04d}" for n in range(11))
+    refused = client.get(f"{BASE}requests.json", {"service_request_id": many})
+    assert refused.status_code == 403
+    assert (
+        client.get(f"{BASE}requests.json", {"service_request_id": many, "api_key": key}).status_code
+        == 200
+    )
+    bad = post(client, api_key=key, description="", phone="call me")
+    assert bad.status_code == 400
+    text = errors_of(bad)
+    assert "description:" in text and "phone:" in text

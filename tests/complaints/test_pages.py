@@ -139,3 +139,28 @@ def test_opening_with_items_on_the_page(login, demo):
 @pytest.mark.parametrize("username", ["auxiliary", "surveyor"])
 def test_others_may_not_see_the_list(login, username):
     assert login(username).get(reverse("complaints")).status_code == 403
+
+
+def test_a_second_finding_on_the_page_is_refused_not_a_crash(login, demo):
+    c = services.file(
+        actor=CITIZEN,
+        kind="complaint",
+        channel="web",
+        unit=demo,
+        category="attitude",
+        description="态度恶劣",
+    )
+    client = login("leader")
+    url = reverse("complaint", args=[c.code])
+    post = {"step": "investigate", "finding": "属实", "substantiated": "yes"}
+    client.post(url, post)
+    again = client.post(url, post | {"substantiated": "no"})
+    assert again.status_code == 200
+    c.refresh_from_db()
+    assert c.substantiated is True
+
+
+def test_staff_logged_in_on_a_hall_pc_can_still_use_the_public_form(login, demo):
+    response = post_web(login("officer"), demo, description="大厅空调坏了一周")
+    assert response.status_code == 200
+    assert Complaint.objects.get(description="大厅空调坏了一周").channel == "web"

@@ -113,3 +113,19 @@ def test_the_page_for_the_organizer_and_not_for_an_officer(login, demo, visits, 
     assert page.status_code == 200
     assert "041235" in page.content.decode()
     assert login("officer").get(reverse("rating_patterns")).status_code == 403
+
+
+def test_a_lower_rating_breaks_the_run(demo, visits, staff_of):
+    officer = staff_of("kf-gulou-hukou", "041235")
+    window = demo.windows.get(number=2)
+    visits(officer, window, 1, at(15, 0), after=5)
+    visits(officer, window, 1, at(15, 0) + dt.timedelta(seconds=20), level=3, after=5)
+    visits(officer, window, 2, at(15, 0) + dt.timedelta(seconds=40), every=20, after=5)
+    assert patterns.report(demo, DAY, DAY)["bursts"] == []
+
+
+def test_a_month_out_of_range_shows_this_month(client, demo):
+    assert (
+        client.get(reverse("ratings_published", args=[demo.code]), {"month": "9999-12"}).status_code
+        == 200
+    )

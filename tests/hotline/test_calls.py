@@ -234,3 +234,27 @@ def test_the_audit_trail_masks_the_numbers(operator, centre):
     assert entries.count() >= 2
     trail = json.dumps([e.changes for e in entries], ensure_ascii=False)
     assert CALLER not in trail and REPORT["callback_number"] not in trail
+
+
+def test_a_complaint_call_reaches_the_unit_complained_about(operator, centre, staff_of):
+
+    call = services.ring(actor=operator, unit=centre, caller_number="13611112222")
+    services.answer(actor=operator, call=call)
+    details = {
+        "kind": "complaint",
+        "complainant_phone": "13611112222",
+        "complaint_text": "鼓楼户籍窗口2号窗口民警态度生硬",
+        "complaint_category": "attitude",
+        "complaint_unit": "kf-gulou-hukou",
+        "complaint_window": "2",
+        "complaint_badge": "999999",
+    }
+    with pytest.raises(InvalidInput) as exc:
+        services.close(actor=operator, call=call, details=details)
+    assert "complaint_badge" in exc.value.errors  # nobody wears it: named, nothing filed
+    call = services.close(
+        actor=operator, call=call, details=details | {"complaint_badge": "041235"}
+    )
+    c = call.complaint
+    assert (c.channel, c.unit.code, c.window.number) == (Channel.HOTLINE, "kf-gulou-hukou", 2)
+    assert c.staff == staff_of("kf-gulou-hukou", "041235")

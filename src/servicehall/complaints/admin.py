@@ -1,29 +1,47 @@
 from django.contrib import admin
 
+from servicehall.org import services as org
+from servicehall.org.permissions import actor_for
+
 from .models import ApiClient, Complaint, Opening, Violation
 
 
+class ReadOnlyInScope(admin.ModelAdmin):
+    """Complaints are worked in the application, where the rules are (R-FB-3); the admin shows
+    the units in one's scope and changes nothing."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(unit__in=org.units_for(actor_for(request.user)))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyInScope):
     list_display = ("code", "kind", "channel", "unit", "category", "status", "due_at")
     list_filter = ("kind", "channel", "status", "category")
     search_fields = ("code",)
     date_hierarchy = "received_at"
-    raw_id_fields = ("unit", "window", "staff", "opening")
-    readonly_fields = ("code", "received_at", "due_at")
+    # the complainant stays out of the admin: the complaint page shows them to its handlers
+    exclude = ("name", "phone", "email", "address", "workplace")
 
 
 @admin.register(Opening)
-class OpeningAdmin(admin.ModelAdmin):
+class OpeningAdmin(ReadOnlyInScope):
     list_display = ("unit", "container", "opened_at", "opened_by", "witnesses", "items_found")
     list_filter = ("container",)
-    raw_id_fields = ("unit", "opened_by")
 
 
 @admin.register(Violation)
-class ViolationAdmin(admin.ModelAdmin):
+class ViolationAdmin(ReadOnlyInScope):
     list_display = ("unit", "staff", "points", "reason", "recorded_at")
-    raw_id_fields = ("unit", "staff", "complaint", "recorded_by")
 
 
 @admin.register(ApiClient)

@@ -266,3 +266,9 @@ class ApiClient(models.Model):
 
 # Who was given a key and when it was switched off belongs in the audit trail; the digest not.
 auditlog.register(ApiClient, exclude_fields=["key_digest"])
+# Who registered, investigated and answered what, in the audit trail; the complainant masked.
+auditlog.register(
+    Complaint, mask_fields=["name", "phone", "email", "address", "workplace", "description"]
+)
+auditlog.register(Opening)
+auditlog.register(Violation)

@@ -45,6 +45,7 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; ch
 SUGGESTION = "suggestion"
 COMPLAINT = "complaint-"
 MAX_REQUESTS = 1000  # the spec's default ceiling for GET requests
+KEYLESS_IDS = 10  # ids one may ask for by id without a key
 SPAN = dt.timedelta(days=90)  # the spec's default and largest date range
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'  # as the spec asks: UTF-8, quoted
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -254,11 +255,30 @@ def file_request(data) -> Complaint:
             address_string=data.get("address_string") or "",
         )
     except InvalidInput as exc:
-        raise Refused(400, *(" ".join(messages) for messages in exc.errors.values())) from None
+        raise Refused(
+            400,
+            *(
+                f"{PARAMETER.get(field, field)}: {' '.join(messages)}"
+                for field, messages in exc.errors.items()
+            ),
+        ) from None
     except Forbidden as exc:
         raise Refused(403, exc) from None
     except ServiceError as exc:
         raise Refused(400, exc) from None
+
+
+# the request parameter behind each field the complaint service names
+PARAMETER = {
+    "description": "description",
+    "phone": "phone",
+    "email": "email",
+    "unit": "attribute[unit]",
+    "window": "attribute[window]",
+    "staff": "attribute[badge]",
+    "category": "service_code",
+    "kind": "service_code",
+}
 
 
 def service_notice(c: Complaint) -> str:
@@ -329,11 +349,14 @@ def find_requests(params, now=None) -> list[Complaint]:
     the requests the asking client filed itself, and so needs its api_key: a public list of
     every code would open every citizen's complaint to anyone (R-FB-3)."""
     ids = _split(params.get("service_request_id"))
+    client = client_for(params.get("api_key"))
+    if len(ids) > KEYLESS_IDS and client is None:
+        # without a key a handful of ids at a time: codes are not to be guessed in bulk
+        raise Refused(403, _("Ask for %(n)s ids at most without an api_key.") % {"n": KEYLESS_IDS})
     if ids:
         # the spec: service_request_id overrides every other argument
         codes = [c for c in map(services.normalize_code, ids[:MAX_REQUESTS]) if c]
         return list(_listed().filter(code__in=codes)[:MAX_REQUESTS])
-    client = client_for(params.get("api_key"))
     if client is None:
         raise Refused(
             403,
@@ -424,7 +447,7 @@ def as_request(c: Complaint) -> dict:
         "requested_datetime": _iso(c.received_at),
         "updated_datetime": _iso(c.updated_at),
         "expected_datetime": _iso(c.due_at),
-        "address": c.address_string,
+        "address": _redacted(c.address_string, c),
         "address_id": None,
         "zipcode": None,
         "lat": _float(c.lat),

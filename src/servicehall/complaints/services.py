@@ -111,6 +111,9 @@ def file(
     are told. Citizens file through the web form or Open311; staff register the rest."""
     if channel in PUBLIC_CHANNELS:
         require(actor, Action.FILE_COMPLAINT)
+    elif channel == Channel.HOTLINE:
+        # a hotline centre takes complaints about every unit of the city
+        require(actor, Action.REGISTER_COMPLAINT)
     else:
         require(actor, Action.REGISTER_COMPLAINT, unit=unit)
     phone = re.sub(r"[\s\-]", "", _clean(phone, 20)) if phone else ""
@@ -250,6 +253,11 @@ def _locked_open(actor, complaint):
     c = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
     if c.status == Complaint.Status.ANSWERED:
         raise ServiceError(_("This complaint has been answered already."))
+    if c.staff_id is not None and actor.staff is not None and actor.staff.pk == c.staff_id:
+        # nobody investigates or answers a complaint about themselves
+        raise ServiceError(
+            _("This complaint is about you: another leader or the organizing office handles it.")
+        )
     return c
 
 
@@ -267,6 +275,9 @@ def investigate(
     """Record what the investigation found. A substantiated complaint gives violation points
     to the unit and the person concerned, and the unit's leaders are told (通报)."""
     c = _locked_open(actor, complaint)
+    if c.investigated_at is not None:
+        # the finding and its violation points stand once recorded (two leaders, a double click)
+        raise ServiceError(_("This complaint has been investigated already."))
     finding = _clean(finding, 4000)
     errors = {}
     if not finding:

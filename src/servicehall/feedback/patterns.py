@@ -80,7 +80,7 @@ def report(unit, first: dt.date, last: dt.date) -> dict:
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     rows = list(
-        Rating.objects.filter(unit=unit, created_at__gte=start, created_at__lt=end)
+        Rating.objects.filter(unit=unit, ticket__ended_at__gte=start, ticket__ended_at__lt=end)
         .values(
             "device",
             "overall",
@@ -100,6 +100,10 @@ def report(unit, first: dt.date, last: dt.date) -> dict:
     )
     bursts, instant_by_staff, run = [], {}, []
     for r in rows:
+        if r["device"] and r["overall"] != TOP and run and run[-1]["device"] == r["device"]:
+            if len(run) >= BURST_COUNT:  # a lower rating ends the run
+                bursts.append(_burst(run))
+            run = []
         if r["device"] and r["overall"] == TOP:
             # a run: top ratings from one device, each within BURST_GAP of the one before
             if run and (

@@ -147,9 +147,10 @@ def _month(request):
     month = request.GET.get("month", "")
     try:
         first = dt.date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
-    except ValueError:
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    except (ValueError, OverflowError):  # not a month, or 9999-12
         first = today.replace(day=1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     return first, min(last, today)
 
 

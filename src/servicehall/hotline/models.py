@@ -225,4 +225,8 @@ class HotlineCall(models.Model):
         return {"unit_id": self.unit_id}
 
 
-auditlog.register(HotlineCall, mask_fields=["caller_number", "callback_number"])
+# personal data in the trail: numbers and the free text that names people and places
+auditlog.register(
+    HotlineCall,
+    mask_fields=["caller_number", "callback_number", "who", "where", "what", "note"],
+)

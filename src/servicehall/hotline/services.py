@@ -63,6 +63,10 @@ COMPLAINT_FIELDS = {
     "complainant_phone": 20,
     "complaint_text": 4000,
     "complaint_category": 12,
+    # whom it is about: a hotline takes complaints about every unit of the city
+    "complaint_unit": 40,
+    "complaint_window": 4,
+    "complaint_badge": 20,
 }
 
 # The operator's script (110窗口优质服务操作规范): what to say, beside the field concerned.
@@ -298,19 +302,34 @@ _COMPLAINT_ERROR_FIELDS = {
     "name": "complainant_name",
     "category": "complaint_category",
     "kind": "kind",
+    "unit": "complaint_unit",
+    "window_number": "complaint_window",
+    "badge_no": "complaint_badge",
 }
 
 
 def _file_complaint(actor, c, d):
     from servicehall.complaints import services as complaints
     from servicehall.complaints.models import Category, Channel, Complaint
+    from servicehall.org.models import Unit
 
     try:
+        unit = c.unit
+        if d["complaint_unit"]:
+            unit = Unit.objects.filter(code=d["complaint_unit"]).first()
+            if unit is None:
+                raise InvalidInput({"unit": [_("Choose the unit the complaint is about.")]})
+        number = d["complaint_window"]
+        window, staff = complaints.people(
+            unit, int(number) if number.isdigit() else None, d["complaint_badge"]
+        )
         return complaints.file(
             actor=actor,
             kind=Complaint.Kind.COMPLAINT,
             channel=Channel.HOTLINE,
-            unit=c.unit,
+            unit=unit,
+            window=window,
+            staff=staff,
             description=d["complaint_text"],
             category=d["complaint_category"] or Category.OTHER,
             name=d["complainant_name"],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.choices import WindowKind
-from servicehall.org.models import Window
+from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
 
 from . import services
@@ -147,6 +147,7 @@ def _page(request, actor, unit, call=None, form=None, status=200):
             "outcomes": Outcome.choices,
             "kind_scripts": [(k, label, services.KIND_SCRIPTS[k]) for k, label in Kind.choices],
             "categories": Category.choices,
+            "complaint_units": Unit.objects.order_by("sector__order", "name").only("code", "name"),
             "within": ANSWER_WITHIN_SECONDS,
         },
         status=status,
