@@ -36,6 +36,7 @@ def test_the_servicehall_command_has(command):
 
 
 def test_seeding_the_demo_twice_changes_nothing(demo):
+    call_command("seed_demo", stdout=io.StringIO())  # the city's activity the first time
     counts = (
         Unit.objects.count(),
         Window.objects.count(),
