@@ -151,3 +151,20 @@ def test_the_admin_shows_ratings_and_changes_none(visits, login):
     assert client.get(f"/admin/feedback/rating/{rating.pk}/change/").status_code == 200
     client.post(f"/admin/feedback/rating/{rating.pk}/delete/", {"post": "yes"})
     assert Rating.objects.filter(pk=rating.pk).exists()
+
+
+def test_forged_rows_do_not_hold_up_the_sealer(visits):
+    first = rate(visits[0])[0]
+    for n, visit in enumerate(visits[1:3]):  # two forged rows, older than the next rating
+        _behind_the_back(
+            "INSERT INTO feedback_rating (case_id, ticket_id, unit_id, window_id, staff_id, "
+            "overall, tags, comment, reason, channel, device, idempotency_key, created_at, mac, "
+            "prev_hash, chain_hash) SELECT NULL, %s, unit_id, window_id, staff_id, 5, '[]', '', "
+            "'', 'device', '', %s, created_at, mac, '', '' FROM feedback_rating WHERE id = %s",
+            [visit.pk, f"forged-key-{n:04d}", first.pk],
+        )
+    assert services.seal(batch=2) == 1  # the first rating; the forged rows fill the page
+    last = rate(visits[3])[0]
+    assert services.seal(batch=2) == 1  # the page after the forged rows is read too
+    last.refresh_from_db()
+    assert last.seq == 2

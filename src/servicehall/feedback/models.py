@@ -85,8 +85,15 @@ class Rating(models.Model):
         blank=True,
         related_name="rating",
     )
+    # Few indexes: every one is paid on each of the many inserts. Ratings are read by unit and
+    # time (rating_unit_time) or through their visit; a window or staff member is retired,
+    # not deleted, so PROTECT's look-up by them is rare.
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings"
+        "org.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        db_index=False,
     )
     window = models.ForeignKey(
         "org.Window",
@@ -95,6 +102,7 @@ class Rating(models.Model):
         null=True,
         blank=True,
         related_name="ratings",
+        db_index=False,
     )
     staff = models.ForeignKey(
         "org.Staff",
@@ -103,6 +111,7 @@ class Rating(models.Model):
         null=True,
         blank=True,
         related_name="ratings",
+        db_index=False,
     )
     overall = models.PositiveSmallIntegerField(_("overall"), choices=Level.choices)
     efficiency = models.PositiveSmallIntegerField(
@@ -119,7 +128,7 @@ class Rating(models.Model):
     reason = models.CharField(_("reason for a low rating"), max_length=500, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     device = models.CharField(_("device"), max_length=80, blank=True)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=64)  # unique: see Meta
     created_at = models.DateTimeField(_("rated at"))
     mac = models.CharField(max_length=64, editable=False)
     # the chain, written once by the sealer
@@ -142,6 +151,8 @@ class Rating(models.Model):
             models.CheckConstraint(
                 condition=Q(overall__gte=1, overall__lte=5), name="rating_level_1_to_5"
             ),
+            # a constraint rather than unique=True: no second, pattern index on PostgreSQL
+            models.UniqueConstraint(fields=["idempotency_key"], name="rating_idempotency_key"),
         ]
         indexes = [
             models.Index(fields=["unit", "created_at"], name="rating_unit_time"),
