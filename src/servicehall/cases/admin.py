@@ -1,13 +1,12 @@
 from django.contrib import admin
 
-from servicehall.org import services
-from servicehall.org.permissions import actor_for
+from servicehall.org.admin import ReadOnlyInScope
 
 from .models import Case
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyInScope):
     """Read-only: cases change only through the case pages and the API, which keep the rules
     and write the events."""
 
@@ -15,19 +14,3 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ["status", "outcome", "unit", "green_channel"]
     search_fields = ["number"]
     exclude = ["id_number", "phone", "clock"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(unit__in=services.units_for(actor_for(request.user)))
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

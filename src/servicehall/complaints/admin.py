@@ -1,26 +1,8 @@
 from django.contrib import admin
 
-from servicehall.org import services as org
-from servicehall.org.permissions import actor_for
+from servicehall.org.admin import ReadOnlyInScope
 
 from .models import ApiClient, Complaint, Opening, Violation
-
-
-class ReadOnlyInScope(admin.ModelAdmin):
-    """Complaints are worked in the application, where the rules are (R-FB-3); the admin shows
-    the units in one's scope and changes nothing."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(unit__in=org.units_for(actor_for(request.user)))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Complaint)

@@ -4,14 +4,13 @@ Calls are logged through the services (the seat's screen or a CTI system), never
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.org import services as org
-from servicehall.org.permissions import actor_for
+from servicehall.org.admin import ReadOnlyInScope
 
 from .models import HotlineCall
 
 
 @admin.register(HotlineCall)
-class HotlineCallAdmin(admin.ModelAdmin):
+class HotlineCallAdmin(ReadOnlyInScope):
     list_display = [
         "rang_at",
         "unit",
@@ -30,19 +29,6 @@ class HotlineCallAdmin(admin.ModelAdmin):
     list_select_related = ["unit", "seat", "taken_by", "repeat_of"]
     exclude = ["caller_number", "callback_number"]
     readonly_fields = ["masked_caller_number", "masked_callback_number"]
-
-    def get_queryset(self, request):
-        units = org.units_for(actor_for(request.user))
-        return super().get_queryset(request).filter(unit__in=units)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("caller number"))
     def masked_caller_number(self, obj):

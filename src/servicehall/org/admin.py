@@ -25,6 +25,28 @@ from .models import (
 from .permissions import actor_for
 
 
+class ReadOnlyInScope(admin.ModelAdmin):
+    """Records kept by the application's own pages (cases, ratings, complaints, calls): the
+    admin lists those of the user's units and changes nothing, so every change keeps its rules
+    and its events."""
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(unit__in=services.units_for(actor_for(request.user)))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceAdmin(admin.ModelAdmin):
     unit_path = "unit"  # how a record reaches its unit, for scoping the list
 
