@@ -129,3 +129,9 @@ def test_a_month_out_of_range_shows_this_month(client, demo):
         client.get(reverse("ratings_published", args=[demo.code]), {"month": "9999-12"}).status_code
         == 200
     )
+
+
+def test_the_office_finds_appeals_and_the_report_from_home(login, demo):
+    page = login("admin").get("/").content.decode()
+    assert reverse("rating_patterns") in page and reverse("appeals") in page
+    assert reverse("ratings_published", args=[demo.code]) in page  # for everyone, per unit
