@@ -120,3 +120,24 @@ def test_the_admin_lists_calls_read_only_and_masked(login, operator, centre):
     detail = client.get(f"/admin/hotline/hotlinecall/{call.pk}/change/")
     assert detail.status_code == 200 and CALLER not in detail.content.decode()
     assert client.get("/admin/hotline/hotlinecall/add/").status_code == 403
+
+
+def test_a_save_over_a_colleagues_later_save_is_refused_then_allowed(seat, operator, centre):
+    call = services.ring(actor=operator, unit=centre, caller_number=CALLER)
+    services.answer(actor=operator, call=call)
+    shown = seat.get(f"/hotline/{call.pk}/").content.decode()
+    assert 'name="version" value=""' in shown  # the form as first shown
+    # a colleague saves the call meanwhile
+    services.record(actor=operator, call=call, details={"kind": "report", "where": "书店街"})
+    mine = form(REPORT) | {"where": "鼓楼街", "version": ""}
+    response = seat.post(f"/hotline/{call.pk}/", mine)
+    assert response.status_code == 400
+    call.refresh_from_db()
+    assert call.where == "书店街"  # the colleague's save stands
+    # the page now carries the colleague's version: saving again is a choice, made seeing it
+    html = response.content.decode()
+    version = html.split('name="version" value="')[1].split('"')[0]
+    assert version == call.recorded_at.isoformat()
+    assert seat.post(f"/hotline/{call.pk}/", mine | {"version": version}).status_code == 302
+    call.refresh_from_db()
+    assert call.where == "鼓楼街"

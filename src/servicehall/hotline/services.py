@@ -354,10 +354,25 @@ def record(*, actor: Actor, call, details: dict, end=False, now=None) -> Hotline
     checklist, callback_number, caller_number to correct a mistyped one, referred_to,
     referred_phone, note) and, for a complaint call, complainant_name, complainant_address,
     complainant_workplace, complainant_phone, complaint_text, complaint_category. A text field
-    left out is kept as it was."""
+    left out is kept as it was. With `version` (the recorded_at the form was shown with), a
+    save over someone else's later save is refused, so that it is not lost unseen."""
     c = _locked(actor, call)
     if c.answered_at is None:
         raise ServiceError(_("This call was not answered: there is nothing to record."))
+    shown = details.get("version")
+    if shown is not None and shown != (c.recorded_at.isoformat() if c.recorded_at else ""):
+        who = c.recorded_by.name if c.recorded_by else "—"
+        raise InvalidInput(
+            {
+                "__all__": [
+                    _(
+                        "%(who)s saved this call at %(at)s while you were writing: check what "
+                        "changed, then save again."
+                    )
+                    % {"who": who, "at": timezone.localtime(c.recorded_at).strftime("%H:%M:%S")}
+                ]
+            }
+        )
     now = now or timezone.now()
     d = {name: _text(details, name, limit) for name, limit in TEXT_FIELDS.items()}
     for name in TEXT_FIELDS:

@@ -56,6 +56,8 @@ def _details(post):
     details.update({k: bool(post.get(k)) for k in services.CHECK_FIELDS})
     for k in ("kind", "outcome", "caller_number"):
         details[k] = post.get(k, "")
+    if "version" in post:
+        details["version"] = post["version"]
     return details
 
 
