@@ -40,7 +40,7 @@ def test_a_rating_sent_offline_arrives_once(live_server, browser, event_server, 
         "document.getElementById('ticket-state').textContent.startsWith('办理中')"
     )
     console.keyboard.press("f")
-    device.wait_for_selector("#rate:not([hidden])", timeout=3000)
+    device.wait_for_selector("#rate:not([hidden])", timeout=10000)
     assert device.inner_text("#rate-ticket") == "A001"
     device.click("label.level-5")
     device.check("input[name=tags][value='态度热情']")

@@ -81,7 +81,7 @@ def test_kiosk_console_board_and_pause(live_server, browser, event_server, shot)
     console.fill("form[data-form='pause'] input[name=reason]", "去档案室取材料")
     console.click("#pause")
     w2 = board.locator("#windows li", has_text="2号窗口")
-    w2.locator(".state", has_text="暂停服务").wait_for(timeout=2000)
+    w2.locator(".state", has_text="暂停服务").wait_for(timeout=5000)
     shot(board, "board-paused")
     for context in (citizen, hall, staff):
         context.close()
@@ -112,7 +112,7 @@ def test_the_citizen_screen_follows_the_intake(live_server, browser, event_serve
     )
     console.keyboard.press("n")
     screen.wait_for_function(
-        "document.getElementById('ticket').textContent === 'A001'", timeout=2000
+        "document.getElementById('ticket').textContent === 'A001'", timeout=5000
     )
     matter = Matter.objects.filter(unit__code="kf-gulou-hukou", materials__isnull=False).first()
     intake = staff.new_page()
@@ -121,7 +121,7 @@ def test_the_citizen_screen_follows_the_intake(live_server, browser, event_serve
     intake.fill("input[name=id_number]", "410203199001011234")
     intake.locator("input[type=radio][value=missing]").first.check()
     screen.wait_for_function(
-        "document.getElementById('id-number').textContent === '4102**********1234'", timeout=3000
+        "document.getElementById('id-number').textContent === '4102**********1234'", timeout=5000
     )
     assert "410203199001011234" not in screen.content()
     assert screen.locator("#materials tr.material-missing").count() == 1
@@ -157,7 +157,7 @@ def test_reception_issues_a_green_number_and_the_hall_sees_it_called(
     console.wait_for_function("document.getElementById('status').textContent.trim() !== '已关闭'")
     console.keyboard.press("n")
     card = hall.locator("#hall [data-window]", has_text="2号窗口")
-    card.locator(".current", has_text=label).wait_for(timeout=3000)
+    card.locator(".current", has_text=label).wait_for(timeout=10000)
     shot(hall, "hall-live")
     for context in (staff, lead):
         context.close()
