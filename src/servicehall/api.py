@@ -82,11 +82,13 @@ from servicehall.org.api import router as org_router  # noqa: E402
 from servicehall.queueing.api import router as queueing_router  # noqa: E402
 from servicehall.worktime.api import router as worktime_router  # noqa: E402
 
-api.add_router("/", queueing_router)  # first: window consoles call it all day
+# the busiest first, as URLs are matched in order: window consoles call all day, and every
+# finished visit is rated
+api.add_router("/", queueing_router)
+api.add_router("/", feedback_router)
 api.add_router("/", org_router)
 api.add_router("/audit", audit_router)
 api.add_router("/", worktime_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
-api.add_router("/", feedback_router)
 api.add_router("/", hotline_router)

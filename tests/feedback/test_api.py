@@ -5,6 +5,8 @@ import json
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from servicehall.feedback import services
@@ -90,3 +92,57 @@ def test_the_kiosk_slip_carries_the_rating_link(client, demo):
     ticket = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
     page = client.get(f"/kiosk/{demo.code}/tickets/{ticket.pk}/").content.decode()
     assert "<svg" in page and "扫码" in page
+
+
+def finished(demo, window, staff, minutes_ago=1, n=[0]):  # noqa: B006 - a counter
+    from servicehall.queueing.models import Ticket
+
+    n[0] += 1
+    ended = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    return Ticket.objects.create(
+        queue=Queue.objects.get(unit=demo, letter="A"),
+        day=timezone.localdate(ended),
+        number=5000 + n[0],
+        label=f"A{5000 + n[0]}",
+        state=Ticket.State.DONE,
+        window=window,
+        staff=staff,
+        arrived_at=ended - dt.timedelta(minutes=10),
+        ended_at=ended,
+    )
+
+
+def test_the_devices_one_statement_path_keeps_every_rule(client, demo, staff_of):
+    """After a rating at a window, the next goes in one INSERT … SELECT (the unit and staff
+    member last seen there); whatever does not fit that goes the full way and is answered
+    as before."""
+    services._AT_WINDOW.clear()
+    window = demo.windows.get(number=2)
+    officer, lead = staff_of("kf-gulou-hukou", "041235"), staff_of("kf-gulou-hukou", "041202")
+    key = queue.screen_key(window)
+    first = post(client, device_key=key, ticket_id=finished(demo, window, officer).pk)
+    assert first.status_code == 201 and services._AT_WINDOW[window.pk][1] == officer.pk
+    # the next visit by the same officer: one statement, stored with everything in its place
+    visit = finished(demo, window, officer)
+    k = uuid.uuid4().hex
+    with CaptureQueriesContext(connection) as queries:
+        fast = post(client, device_key=key, ticket_id=visit.pk, idempotency_key=k, attitude=4)
+    assert fast.status_code == 201
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 1 and statements[0].startswith("INSERT INTO")
+    rating = Rating.objects.get(pk=fast.json()["id"])
+    assert (rating.ticket, rating.staff, rating.unit, rating.attitude) == (visit, officer, demo, 4)
+    assert rating.mac == services.sign(rating)  # signed as the full way signs
+    again = post(client, device_key=key, ticket_id=visit.pk, idempotency_key=k, attitude=4)
+    assert again.status_code == 200 and again.json()["id"] == rating.pk  # a retry
+    assert post(client, device_key=key, ticket_id=visit.pk).status_code == 400  # rated
+    # another staff member took the window over: the rating is theirs
+    taken_over = finished(demo, window, lead)
+    assert post(client, device_key=key, ticket_id=taken_over.pk).status_code == 201
+    assert Rating.objects.get(ticket=taken_over).staff == lead
+    # a visit at another window, or too long ago, is refused as before
+    elsewhere = finished(demo, demo.windows.get(number=3), lead)
+    assert post(client, device_key=key, ticket_id=elsewhere.pk).status_code == 400
+    old = finished(demo, window, lead, minutes_ago=45)
+    assert post(client, device_key=key, ticket_id=old.pk).status_code == 400
+    assert not Rating.objects.filter(ticket__in=[elsewhere, old]).exists()

@@ -9,6 +9,7 @@ for what is in the database; a retry with the same idempotency key gets the same
 import datetime as dt
 import hashlib
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -86,19 +87,21 @@ def rate(
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise InvalidInput({"idempotency_key": [_("Send a key of 8 to 64 characters.")]})
-    given = {
-        "overall": overall,
-        "efficiency": efficiency,
-        "competence": competence,
-        "attitude": attitude,
-        "tags": tags,
-        "comment": comment,
-        "reason": reason,
-        "channel": channel,
-        "device": device,
-        "key": key,
-        "now": now,
-    }
+    given = _given(
+        {
+            "overall": overall,
+            "efficiency": efficiency,
+            "competence": competence,
+            "attitude": attitude,
+            "tags": tags,
+            "comment": comment,
+            "reason": reason,
+        },
+        key,
+        channel=channel,
+        device=device,
+        now=now,
+    )
     # The common case, a new rating of a visit not yet rated, asks the database nothing before
     # its INSERT: the unique idempotency key and the one rating per visit or case (R-LAW-2)
     # refuse a retry or a second rating, and then the checks below run, in their order, and
@@ -232,6 +235,131 @@ def _rated_thing(ticket, case, *, ask_database=True) -> dict:
         "window_id": case.window_id,
         "staff_id": case.received_by_id,
     }
+
+
+# ---- the rating device's own path ------------------------------------------------------------
+
+# window id → (unit id, staff id) of the visit last rated there: who serves at a window changes
+# a few times a day, and the INSERT below checks it against the visit anyway
+_AT_WINDOW: dict[int, tuple[int, int | None]] = {}
+_DEVICE_INSERT = None  # SQL, written once per process
+
+
+def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key: str, **given):
+    """A rating from the device at a window (R-FB-1): (rating, created).
+
+    The common case is one statement: the rating is signed for the unit and staff member
+    last seen at that window and inserted only if the visit is finished at that window,
+    lately, by that staff member (INSERT … SELECT). Anything else (another staff member, a
+    retry, a second rating, a visit too old or elsewhere, a bad review, which opens its
+    rectification) goes the full way, `visit_for_device` then `rate`, and gets its answer."""
+    key = (idempotency_key or "").strip()
+    window_id = _screen_window_id(device_key)
+    known = _AT_WINDOW.get(window_id)
+    bad = settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
+    if (
+        known is not None
+        and actor.staff is None
+        and actor.allows(Action.RATE_SERVICE)
+        and isinstance(ticket_id, int)
+        and not isinstance(ticket_id, bool)
+        and 8 <= len(key) <= 64
+        and isinstance(given.get("overall"), int)
+        and given["overall"] > bad
+    ):
+        try:
+            rating = _new_rating(
+                {
+                    "ticket_id": ticket_id,
+                    "unit_id": known[0],
+                    "window_id": window_id,
+                    "staff_id": known[1],
+                },
+                _given(given, key, channel=Rating.Channel.DEVICE, device=f"window:{window_id}"),
+            )
+        except ServiceError:
+            rating = None
+        if rating is not None and _insert_at_device(rating):
+            return rating, True
+    ticket = visit_for_device(device_key, ticket_id)
+    rating, created = rate(
+        actor=actor,
+        ticket=ticket,
+        channel=Rating.Channel.DEVICE,
+        device=f"window:{ticket.window_id}",
+        idempotency_key=key,
+        **given,
+    )
+    _AT_WINDOW[ticket.window_id] = (ticket.window.unit_id, ticket.staff_id)
+    return rating, created
+
+
+def _screen_window_id(key):
+    from servicehall.queueing.services import screen_window_id
+
+    return screen_window_id(key or "")
+
+
+def _given(given, key, *, channel, device, now=None):
+    """What `_new_rating` takes: the citizen's choices, the key, where it came from."""
+    return {
+        "overall": given.get("overall"),
+        "efficiency": given.get("efficiency"),
+        "competence": given.get("competence"),
+        "attitude": given.get("attitude"),
+        "tags": given.get("tags") or (),
+        "comment": given.get("comment") or "",
+        "reason": given.get("reason") or "",
+        "channel": channel,
+        "device": device,
+        "key": key,
+        "now": now,
+    }
+
+
+def _insert_at_device(rating: Rating) -> bool:
+    """INSERT … SELECT: stored (True) only if the visit is finished at the rating's window,
+    within DEVICE_MINUTES, by its staff member, at its unit, and not rated yet."""
+    global _DEVICE_INSERT
+    from servicehall.org.models import Window
+    from servicehall.queueing.models import Ticket
+
+    if _DEVICE_INSERT is None:
+        q = connection.ops.quote_name
+        fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
+        _DEVICE_INSERT = (
+            f"INSERT INTO {q(Rating._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+            f"SELECT {', '.join(['%s'] * len(fields))} "
+            f"FROM {q(Ticket._meta.db_table)} t JOIN {q(Window._meta.db_table)} w "
+            "ON w.id = t.window_id "
+            "WHERE t.id = %s AND t.window_id = %s AND t.state = %s AND t.ended_at >= %s "
+            "AND w.unit_id = %s AND (t.staff_id = %s OR (t.staff_id IS NULL AND %s IS NULL)) "
+            f"RETURNING {q(Rating._meta.pk.column)}",
+            fields,
+        )
+    sql, fields = _DEVICE_INSERT
+    since = rating.created_at - dt.timedelta(minutes=DEVICE_MINUTES)
+    params = [f.get_db_prep_save(getattr(rating, f.attname), connection) for f in fields] + [
+        rating.ticket_id,
+        rating.window_id,
+        Ticket.State.DONE,
+        since,
+        rating.unit_id,
+        rating.staff_id,
+        rating.staff_id,
+    ]
+    try:
+        savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with savepoint, connection.cursor() as cur:
+            cur.execute(sql, params)
+            row = cur.fetchone()
+    except IntegrityError:  # a retry, or the visit rated already: the full way answers
+        return False
+    if row is None:
+        return False
+    rating.pk = row[0]
+    rating._state.adding, rating._state.db = False, connection.alias
+    return True
 
 
 # ---- who may rate which visit -----------------------------------------------------------------
