@@ -183,25 +183,28 @@ def _insert(rating: Rating) -> None:
         _insert_row(rating)
 
 
-_INSERT = None  # (SQL, fields), written once per process
+_INSERT = None  # SQL, written once per process
+
+
+def _row(rating: Rating):
+    """INSERT INTO the ratings table (its columns) …, the row's values as the database takes
+    them, and the RETURNING clause: the parts of both INSERTs below."""
+    q = connection.ops.quote_name
+    fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
+    head = f"INSERT INTO {q(Rating._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"
+    values = [f.get_db_prep_save(getattr(rating, f.attname), connection) for f in fields]
+    return head, values, f"RETURNING {q(Rating._meta.pk.column)}"
 
 
 def _insert_row(rating: Rating) -> None:
     """rating.save(force_insert=True) as one SQL statement written once per process: the
     ORM compiling the same INSERT for every rating cost more than the database did."""
     global _INSERT
+    head, params, returning = _row(rating)
     if _INSERT is None:
-        q = connection.ops.quote_name
-        fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
-        _INSERT = (
-            f"INSERT INTO {q(Rating._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {q(Rating._meta.pk.column)}",
-            fields,
-        )
-    sql, fields = _INSERT
-    params = [f.get_db_prep_save(getattr(rating, f.attname), connection) for f in fields]
+        _INSERT = f"{head} VALUES ({', '.join(['%s'] * len(params))}) {returning}"
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(_INSERT, params)
         rating.pk = cur.fetchone()[0]
     rating._state.adding, rating._state.db = False, connection.alias
 
@@ -324,22 +327,19 @@ def _insert_at_device(rating: Rating) -> bool:
     from servicehall.org.models import Window
     from servicehall.queueing.models import Ticket
 
+    head, values, returning = _row(rating)
     if _DEVICE_INSERT is None:
         q = connection.ops.quote_name
-        fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
         _DEVICE_INSERT = (
-            f"INSERT INTO {q(Rating._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-            f"SELECT {', '.join(['%s'] * len(fields))} "
+            f"{head} SELECT {', '.join(['%s'] * len(values))} "
             f"FROM {q(Ticket._meta.db_table)} t JOIN {q(Window._meta.db_table)} w "
             "ON w.id = t.window_id "
             "WHERE t.id = %s AND t.window_id = %s AND t.state = %s AND t.ended_at >= %s "
             "AND w.unit_id = %s AND (t.staff_id = %s OR (t.staff_id IS NULL AND %s IS NULL)) "
-            f"RETURNING {q(Rating._meta.pk.column)}",
-            fields,
+            f"{returning}"
         )
-    sql, fields = _DEVICE_INSERT
     since = rating.created_at - dt.timedelta(minutes=DEVICE_MINUTES)
-    params = [f.get_db_prep_save(getattr(rating, f.attname), connection) for f in fields] + [
+    params = values + [
         rating.ticket_id,
         rating.window_id,
         Ticket.State.DONE,
@@ -351,7 +351,7 @@ def _insert_at_device(rating: Rating) -> bool:
     try:
         savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
         with savepoint, connection.cursor() as cur:
-            cur.execute(sql, params)
+            cur.execute(_DEVICE_INSERT, params)
             row = cur.fetchone()
     except IntegrityError:  # a retry, or the visit rated already: the full way answers
         return False
