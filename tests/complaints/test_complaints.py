@@ -186,3 +186,11 @@ def test_nobody_handles_a_complaint_about_themselves(demo, actor):
     with pytest.raises(ServiceError):
         services.investigate(actor=leader, complaint=c, finding="无此事", substantiated=False)
     services.investigate(actor=actor("admin"), complaint=c, finding="属实", substantiated=True)
+
+
+def test_an_answer_due_in_an_unpublished_year_is_marked_estimated(demo):
+    # R-LAW-4: three working days from 30 December 2026 reach into 2027, whose holidays the
+    # calendar (workcal/data/china.toml) does not have yet
+    c = web_complaint(demo, now=at(12, 30))
+    assert c.due_estimated is True
+    assert web_complaint(demo, now=at(9, 30)).due_estimated is False

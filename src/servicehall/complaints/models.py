@@ -141,6 +141,7 @@ class Complaint(models.Model):
         related_name="+",
     )
     due_at = models.DateTimeField(_("answer due"))
+    due_estimated = models.BooleanField(_("due date estimated"), default=False)
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.RECEIVED
     )

@@ -35,13 +35,15 @@ def normalize_code(code: str) -> str:
     return f"TS-{body[:4]}-{body[4:]}" if len(body) == 8 else ""
 
 
-def due_at(received_at, unit):
-    """R-FB-3 R-TIME-4: answered within 3 working days (policy complaint-answer)."""
+def due(received_at, unit):
+    """R-FB-3 R-TIME-4: answered within 3 working days (policy complaint-answer). A Due: its
+    `estimated` is true when the count reaches into a year whose holidays are not published
+    (R-LAW-4), and the pages say so."""
     from servicehall.worktime import services as worktime
 
     return worktime.deadline(
         start=received_at, limit=worktime.policy("complaint-answer"), unit=unit
-    ).at
+    )
 
 
 def _notify_leaders(unit, kind, text):
@@ -131,6 +133,7 @@ def file(
         email=_clean(email, 254),
     )
     now = now or timezone.now()
+    answer_due = due(now, unit)
     with transaction.atomic():
         complaint = Complaint.objects.create(
             code=new_code(),
@@ -149,7 +152,8 @@ def file(
             email=_clean(email, 254),
             received_at=now,
             received_by=actor.staff,
-            due_at=due_at(now, unit),
+            due_at=answer_due.at,
+            due_estimated=answer_due.estimated,
             api_client=api_client,
             lat=lat,
             long=long,
