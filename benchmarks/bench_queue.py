@@ -21,9 +21,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 
@@ -38,74 +36,37 @@ parser.add_argument("--keep", action="store_true", help="keep the database for a
 parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
 args = parser.parse_args()
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "src"))
-base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-if not base_url.startswith("postgres"):
-    sys.exit("bench_queue needs PostgreSQL: set DATABASE_URL=postgresql://…")
-BENCH_DB = "servicehall_bench_queue"
-bench_url = base_url.rsplit("/", 1)[0] + "/" + BENCH_DB
-HALLS, WINDOWS_PER_HALL = 8, 8
-PER_QUEUE = {"A": 40_000, "G": 20_000, "Z": 150_000}
-
+import harness  # noqa: E402
 import psycopg  # noqa: E402
 
-with psycopg.connect(base_url, autocommit=True) as conn:
-    conn.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (BENCH_DB,)
-    )
-    conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    conn.execute(f"CREATE DATABASE {BENCH_DB}")
-
-os.environ["DATABASE_URL"] = bench_url
-os.environ["DJANGO_SETTINGS_MODULE"] = "servicehall.settings"
-os.environ["SERVICEHALL_DEBUG"] = "0"
-os.environ.setdefault("SERVICEHALL_VAR", "/tmp/servicehall-bench-queue")
-import django  # noqa: E402
-
-django.setup()
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+BENCH_DB = "servicehall_bench_queue"
+bench_url = harness.fresh_database(BENCH_DB, "bench_queue")
+HALLS, WINDOWS_PER_HALL = 8, 8
+PER_QUEUE = {"A": 40_000, "G": 20_000, "Z": 150_000}
+harness.setup_django(bench_url, "/tmp/servicehall-bench-queue")
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from servicehall.org.models import ApiToken, Sector, Staff, Unit, Window  # noqa: E402
+from servicehall.org.models import ApiToken, Sector  # noqa: E402
 from servicehall.org.permissions import actor_for  # noqa: E402
 from servicehall.queueing import services  # noqa: E402
 from servicehall.queueing.models import CallRule, Queue, QueueDay  # noqa: E402
-from servicehall.web.management.commands.serve import gunicorn_argv  # noqa: E402
 
-call_command("migrate", verbosity=0)
-call_command("collectstatic", interactive=False, verbosity=0)
 today = timezone.localdate()
 sector = Sector.objects.order_by("pk").first()
 halls = []  # per hall: unit, windows [(window, token)], queues
 for h in range(HALLS):
-    unit = Unit.objects.create(
-        code=f"bench-{h}", name=f"基准大厅{h}", kind="service_centre", sector=sector
-    )
+    unit = harness.hall(h, sector)
     queues = {
         "G": Queue.objects.create(unit=unit, letter="G", name="绿色通道", green_channel=True),
         "A": Queue.objects.create(unit=unit, letter="A", name="综合受理"),
     }
     windows = []
     for n in range(1, WINDOWS_PER_HALL + 1):
-        window = Window.objects.create(
-            unit=unit, number=n, function="综合受理", is_duty_lead=(n == 1)
-        )
+        window, user, _staff = harness.window_with_officer(unit, h, n, today)
         CallRule.objects.create(window=window, queue=queues["G"], order=0, weight=1)
         CallRule.objects.create(window=window, queue=queues["A"], order=1, weight=2)
-        user = get_user_model().objects.create_user(f"bench-{h}-{n}")
-        Staff.objects.create(
-            user=user,
-            name=f"窗口{h}-{n}",
-            badge_no=f"B{h}{n:02d}",
-            role="officer",
-            unit=unit,
-            window=window,
-            certified_on=today.replace(year=today.year - 1),
-        )
-        user = get_user_model().objects.select_related("staff").get(pk=user.pk)
+        user = type(user).objects.select_related("staff").get(pk=user.pk)
         services.sign_in(actor=actor_for(user), window=window)
         windows.append((window, ApiToken.issue(user=user, name="bench")[1]))
     if h == 0:
@@ -131,34 +92,11 @@ with connection.cursor() as cur:
 connection.close()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-port, events_port = free_port(), free_port()
-env = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "bench_settings",
-    "PYTHONPATH": os.pathsep.join(
-        [os.path.join(ROOT, "benchmarks", "queue_site"), os.path.join(ROOT, "src")]
-    ),
-}
-# `servicehall serve`'s command line; the environment adds the baseline's URL module
-web = subprocess.Popen(
-    gunicorn_argv("127.0.0.1", port, args.workers, os.path.join(ROOT, "src")),
-    env=env,
-    stdout=subprocess.DEVNULL,
-    stderr=subprocess.DEVNULL,
-)
-events = subprocess.Popen(
-    [sys.executable, "-m", "servicehall", "events", "--host", "127.0.0.1"]
-    + ["--port", str(events_port)],
-    env=env,
-    stdout=subprocess.DEVNULL,
-    stderr=subprocess.DEVNULL,
-)
+port, events_port = harness.free_port(), harness.free_port()
+# `servicehall serve`'s processes; the environment adds the baseline's URL module
+env = harness.server_env("queue_site")
+web = harness.start_web(env, port, args.workers)
+events = harness.start_events(env, events_port)
 
 
 async def request(method, path, body=b"", token=None, port=port):
@@ -387,8 +325,7 @@ with psycopg.connect(bench_url) as conn:
     ).fetchone()[0]
 
 if not args.keep:
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    harness.drop_database(BENCH_DB)
 
 result = {
     "benchmark": "queue_calls_http_postgresql",

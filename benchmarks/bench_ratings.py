@@ -33,7 +33,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -55,73 +54,37 @@ parser.add_argument("--keep", action="store_true", help="keep the database for a
 parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
 args = parser.parse_args()
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "src"))
-base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-if not base_url.startswith("postgres"):
-    sys.exit("bench_ratings needs PostgreSQL: set DATABASE_URL=postgresql://…")
+import harness  # noqa: E402
+import psycopg  # noqa: E402
+
 BENCH_DB = "servicehall_bench_ratings"
-bench_url = base_url.rsplit("/", 1)[0] + "/" + BENCH_DB
+bench_url = harness.fresh_database(BENCH_DB, "bench_ratings")
 HALLS, WINDOWS_PER_HALL = 8, 8
 # the device rates visits ended within services.DEVICE_MINUTES (30): a run longer than this
 # moves the unrated visits' end forward between phases (untimed)
 REFRESH_AFTER_S = 20 * 60
-
-import psycopg  # noqa: E402
-
-with psycopg.connect(base_url, autocommit=True) as conn:
-    conn.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (BENCH_DB,)
-    )
-    conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    conn.execute(f"CREATE DATABASE {BENCH_DB}")
-
-os.environ["DATABASE_URL"] = bench_url
-os.environ["DJANGO_SETTINGS_MODULE"] = "servicehall.settings"
-os.environ["SERVICEHALL_DEBUG"] = "0"
-os.environ.setdefault("SERVICEHALL_VAR", "/tmp/servicehall-bench-ratings")
-import django  # noqa: E402
-
-django.setup()
+harness.setup_django(bench_url, "/tmp/servicehall-bench-ratings")
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from servicehall.feedback.services import LOW, verify  # noqa: E402
-from servicehall.org.models import Sector, Staff, Unit, Window  # noqa: E402
+from servicehall.org.models import Sector, Staff  # noqa: E402
 from servicehall.queueing.models import Queue, QueueDay  # noqa: E402
 from servicehall.queueing.services import screen_key  # noqa: E402
-from servicehall.web.management.commands.serve import gunicorn_argv  # noqa: E402
 
-call_command("migrate", verbosity=0)
-call_command("collectstatic", interactive=False, verbosity=0)
 today = timezone.localdate()
 sector = Sector.objects.order_by("pk").first()
 devices = []  # per window: {"window", "key", "tickets": [unrated finished visits]}
 for h in range(HALLS):
-    unit = Unit.objects.create(
-        code=f"bench-{h}", name=f"基准大厅{h}", kind="service_centre", sector=sector
-    )
+    unit = harness.hall(h, sector)
     queue = Queue.objects.create(unit=unit, letter="A", name="综合受理")
     lead = get_user_model().objects.create_user(f"bench-{h}-lead")
     Staff.objects.create(
         user=lead, name=f"负责人{h}", badge_no=f"L{h:02d}", role="unit_leader", unit=unit
     )
     for n in range(1, WINDOWS_PER_HALL + 1):
-        window = Window.objects.create(
-            unit=unit, number=n, function="综合受理", is_duty_lead=(n == 1)
-        )
-        user = get_user_model().objects.create_user(f"bench-{h}-{n}")
-        staff = Staff.objects.create(
-            user=user,
-            name=f"窗口{h}-{n}",
-            badge_no=f"B{h}{n:02d}",
-            role="officer",
-            unit=unit,
-            window=window,
-            certified_on=today.replace(year=today.year - 1),
-        )
+        window, _user, staff = harness.window_with_officer(unit, h, n, today)
         devices.append({"window": window, "staff": staff, "queue": queue, "n": n})
     QueueDay.objects.create(queue=queue, day=today, last=WINDOWS_PER_HALL * args.tickets_per_window)
 
@@ -164,34 +127,17 @@ with connection.cursor() as cur:
 connection.close()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-port, events_port = free_port(), free_port()
+port, events_port = harness.free_port(), harness.free_port()
 logs = os.environ["SERVICEHALL_VAR"]
 os.makedirs(logs, exist_ok=True)
-env = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "bench_settings",
-    "PYTHONPATH": os.pathsep.join(
-        [os.path.join(ROOT, "benchmarks", "ratings_site"), os.path.join(ROOT, "src")]
-    ),
-}
+env = harness.server_env("ratings_site")
 
 
 def start_web():
-    """`servicehall serve`'s command line (the environment adds the baseline's URL module), in a
+    """`servicehall serve`'s gunicorn (the environment adds the baseline's URL module), in a
     process group of its own so that the kill takes master and workers at once."""
-    return subprocess.Popen(
-        gunicorn_argv("127.0.0.1", port, args.workers, os.path.join(ROOT, "src")),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(os.path.join(logs, "gunicorn.log"), "ab"),  # noqa: SIM115
-        process_group=0,
-    )
+    log = open(os.path.join(logs, "gunicorn.log"), "ab")  # noqa: SIM115
+    return harness.start_web(env, port, args.workers, stderr=log, process_group=0)
 
 
 def start_sealer():
@@ -205,13 +151,7 @@ def start_sealer():
 
 
 web = start_web()
-events = subprocess.Popen(
-    [sys.executable, "-m", "servicehall", "events", "--host", "127.0.0.1"]
-    + ["--port", str(events_port)],
-    env=env,
-    stdout=subprocess.DEVNULL,
-    stderr=subprocess.DEVNULL,
-)
+events = harness.start_events(env, events_port)
 sealer = start_sealer()
 sealer_restarts = 0
 
@@ -551,12 +491,7 @@ findings = verify()
 connection.close()
 
 if not args.keep:
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-            (BENCH_DB,),
-        )
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    harness.drop_database(BENCH_DB)
 
 kill_count, kill_outage = kill
 

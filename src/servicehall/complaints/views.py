@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.errors import Forbidden, ServiceError
 from servicehall.org import services as org
 from servicehall.org.permissions import CITIZEN, Action, actor_for
-from servicehall.web.views import forbidden
+from servicehall.web.views import add_service_errors, forbidden
 
 from . import services
 from .forms import (
@@ -24,15 +24,6 @@ from .forms import (
     RegisterForm,
 )
 from .models import Complaint, Opening
-
-
-def _add_errors(form, exc: ServiceError):
-    if isinstance(exc, InvalidInput):
-        for field, msgs in exc.errors.items():
-            for msg in msgs:
-                form.add_error(field if field in form.fields else None, msg)
-    else:
-        form.add_error(None, str(exc))
 
 
 def _file_from(form, actor, channel):
@@ -67,7 +58,7 @@ def new(request):
         except Forbidden as exc:
             return forbidden(request, exc)
         except ServiceError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return render(request, "complaints/filed.html", {"complaint": complaint})
     return render(request, "complaints/new.html", {"form": form})
@@ -175,7 +166,7 @@ def detail(request, code):
         except Forbidden as exc:
             return forbidden(request, exc)
         except ServiceError as exc:
-            _add_errors(investigate_form if investigate_form.is_bound else answer_form, exc)
+            add_service_errors(investigate_form if investigate_form.is_bound else answer_form, exc)
     return render(
         request,
         "complaints/detail.html",
@@ -212,7 +203,7 @@ def register(request):
         except Forbidden as exc:
             return forbidden(request, exc)
         except ServiceError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Registered as %(code)s.") % {"code": complaint.code})
             return redirect("complaint", code=complaint.code)
@@ -252,7 +243,7 @@ def openings(request):
         except Forbidden as exc:
             return forbidden(request, exc)
         except ServiceError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

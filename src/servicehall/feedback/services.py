@@ -102,25 +102,6 @@ def rate(
         device=device,
         now=now,
     )
-    # The common case, a new rating of a visit not yet rated, asks the database nothing before
-    # its INSERT: the unique idempotency key and the one rating per visit or case (R-LAW-2)
-    # refuse a retry or a second rating, and then the checks below run, in their order, and
-    # answer as before. (A rating refused by a rule goes to them straight away.)
-    try:
-        target = _rated_thing(ticket, case, ask_database=False)
-        related = {f: target.pop(f) for f in ("ticket", "case") if f in target}
-        rating = _new_rating({**target, **{f"{f}_id": o.pk for f, o in related.items()}}, given)
-    except ServiceError:
-        rating = None
-    if rating is not None:
-        try:
-            _insert(rating)
-        except IntegrityError:
-            pass
-        else:
-            for field, obj in related.items():
-                setattr(rating, field, obj)  # as Rating(ticket=…) caches both ends
-            return rating, True
     earlier = Rating.objects.filter(idempotency_key=key).first()
     if earlier is not None:
         if (earlier.ticket_id, earlier.case_id) != (
@@ -209,9 +190,8 @@ def _insert_row(rating: Rating) -> None:
     rating._state.adding, rating._state.db = False, connection.alias
 
 
-def _rated_thing(ticket, case, *, ask_database=True) -> dict:
-    """What a rating is of: a finished visit or a finished case, not yet rated. Without
-    ask_database, "not yet rated" is left to the unique keys of the INSERT."""
+def _rated_thing(ticket, case) -> dict:
+    """What a rating is of: a finished visit or a finished case, not yet rated."""
     from servicehall.cases.models import Status
     from servicehall.queueing.models import Ticket
 
@@ -220,7 +200,7 @@ def _rated_thing(ticket, case, *, ask_database=True) -> dict:
     if ticket is not None:
         if ticket.state != Ticket.State.DONE or ticket.window_id is None:
             raise ServiceError(_("Only a finished visit can be rated."), rule="R-LAW-2")
-        if ask_database and Rating.objects.filter(ticket=ticket).exists():
+        if Rating.objects.filter(ticket=ticket).exists():
             raise ServiceError(_("This visit has already been rated."), rule="R-LAW-2")
         return {
             "ticket": ticket,
@@ -230,7 +210,7 @@ def _rated_thing(ticket, case, *, ask_database=True) -> dict:
         }
     if case.status not in (Status.COMPLETED, Status.REJECTED):
         raise ServiceError(_("Only a finished case can be rated."), rule="R-LAW-2")
-    if ask_database and Rating.objects.filter(case=case).exists():
+    if Rating.objects.filter(case=case).exists():
         raise ServiceError(_("This case has already been rated."), rule="R-LAW-2")
     return {
         "case": case,
@@ -372,89 +352,25 @@ def visit_for_device(key: str, ticket_id, now=None):
     from servicehall.queueing.models import Ticket
     from servicehall.queueing.services import screen_window_id, window_for_screen
 
-    # One query in the common case: the visit at the window the key names, found by its
-    # primary key (Ticket's default ordering, which joins queue, unit and sector, left out).
-    # Only when there is none is the window itself looked up, to tell the two refusals apart.
+    # the visit at the window the key names; only when there is none is the window itself
+    # looked up, to tell the two refusals apart
     window_id = screen_window_id(key or "")
     if window_id is None:
         raise Forbidden(_("This rating device is not registered to a window."))
-    try:
-        ticket = _visit_at_window(ticket_id or 0, window_id)
-    except Ticket.DoesNotExist:
+    ticket = (
+        Ticket.objects.select_related("window")
+        .order_by()
+        .filter(pk=ticket_id or 0, window_id=window_id)
+        .first()
+    )
+    if ticket is None:
         if window_for_screen(key or "") is None:
-            raise Forbidden(_("This rating device is not registered to a window.")) from None
-        raise InvalidInput(
-            {"ticket_id": [_("No visit with this number at this window.")]}
-        ) from None
+            raise Forbidden(_("This rating device is not registered to a window."))
+        raise InvalidInput({"ticket_id": [_("No visit with this number at this window.")]})
     now = now or timezone.now()
     if ticket.ended_at and ticket.ended_at < now - dt.timedelta(minutes=DEVICE_MINUTES):
         raise ServiceError(_("Too late to rate on the device: use the link on your slip."))
     return ticket
-
-
-_VISIT = None  # (SQL, [(model, attnames, converters)]), written once per process
-
-
-def _visit_at_window(ticket_id, window_id):
-    """Ticket.objects.select_related("window").get(pk=ticket_id, window_id=window_id), as one
-    SQL statement written once per process from the two models (their columns and the
-    database's converters, as the ORM would apply them). Compiling that query again for every
-    rating was a third of the rating device's time in a worker (benchmarks/bench_ratings.py)."""
-    from servicehall.queueing.models import Ticket
-
-    global _VISIT
-    if _VISIT is None:
-        _VISIT = _visit_query()
-    sql, parts = _VISIT
-    with connection.cursor() as cur:
-        cur.execute(sql, [ticket_id, window_id])
-        row = cur.fetchone()
-    if row is None:
-        raise Ticket.DoesNotExist("Ticket matching query does not exist.")
-    objects, at = [], 0
-    for model, names, converters in parts:
-        values = list(row[at : at + len(names)])
-        for i, convert in converters:
-            values[i] = convert(values[i])
-        objects.append(model.from_db(connection.alias, names, values))
-        at += len(names)
-    ticket, window = objects
-    Ticket._meta.get_field("window").set_cached_value(ticket, window)  # as select_related
-    return ticket
-
-
-def _visit_query():
-    from servicehall.org.models import Window
-    from servicehall.queueing.models import Ticket
-
-    q = connection.ops.quote_name
-    columns, parts = [], []
-    for model, alias in ((Ticket, "t"), (Window, "w")):
-        fields = model._meta.concrete_fields
-        columns += [f"{alias}.{q(f.column)}" for f in fields]
-        converters = []
-        for i, field in enumerate(fields):
-            col = field.get_col(alias)
-            steps = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-            if steps:
-                converters.append((i, _converter(steps, col)))
-        parts.append((model, [f.attname for f in fields], converters))
-    at_window = q(Ticket._meta.get_field("window").column)
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {q(Ticket._meta.db_table)} t "
-        f"JOIN {q(Window._meta.db_table)} w ON w.{q(Window._meta.pk.column)} = t.{at_window} "
-        f"WHERE t.{q(Ticket._meta.pk.column)} = %s AND t.{at_window} = %s"
-    )
-    return sql, parts
-
-
-def _converter(steps, col):
-    def convert(value):
-        for step in steps:
-            value = step(value, col, connection)
-        return value
-
-    return convert
 
 
 def link_for(ticket) -> str:

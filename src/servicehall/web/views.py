@@ -16,6 +16,16 @@ def forbidden(request, exc: ServiceError):
     return render(request, "web/forbidden.html", {"message": str(exc)}, status=403)
 
 
+def add_service_errors(form, exc: ServiceError):
+    """A service's refusal on the form: each field's messages next to it, the rest on top."""
+    if isinstance(exc, InvalidInput):
+        for field, msgs in exc.errors.items():
+            for msg in msgs:
+                form.add_error(field if field in form.fields else None, msg)
+    else:
+        form.add_error(None, str(exc))
+
+
 def save_with_service(request, form, save, success_url):
     """Validate the form, then let the service decide; its refusals land next to the fields."""
     if not form.is_valid():
@@ -24,13 +34,8 @@ def save_with_service(request, form, save, success_url):
         result = save(form)
     except Forbidden:
         raise
-    except InvalidInput as exc:
-        for field, msgs in exc.errors.items():
-            for msg in msgs:
-                form.add_error(field if field in form.fields else None, msg)
-        return False, None
     except ServiceError as exc:
-        form.add_error(None, str(exc))
+        add_service_errors(form, exc)
         return False, None
     messages.success(request, _("Saved."))
     return True, redirect(success_url(result) if callable(success_url) else success_url)

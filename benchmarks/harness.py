@@ -1,0 +1,118 @@
+"""What the HTTP benchmarks (bench_queue.py, bench_ratings.py) share: their own PostgreSQL
+database, Django set up on it, the demo-free halls of officers they measure, and the server
+started as `servicehall serve` starts it, beside a baseline URL module of the same server."""
+
+import os
+import socket
+import subprocess
+import sys
+
+import psycopg
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "src"))
+
+
+BASE_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def fresh_database(name: str, script: str) -> str:
+    """Drop and create the benchmark's database next to DATABASE_URL's; its URL."""
+    if not BASE_URL.startswith("postgres"):
+        sys.exit(f"{script} needs PostgreSQL: set DATABASE_URL=postgresql://…")
+    drop_database(name)
+    with psycopg.connect(BASE_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return BASE_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(BASE_URL, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+        )
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def setup_django(bench_url: str, var: str) -> None:
+    """Django on the benchmark's database, production settings (DEBUG off), migrated."""
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "servicehall.settings"
+    os.environ["SERVICEHALL_DEBUG"] = "0"
+    os.environ.setdefault("SERVICEHALL_VAR", var)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def hall(h: int, sector):
+    """Benchmark hall number h."""
+    from servicehall.org.models import Unit
+
+    return Unit.objects.create(
+        code=f"bench-{h}", name=f"基准大厅{h}", kind="service_centre", sector=sector
+    )
+
+
+def window_with_officer(unit, h: int, n: int, today):
+    """Window n of hall h and the certified officer posted there: (window, user, staff)."""
+    from django.contrib.auth import get_user_model
+
+    from servicehall.org.models import Staff, Window
+
+    window = Window.objects.create(unit=unit, number=n, function="综合受理", is_duty_lead=(n == 1))
+    user = get_user_model().objects.create_user(f"bench-{h}-{n}")
+    staff = Staff.objects.create(
+        user=user,
+        name=f"窗口{h}-{n}",
+        badge_no=f"B{h}{n:02d}",
+        role="officer",
+        unit=unit,
+        window=window,
+        certified_on=today.replace(year=today.year - 1),
+    )
+    return window, user, staff
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(site: str) -> dict:
+    """The environment of the server processes: servicehall's settings plus the site folder's
+    baseline URL (benchmarks/<site>/bench_settings.py)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join(
+            [os.path.join(ROOT, "benchmarks", site), os.path.join(ROOT, "src")]
+        ),
+    }
+
+
+def start_web(env: dict, port: int, workers: int, **popen):
+    """`servicehall serve`'s gunicorn command line."""
+    from servicehall.web.management.commands.serve import gunicorn_argv
+
+    popen.setdefault("stdout", subprocess.DEVNULL)
+    popen.setdefault("stderr", subprocess.DEVNULL)
+    return subprocess.Popen(
+        gunicorn_argv("127.0.0.1", port, workers, os.path.join(ROOT, "src")), env=env, **popen
+    )
+
+
+def start_events(env: dict, port: int):
+    """The boards' event server, as `servicehall serve` starts it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "servicehall", "events", "--host", "127.0.0.1"]
+        + ["--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
