@@ -75,9 +75,10 @@ def status(request):
     )
 
 
-def _staff_actor(request, action):
+def _staff_actor(request, *actions):
+    """The actor, if their role allows any of the actions."""
     actor = actor_for(request.user)
-    if not actor.allows(action):
+    if not any(actor.allows(a) for a in actions):
         raise Forbidden(
             _("Complaints are handled by the staff of a unit and the organizing office.")
         )
@@ -88,9 +89,7 @@ def _staff_actor(request, action):
 def index(request):
     """The complaints of the units in one's scope, the most urgent first."""
     try:
-        actor = actor_for(request.user)
-        if not (actor.allows(Action.REGISTER_COMPLAINT) or actor.allows(Action.HANDLE_COMPLAINT)):
-            actor = _staff_actor(request, Action.HANDLE_COMPLAINT)
+        actor = _staff_actor(request, Action.REGISTER_COMPLAINT, Action.HANDLE_COMPLAINT)
     except Forbidden as exc:
         return forbidden(request, exc)
     now = timezone.now()
@@ -128,13 +127,14 @@ def index(request):
 
 @login_required
 def detail(request, code):
-    actor = actor_for(request.user)
+    try:
+        actor = _staff_actor(request, Action.REGISTER_COMPLAINT, Action.HANDLE_COMPLAINT)
+    except Forbidden as exc:
+        return forbidden(request, exc)
     complaint = get_object_or_404(
         Complaint.objects.select_related("unit", "window", "staff", "opening"), code=code
     )
-    if not (
-        actor.allows(Action.REGISTER_COMPLAINT) or actor.allows(Action.HANDLE_COMPLAINT)
-    ) or not actor.covers_unit(complaint.unit):
+    if not actor.covers_unit(complaint.unit):
         return forbidden(request, Forbidden(_("This complaint is outside your unit or sector.")))
     handler = actor.allows(Action.HANDLE_COMPLAINT)
     investigate_form = InvestigateForm(
