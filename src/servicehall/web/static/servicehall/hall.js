@@ -43,5 +43,7 @@
     setState({ window_id: d.window_id, state: d.state || "serving" });
     var card = root.querySelector('[data-window="' + d.window_id + '"]');
     if (card) card.querySelector(".current").textContent = d.ticket;
+    // A fetch begun before this call would paint the card without it: fetch once more after.
+    if (refreshing) refresh();
   });
 })();
