@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from servicehall.db import fetch_prepared
 from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.permissions import Action, Actor, require
 
@@ -184,9 +185,7 @@ def _insert_row(rating: Rating) -> None:
     head, params, returning = _row(rating)
     if _INSERT is None:
         _INSERT = f"{head} VALUES ({', '.join(['%s'] * len(params))}) {returning}"
-    with connection.cursor() as cur:
-        cur.execute(_INSERT, params)
-        rating.pk = cur.fetchone()[0]
+    rating.pk = fetch_prepared(_INSERT, params)[0]
     rating._state.adding, rating._state.db = False, connection.alias
 
 
@@ -222,9 +221,9 @@ def _rated_thing(ticket, case) -> dict:
 
 # ---- the rating device's own path ------------------------------------------------------------
 
-# window id → (unit id, staff id) of the visit last rated there: who serves at a window changes
-# a few times a day, and the INSERT below checks it against the visit anyway
-_AT_WINDOW: dict[int, tuple[int, int | None]] = {}
+# window id → (unit id, staff id, window number) of the visit last rated there: who serves at
+# a window changes a few times a day, and the INSERT below checks it against the visit anyway
+_AT_WINDOW: dict[int, tuple[int, int | None, int]] = {}
 _DEVICE_INSERT = None  # SQL, written once per process
 
 
@@ -233,13 +232,13 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
 
     The common case is one statement: the rating is signed for the unit and staff member
     last seen at that window and inserted only if the visit is finished at that window,
-    lately, by that staff member (INSERT … SELECT). Anything else (another staff member, a
-    retry, a second rating, a visit too old or elsewhere, a bad review, which opens its
-    rectification) goes the full way, `visit_for_device` then `rate`, and gets its answer."""
+    lately, by that staff member (INSERT … SELECT); a bad review opens its rectification in
+    the same transaction. Anything else (another staff member, a retry, a second rating, a
+    visit too old or elsewhere) goes the full way, `visit_for_device` then `rate`, and gets
+    its answer."""
     key = (idempotency_key or "").strip()
     window_id = _screen_window_id(device_key)
     known = _AT_WINDOW.get(window_id)
-    bad = settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
     if (
         known is not None
         and actor.staff is None
@@ -247,8 +246,6 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
         and isinstance(ticket_id, int)
         and not isinstance(ticket_id, bool)
         and 8 <= len(key) <= 64
-        and isinstance(given.get("overall"), int)
-        and given["overall"] > bad
     ):
         try:
             rating = _new_rating(
@@ -261,8 +258,8 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
                 _given(given, key, channel=Rating.Channel.DEVICE, device=f"window:{window_id}"),
             )
         except ServiceError:
-            rating = None
-        if rating is not None and _insert_at_device(rating):
+            rating = None  # the full way names what is wrong
+        if rating is not None and _stored_at_device(rating, known[2]):
             return rating, True
     ticket = visit_for_device(device_key, ticket_id)
     rating, created = rate(
@@ -273,8 +270,19 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
         idempotency_key=key,
         **given,
     )
-    _AT_WINDOW[ticket.window_id] = (ticket.window.unit_id, ticket.staff_id)
+    _AT_WINDOW[ticket.window_id] = (ticket.window.unit_id, ticket.staff_id, ticket.window.number)
     return rating, created
+
+
+def _stored_at_device(rating: Rating, window_number: int) -> bool:
+    """The device's path: stored now (True), with its rectification if it is a bad review."""
+    if rating.overall > settings.SERVICEHALL["BAD_REVIEW_LEVEL"]:
+        return _insert_at_device(rating)
+    with transaction.atomic():
+        if not _insert_at_device(rating):
+            return False
+        open_rectification(rating, window_number=window_number)  # R-LAW-2
+    return True
 
 
 def _screen_window_id(key):
@@ -310,13 +318,13 @@ def _insert_at_device(rating: Rating) -> bool:
     head, values, returning = _row(rating)
     if _DEVICE_INSERT is None:
         q = connection.ops.quote_name
+        same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
         _DEVICE_INSERT = (
             f"{head} SELECT {', '.join(['%s'] * len(values))} "
             f"FROM {q(Ticket._meta.db_table)} t JOIN {q(Window._meta.db_table)} w "
             "ON w.id = t.window_id "
             "WHERE t.id = %s AND t.window_id = %s AND t.state = %s AND t.ended_at >= %s "
-            "AND w.unit_id = %s AND (t.staff_id = %s OR (t.staff_id IS NULL AND %s IS NULL)) "
-            f"{returning}"
+            f"AND w.unit_id = %s AND t.staff_id {same} %s {returning}"
         )
     since = rating.created_at - dt.timedelta(minutes=DEVICE_MINUTES)
     params = values + [
@@ -326,13 +334,11 @@ def _insert_at_device(rating: Rating) -> bool:
         since,
         rating.unit_id,
         rating.staff_id,
-        rating.staff_id,
     ]
     try:
         savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-        with savepoint, connection.cursor() as cur:
-            cur.execute(_DEVICE_INSERT, params)
-            row = cur.fetchone()
+        with savepoint:
+            row = fetch_prepared(_DEVICE_INSERT, params)
     except IntegrityError:  # a retry, or the visit rated already: the full way answers
         return False
     if row is None:
@@ -406,6 +412,7 @@ def visit_for_link(token: str):
 
 
 def _due(stage, start, unit):
+    """When the step ends; `unit` is a Unit or its id."""
     from servicehall.worktime import services as worktime
 
     return worktime.deadline(
@@ -413,8 +420,9 @@ def _due(stage, start, unit):
     ).at
 
 
-def open_rectification(rating: Rating) -> Rectification:
-    """Open the rectification and tell the unit's leaders."""
+def open_rectification(rating: Rating, window_number=None) -> Rectification:
+    """Open the rectification and tell the unit's leaders (the window's number is looked up
+    unless the caller knows it)."""
     from servicehall.cases.models import Notification
     from servicehall.org.choices import Role
     from servicehall.org.models import Staff
@@ -426,17 +434,17 @@ def open_rectification(rating: Rating) -> Rectification:
         stage=Rectification.Stage.VERIFY,
         opened_at=start,
         step_started_at=start,
-        due_at=_due("verify", start, rating.unit),
+        due_at=_due("verify", start, rating.unit_id),
     )
-    window = rating.window.number if rating.window_id else "—"
-    for lead in Staff.objects.filter(
+    if window_number is None:
+        window_number = rating.window.number if rating.window_id else "—"
+    text = _("A bad review of window %(n)s: verify it within 1 working day.") % {"n": window_number}
+    leaders = Staff.objects.filter(
         unit_id=rating.unit_id, role=Role.UNIT_LEADER, active=True, user__isnull=False
-    ).select_related("user"):
-        Notification.objects.create(
-            recipient=lead.user,
-            kind="bad_review",
-            text=_("A bad review of window %(n)s: verify it within 1 working day.") % {"n": window},
-        )
+    ).values_list("user_id", flat=True)
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=user_id, kind="bad_review", text=text) for user_id in leaders]
+    )
     return rect
 
 
