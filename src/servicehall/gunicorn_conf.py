@@ -9,3 +9,12 @@ def post_worker_init(worker):
     # pause a window's call for tens of milliseconds.
     gc.collect()
     gc.freeze()
+
+
+def when_ready(server):
+    # China's calendar, built from the holidays package, takes most of a second: build it
+    # once here in the master, before the workers are forked, so that no worker's first
+    # deadline (a case received, a bad review) waits for it.
+    from servicehall.workcal import china
+
+    china()

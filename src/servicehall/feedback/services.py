@@ -37,21 +37,28 @@ def _value(v):
 
 def canonical(rating: Rating) -> str:
     """The signed content of a rating, as one string (sealing columns excluded)."""
-    return json.dumps(
-        [_value(getattr(rating, f)) for f in SIGNED_FIELDS],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    return _canonical([getattr(rating, f) for f in SIGNED_FIELDS])
+
+
+def _canonical(values) -> str:
+    """`canonical` of the SIGNED_FIELDS' values, in their order."""
+    return json.dumps([_value(v) for v in values], ensure_ascii=False, separators=(",", ":"))
 
 
 def sign(rating: Rating) -> str:
-    return salted_hmac(
-        "servicehall.feedback.rating", canonical(rating), algorithm="sha256"
-    ).hexdigest()
+    return _mac(canonical(rating))
+
+
+def _mac(text: str) -> str:
+    return salted_hmac("servicehall.feedback.rating", text, algorithm="sha256").hexdigest()
 
 
 def link(prev_hash: str, seq: int, rating: Rating) -> str:
-    return hashlib.sha256(f"{prev_hash}|{seq}|{rating.pk}|{rating.mac}".encode()).hexdigest()
+    return _link(prev_hash, seq, rating.pk, rating.mac)
+
+
+def _link(prev_hash: str, seq: int, pk: int, mac: str) -> str:
+    return hashlib.sha256(f"{prev_hash}|{seq}|{pk}|{mac}".encode()).hexdigest()
 
 
 def _level(name, value, required=False):
@@ -168,13 +175,30 @@ def _insert(rating: Rating) -> None:
 _INSERT = None  # SQL, written once per process
 
 
+_WRITTEN = None  # (column, attname, field or None) of what an insert writes, once per process
+
+
 def _row(rating: Rating):
     """INSERT INTO the ratings table (its columns) …, the row's values as the database takes
-    them, and the RETURNING clause: the parts of both INSERTs below."""
+    them, and the RETURNING clause: the parts of both INSERTs below. An insert writes the
+    signed content and its signature; the seal's columns stay NULL or '' for the sealer."""
+    global _WRITTEN
+    if _WRITTEN is None:
+        fields = [Rating._meta.get_field(name) for name in (*SIGNED_FIELDS, "mac")]
+        # only these need the field's own conversion; ints and strings go as they are
+        convert = ("JSONField", "DateTimeField")
+        _WRITTEN = [
+            (f.column, f.attname, f if f.get_internal_type() in convert else None) for f in fields
+        ]
     q = connection.ops.quote_name
-    fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
-    head = f"INSERT INTO {q(Rating._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"
-    values = [f.get_db_prep_save(getattr(rating, f.attname), connection) for f in fields]
+    columns = [q(column) for column, _a, _c in _WRITTEN] + [q("prev_hash"), q("chain_hash")]
+    head = f"INSERT INTO {q(Rating._meta.db_table)} ({', '.join(columns)})"
+    values = [
+        field.get_db_prep_save(getattr(rating, attname), connection)
+        if field
+        else getattr(rating, attname)
+        for _column, attname, field in _WRITTEN
+    ]
     return head, values, f"RETURNING {q(Rating._meta.pk.column)}"
 
 
@@ -184,7 +208,7 @@ def _insert_row(rating: Rating) -> None:
     global _INSERT
     head, params, returning = _row(rating)
     if _INSERT is None:
-        _INSERT = f"{head} VALUES ({', '.join(['%s'] * len(params))}) {returning}"
+        _INSERT = f"{head} VALUES ({', '.join(['%s'] * len(params))}, '', '') {returning}"
     rating.pk = fetch_prepared(_INSERT, params)[0]
     rating._state.adding, rating._state.db = False, connection.alias
 
@@ -320,7 +344,7 @@ def _insert_at_device(rating: Rating) -> bool:
         q = connection.ops.quote_name
         same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
         _DEVICE_INSERT = (
-            f"{head} SELECT {', '.join(['%s'] * len(values))} "
+            f"{head} SELECT {', '.join(['%s'] * len(values))}, '', '' "
             f"FROM {q(Ticket._meta.db_table)} t JOIN {q(Window._meta.db_table)} w "
             "ON w.id = t.window_id "
             "WHERE t.id = %s AND t.window_id = %s AND t.state = %s AND t.ended_at >= %s "
@@ -567,19 +591,22 @@ def seal(batch=1000, now=None) -> int:
         seq, prev = (last.seq, last.chain_hash) if last else (0, GENESIS)
         links, after = [], 0
         while len(links) < batch:
+            # the values, not model instances: the sealer keeps up with every device at once
             page = list(
-                Rating.objects.filter(seq__isnull=True, pk__gt=after).order_by("pk")[:batch]
+                Rating.objects.filter(seq__isnull=True, pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", "mac", *SIGNED_FIELDS)[:batch]
             )
             if not page:
                 break
-            for rating in page[: batch - len(links)]:
-                if not constant_time_compare(rating.mac, sign(rating)):
+            for pk, mac, *signed in page[: batch - len(links)]:
+                if not constant_time_compare(mac, _mac(_canonical(signed))):
                     continue
                 seq += 1
-                chain = link(prev, seq, rating)
-                links.append((rating.pk, seq, prev, chain))
+                chain = _link(prev, seq, pk, mac)
+                links.append((pk, seq, prev, chain))
                 prev = chain
-            after = page[-1].pk
+            after = page[-1][0]
         _write_links(links, now)
     return len(links)
 

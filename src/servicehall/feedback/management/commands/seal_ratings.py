@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from servicehall.feedback.services import seal
 
+BATCH = 1000
+
 
 class Command(BaseCommand):
     help = "Link new ratings into the hash chain; with --every SECONDS, keep doing so."
@@ -13,9 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, every, **options):
         while True:
-            sealed = seal()
+            sealed = seal(batch=BATCH)
             if not every:
                 self.stdout.write(f"sealed: {sealed}")
                 return
-            if not sealed:
+            if sealed < BATCH:  # caught up: wait, so that a pass seals a batch, not a few rows
                 time.sleep(every)
