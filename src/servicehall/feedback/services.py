@@ -262,15 +262,18 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
     its answer."""
     key = (idempotency_key or "").strip()
     window_id = _screen_window_id(device_key)
-    known = _AT_WINDOW.get(window_id)
     if (
-        known is not None
+        window_id is not None
         and actor.staff is None
         and actor.allows(Action.RATE_SERVICE)
         and isinstance(ticket_id, int)
         and not isinstance(ticket_id, bool)
         and 8 <= len(key) <= 64
     ):
+        known = _AT_WINDOW.get(window_id) or _at_window(window_id, ticket_id)
+    else:
+        known = None
+    if known is not None:
         try:
             rating = _new_rating(
                 {
@@ -296,6 +299,21 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
     )
     _AT_WINDOW[ticket.window_id] = (ticket.window.unit_id, ticket.staff_id, ticket.window.number)
     return rating, created
+
+
+def _at_window(window_id: int, ticket_id: int):
+    """Who served the visit at the window, as _AT_WINDOW keeps it (None: not a visit there),
+    for a window this process has not seen rated yet."""
+    from servicehall.queueing.models import Ticket
+
+    found = (
+        Ticket.objects.filter(pk=ticket_id, window_id=window_id)
+        .values_list("window__unit_id", "staff_id", "window__number")
+        .first()
+    )
+    if found is not None:
+        _AT_WINDOW[window_id] = found
+    return found
 
 
 def _stored_at_device(rating: Rating, window_number: int) -> bool:
