@@ -320,10 +320,13 @@ def _stored_at_device(rating: Rating, window_number: int) -> bool:
     """The device's path: stored now (True), with its rectification if it is a bad review."""
     if rating.overall > settings.SERVICEHALL["BAD_REVIEW_LEVEL"]:
         return _insert_at_device(rating)
-    with transaction.atomic():
-        if not _insert_at_device(rating):
-            return False
-        open_rectification(rating, window_number=window_number)  # R-LAW-2
+    try:
+        with transaction.atomic():
+            if not _insert_at_device(rating, savepoint=False):
+                return False
+            open_rectification(rating, window_number=window_number)  # R-LAW-2
+    except IntegrityError:  # a retry, or the visit rated already: the full way answers
+        return False
     return True
 
 
@@ -350,9 +353,10 @@ def _given(given, key, *, channel, device, now=None):
     }
 
 
-def _insert_at_device(rating: Rating) -> bool:
+def _insert_at_device(rating: Rating, savepoint=True) -> bool:
     """INSERT … SELECT: stored (True) only if the visit is finished at the rating's window,
-    within DEVICE_MINUTES, by its staff member, at its unit, and not rated yet."""
+    within DEVICE_MINUTES, by its staff member, at its unit, and not rated yet. Without
+    `savepoint` a unique key's refusal raises IntegrityError, for the caller's transaction."""
     global _DEVICE_INSERT
     from servicehall.org.models import Window
     from servicehall.queueing.models import Ticket
@@ -372,17 +376,20 @@ def _insert_at_device(rating: Rating) -> bool:
     params = values + [
         rating.ticket_id,
         rating.window_id,
-        Ticket.State.DONE,
+        Ticket.State.DONE.value,
         since,
         rating.unit_id,
         rating.staff_id,
     ]
-    try:
-        savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-        with savepoint:
-            row = fetch_prepared(_DEVICE_INSERT, params)
-    except IntegrityError:  # a retry, or the visit rated already: the full way answers
-        return False
+    if not savepoint:
+        row = fetch_prepared(_DEVICE_INSERT, params)
+    else:
+        try:
+            inner = transaction.atomic() if connection.in_atomic_block else nullcontext()
+            with inner:
+                row = fetch_prepared(_DEVICE_INSERT, params)
+        except IntegrityError:  # a retry, or the visit rated already: the full way answers
+            return False
     if row is None:
         return False
     rating.pk = row[0]
