@@ -146,3 +146,59 @@ def test_the_devices_one_statement_path_keeps_every_rule(client, demo, staff_of)
     old = finished(demo, window, lead, minutes_ago=45)
     assert post(client, device_key=key, ticket_id=old.pk).status_code == 400
     assert not Rating.objects.filter(ticket__in=[elsewhere, old]).exists()
+
+
+def test_a_bad_review_at_the_device_opens_its_rectification_at_once(client, demo, staff_of):
+    """A window this process has not seen: looked up, then the one-statement path, which
+    stores a bad review together with its rectification and the leaders' notice, or
+    neither (R-LAW-2)."""
+    from servicehall.cases.models import Notification
+    from servicehall.feedback.models import Rectification
+
+    services._AT_WINDOW.clear()
+    window = demo.windows.get(number=2)
+    officer = staff_of("kf-gulou-hukou", "041235")
+    key, k = queue.screen_key(window), uuid.uuid4().hex
+    visit = finished(demo, window, officer)
+    unexplained = post(client, device_key=key, ticket_id=visit.pk, overall=1)
+    assert unexplained.status_code == 400 and "reason" in unexplained.json()["errors"]
+    assert not Rating.objects.exists() and not Rectification.objects.exists()
+    bad = dict(device_key=key, ticket_id=visit.pk, idempotency_key=k, overall=1, reason="态度差")
+    with CaptureQueriesContext(connection) as queries:
+        first = post(client, **bad)
+    assert first.status_code == 201
+    assert not any("SAVEPOINT" in q["sql"] for q in queries[1:-1])  # one transaction, no more
+    rect = Rectification.objects.get()
+    assert rect.rating_id == first.json()["id"] and rect.stage == Rectification.Stage.VERIFY
+    assert rect.due_at > rect.opened_at
+    told = Notification.objects.filter(kind="bad_review")
+    leaders = told.count()
+    assert leaders and all("2" in n.text for n in told)
+    again = post(client, **bad)  # the device resends: the same rating, nothing opened twice
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert Rectification.objects.count() == 1 and told.count() == leaders
+    # a bad review of a visit at another window: refused, and no rectification either
+    elsewhere = finished(demo, demo.windows.get(number=3), officer)
+    refused = post(client, device_key=key, ticket_id=elsewhere.pk, overall=2, reason="慢")
+    assert refused.status_code == 400 and Rectification.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_devices_insert_is_planned_once_per_connection(client, demo, staff_of):
+    """decision 0012: the device's statement is a prepared statement of the connection."""
+    services._AT_WINDOW.clear()
+    window = demo.windows.get(number=2)
+    officer = staff_of("kf-gulou-hukou", "041235")
+    key = queue.screen_key(window)
+    for _ in range(3):
+        assert (
+            post(client, device_key=key, ticket_id=finished(demo, window, officer).pk).status_code
+            == 201
+        )
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['INSERT INTO "feedback_rating"%SELECT%'],
+        )
+        assert cur.fetchone()[0] == 1
+    assert Rating.objects.filter(ticket__window=window).count() == 3
