@@ -3,11 +3,19 @@
 (function () {
   var form = document.getElementById("intake-form");
   if (!form || !form.dataset.mirror) return;
-  var timer = null;
+  var timer = null, sending = false, again = false;
   function send() {
     timer = null;
+    // one at a time: two in flight could arrive in either order and leave the citizen
+    // looking at the older form; the one after the last answer carries the newest state
+    if (sending) { again = true; return; }
+    sending = true;
     fetch(form.dataset.mirror, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-      .catch(function () {});  // the screen is a courtesy: the intake never waits for it
+      .catch(function () {})  // the screen is a courtesy: the intake never waits for it
+      .then(function () {
+        sending = false;
+        if (again) { again = false; send(); }
+      });
   }
   function later() {
     if (timer) clearTimeout(timer);
