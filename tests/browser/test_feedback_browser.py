@@ -64,7 +64,7 @@ def test_a_rating_sent_offline_arrives_once(live_server, browser, event_server, 
 
 
 def test_the_link_on_the_slip_on_a_phone(live_server, browser, shot):
-    from servicehall.feedback.services import link_for
+    from servicehall.feedback.services import link_for, seal
     from servicehall.org.permissions import actor_for
     from servicehall.queueing import services
     from servicehall.queueing.models import Queue
@@ -94,7 +94,9 @@ def test_the_link_on_the_slip_on_a_phone(live_server, browser, shot):
     assert Rating.objects.get().channel == "link"
     phone.close()
 
-    # the bad rating is now the unit leader's to verify, put right and answer
+    # sealed (the sealer does it within a second), the bad rating is now the unit leader's to
+    # verify, put right and answer
+    seal()
     office = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = office.new_page()
     log_in(page, live_server.url, "leader")

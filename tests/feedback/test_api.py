@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from servicehall.feedback import services
 from servicehall.feedback.models import Rating
+from servicehall.org.permissions import CITIZEN
 from servicehall.queueing import services as queue
 from servicehall.queueing.models import Queue
 
@@ -148,10 +149,12 @@ def test_the_devices_one_statement_path_keeps_every_rule(client, demo, staff_of)
     assert not Rating.objects.filter(ticket__in=[elsewhere, old]).exists()
 
 
-def test_a_bad_review_at_the_device_opens_its_rectification_at_once(client, demo, staff_of):
-    """A window this process has not seen: looked up, then the one-statement path, which
-    stores a bad review together with its rectification and the leaders' notice, or
-    neither (R-LAW-2)."""
+def test_a_bad_review_at_the_device_is_one_statement_and_sealing_opens_its_rectification(
+    client, demo, staff_of
+):
+    """A window this process has not seen: looked up, then the one statement, whatever the
+    level. The bad review's rectification and the leaders' notice come with its seal, in the
+    sealing transaction: exactly one, however often the device resends (R-LAW-2)."""
     from servicehall.cases.models import Notification
     from servicehall.feedback.models import Rectification
 
@@ -162,25 +165,48 @@ def test_a_bad_review_at_the_device_opens_its_rectification_at_once(client, demo
     visit = finished(demo, window, officer)
     unexplained = post(client, device_key=key, ticket_id=visit.pk, overall=1)
     assert unexplained.status_code == 400 and "reason" in unexplained.json()["errors"]
-    assert not Rating.objects.exists() and not Rectification.objects.exists()
+    assert not Rating.objects.exists()
     bad = dict(device_key=key, ticket_id=visit.pk, idempotency_key=k, overall=1, reason="态度差")
     with CaptureQueriesContext(connection) as queries:
         first = post(client, **bad)
     assert first.status_code == 201
-    assert not any("SAVEPOINT" in q["sql"] for q in queries[1:-1])  # one transaction, no more
+    assert [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]][0].startswith("INSERT")
+    assert len([q for q in queries if "SAVEPOINT" not in q["sql"]]) == 1
+    again = post(client, **bad)  # the device resends before the seal
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert services.seal() == 1
     rect = Rectification.objects.get()
     assert rect.rating_id == first.json()["id"] and rect.stage == Rectification.Stage.VERIFY
-    assert rect.due_at > rect.opened_at
+    assert rect.opened_at == Rating.objects.get().created_at and rect.due_at > rect.opened_at
     told = Notification.objects.filter(kind="bad_review")
     leaders = told.count()
     assert leaders and all("2" in n.text for n in told)
-    again = post(client, **bad)  # the device resends: the same rating, nothing opened twice
-    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert post(client, **bad).status_code == 200 and services.seal() == 0
     assert Rectification.objects.count() == 1 and told.count() == leaders
-    # a bad review of a visit at another window: refused, and no rectification either
+    # a bad review of a visit at another window: refused, so nothing to seal or put right
     elsewhere = finished(demo, demo.windows.get(number=3), officer)
     refused = post(client, device_key=key, ticket_id=elsewhere.pk, overall=2, reason="慢")
-    assert refused.status_code == 400 and Rectification.objects.count() == 1
+    assert refused.status_code == 400 and services.seal() == 0
+
+
+def test_a_rectification_opened_before_the_seal_is_not_opened_twice(demo, staff_of):
+    """Ratings written by an earlier version opened their rectification at once: sealing them
+    leaves it as it is."""
+    from servicehall.feedback.models import Rectification
+
+    window = demo.windows.get(number=2)
+    officer = staff_of("kf-gulou-hukou", "041235")
+    rating, _ = services.rate(
+        actor=CITIZEN,
+        ticket=finished(demo, window, officer),
+        overall=2,
+        reason="慢",
+        idempotency_key=uuid.uuid4().hex,
+    )
+    opened = {"pk": rating.pk, "unit_id": demo.pk, "window_id": window.pk}
+    first = services.open_rectifications([{**opened, "created_at": rating.created_at}])
+    assert len(first) == 1 and services.seal() == 1
+    assert Rectification.objects.filter(rating=rating).count() == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")

@@ -36,6 +36,7 @@ def test_rates_per_unit_window_staff_and_day(demo, actor, client):
             reason="说明不清" if level <= 2 else "",
             idempotency_key=uuid.uuid4().hex,
         )
+    services.seal()  # the bad review's rectification opens as it is sealed
     leader = actor("leader")
     rect = visits[3].rating.rectification
     rect = services.verify_review(actor=leader, rectification=rect, finding="属实")

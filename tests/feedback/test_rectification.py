@@ -40,6 +40,7 @@ def bad(demo, actor):
         idempotency_key=uuid.uuid4().hex,
         now=at(9, 30, 15),
     )
+    services.seal()  # as the sealer does within a second: the rectification opens with it
     return rating
 
 
@@ -119,3 +120,21 @@ def test_an_appeal_upheld_sets_the_rating_aside_and_keeps_it(bad, actor, login):
     bad.refresh_from_db()
     assert bad.overall == 1  # kept as given
     assert figures(bad.unit, day, day, now=timezone.now())["total"]["bad"] == 0  # not counted
+
+
+def test_the_deadline_job_seals_too_so_a_stopped_sealer_cannot_hold_a_rectification(demo, actor):
+    from django.core.management import call_command
+
+    officer = actor("officer")
+    window = demo.windows.get(number=2)
+    queue.sign_in(actor=officer, window=window)
+    queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
+    ticket = queue.call_next(actor=officer, window=window)
+    queue.start(actor=officer, ticket=ticket)
+    ticket = queue.finish(actor=officer, ticket=ticket)
+    rating, _ = services.rate(
+        actor=CITIZEN, ticket=ticket, overall=2, reason="慢", idempotency_key=uuid.uuid4().hex
+    )
+    assert not Rectification.objects.exists()  # written; the sealer has not run
+    call_command("check_deadlines")
+    assert Rectification.objects.get().rating == rating

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -159,15 +159,13 @@ def _new_rating(target: dict, given: dict) -> Rating:
 
 
 def _insert(rating: Rating) -> None:
-    """Write the rating, committed when this returns (part of `rate`). A bad review opens its
-    rectification in the same transaction; any other rating is one INSERT, in autocommit a
-    transaction of its own (no BEGIN and COMMIT round trips), or a savepoint inside a caller's
-    transaction. IntegrityError when a unique key refuses it: nothing was written."""
-    if rating.overall <= settings.SERVICEHALL["BAD_REVIEW_LEVEL"] or connection.in_atomic_block:
+    """Write the rating, committed when this returns (part of `rate`): one INSERT, in
+    autocommit a transaction of its own (no BEGIN and COMMIT round trips), or a savepoint
+    inside a caller's transaction. A bad review's rectification is opened when the rating is
+    sealed (`seal`). IntegrityError when a unique key refuses it: nothing was written."""
+    if connection.in_atomic_block:
         with transaction.atomic():
             _insert_row(rating)
-            if rating.overall <= settings.SERVICEHALL["BAD_REVIEW_LEVEL"]:
-                open_rectification(rating)  # R-LAW-2: every bad review is worked off
     else:
         _insert_row(rating)
 
@@ -245,9 +243,9 @@ def _rated_thing(ticket, case) -> dict:
 
 # ---- the rating device's own path ------------------------------------------------------------
 
-# window id → (unit id, staff id, window number) of the visit last rated there: who serves at
-# a window changes a few times a day, and the INSERT below checks it against the visit anyway
-_AT_WINDOW: dict[int, tuple[int, int | None, int]] = {}
+# window id → (unit id, staff id) of the visit last rated there: who serves at a window changes
+# a few times a day, and the INSERT below checks it against the visit anyway
+_AT_WINDOW: dict[int, tuple[int, int | None]] = {}
 _DEVICE_INSERT = None  # SQL, written once per process
 
 
@@ -256,10 +254,9 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
 
     The common case is one statement: the rating is signed for the unit and staff member
     last seen at that window and inserted only if the visit is finished at that window,
-    lately, by that staff member (INSERT … SELECT); a bad review opens its rectification in
-    the same transaction. Anything else (another staff member, a retry, a second rating, a
-    visit too old or elsewhere) goes the full way, `visit_for_device` then `rate`, and gets
-    its answer."""
+    lately, by that staff member (INSERT … SELECT). Anything else (another staff member, a
+    retry, a second rating, a visit too old or elsewhere) goes the full way,
+    `visit_for_device` then `rate`, and gets its answer."""
     key = (idempotency_key or "").strip()
     window_id = _screen_window_id(device_key)
     if (
@@ -286,7 +283,7 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
             )
         except ServiceError:
             rating = None  # the full way names what is wrong
-        if rating is not None and _stored_at_device(rating, known[2]):
+        if rating is not None and _insert_at_device(rating):
             return rating, True
     ticket = visit_for_device(device_key, ticket_id)
     rating, created = rate(
@@ -297,7 +294,7 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
         idempotency_key=key,
         **given,
     )
-    _AT_WINDOW[ticket.window_id] = (ticket.window.unit_id, ticket.staff_id, ticket.window.number)
+    _AT_WINDOW[ticket.window_id] = (ticket.window.unit_id, ticket.staff_id)
     return rating, created
 
 
@@ -308,26 +305,12 @@ def _at_window(window_id: int, ticket_id: int):
 
     found = (
         Ticket.objects.filter(pk=ticket_id, window_id=window_id)
-        .values_list("window__unit_id", "staff_id", "window__number")
+        .values_list("window__unit_id", "staff_id")
         .first()
     )
     if found is not None:
         _AT_WINDOW[window_id] = found
     return found
-
-
-def _stored_at_device(rating: Rating, window_number: int) -> bool:
-    """The device's path: stored now (True), with its rectification if it is a bad review."""
-    if rating.overall > settings.SERVICEHALL["BAD_REVIEW_LEVEL"]:
-        return _insert_at_device(rating)
-    try:
-        with transaction.atomic():
-            if not _insert_at_device(rating, savepoint=False):
-                return False
-            open_rectification(rating, window_number=window_number)  # R-LAW-2
-    except IntegrityError:  # a retry, or the visit rated already: the full way answers
-        return False
-    return True
 
 
 def _screen_window_id(key):
@@ -353,10 +336,9 @@ def _given(given, key, *, channel, device, now=None):
     }
 
 
-def _insert_at_device(rating: Rating, savepoint=True) -> bool:
+def _insert_at_device(rating: Rating) -> bool:
     """INSERT … SELECT: stored (True) only if the visit is finished at the rating's window,
-    within DEVICE_MINUTES, by its staff member, at its unit, and not rated yet. Without
-    `savepoint` a unique key's refusal raises IntegrityError, for the caller's transaction."""
+    within DEVICE_MINUTES, by its staff member, at its unit, and not rated yet."""
     global _DEVICE_INSERT
     from servicehall.org.models import Window
     from servicehall.queueing.models import Ticket
@@ -381,15 +363,12 @@ def _insert_at_device(rating: Rating, savepoint=True) -> bool:
         rating.unit_id,
         rating.staff_id,
     ]
-    if not savepoint:
-        row = fetch_prepared(_DEVICE_INSERT, params)
-    else:
-        try:
-            inner = transaction.atomic() if connection.in_atomic_block else nullcontext()
-            with inner:
-                row = fetch_prepared(_DEVICE_INSERT, params)
-        except IntegrityError:  # a retry, or the visit rated already: the full way answers
-            return False
+    try:
+        inner = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with inner:
+            row = fetch_prepared(_DEVICE_INSERT, params)
+    except IntegrityError:  # a retry, or the visit rated already: the full way answers
+        return False
     if row is None:
         return False
     rating.pk = row[0]
@@ -469,32 +448,62 @@ def _due(stage, start, unit):
     ).at
 
 
-def open_rectification(rating: Rating, window_number=None) -> Rectification:
-    """Open the rectification and tell the unit's leaders (the window's number is looked up
-    unless the caller knows it)."""
+def open_rectifications(bad: list[dict]) -> list[Rectification]:
+    """R-LAW-2: every bad review is worked off. Opens the rectification of each bad review
+    given (pk, unit_id, window_id, created_at), due 1 working day after the rating, and tells
+    the unit's leaders; a rating that has one already is left alone. Called by `seal` in the
+    transaction that links the ratings into the chain, so each gets exactly one."""
     from servicehall.cases.models import Notification
     from servicehall.org.choices import Role
-    from servicehall.org.models import Staff
+    from servicehall.org.models import Staff, Window
+    from servicehall.worktime import services as worktime
 
-    start = rating.created_at
-    rect = Rectification.objects.create(
-        rating=rating,
-        unit_id=rating.unit_id,
-        stage=Rectification.Stage.VERIFY,
-        opened_at=start,
-        step_started_at=start,
-        due_at=_due("verify", start, rating.unit_id),
+    opened = set(
+        Rectification.objects.filter(rating_id__in=[b["pk"] for b in bad]).values_list(
+            "rating_id", flat=True
+        )
     )
-    if window_number is None:
-        window_number = rating.window.number if rating.window_id else "—"
-    text = _("A bad review of window %(n)s: verify it within 1 working day.") % {"n": window_number}
-    leaders = Staff.objects.filter(
-        unit_id=rating.unit_id, role=Role.UNIT_LEADER, active=True, user__isnull=False
-    ).values_list("user_id", flat=True)
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=user_id, kind="bad_review", text=text) for user_id in leaders]
+    bad = [b for b in bad if b["pk"] not in opened]
+    if not bad:
+        return []
+    due = worktime.deadlines(
+        limit=worktime.policy(Rectification.POLICY["verify"]),
+        starts=[(b["created_at"], b["unit_id"]) for b in bad],
     )
-    return rect
+    rects = Rectification.objects.bulk_create(
+        Rectification(
+            rating_id=b["pk"],
+            unit_id=b["unit_id"],
+            stage=Rectification.Stage.VERIFY,
+            opened_at=b["created_at"],
+            step_started_at=b["created_at"],
+            due_at=d.at,
+        )
+        for b, d in zip(bad, due, strict=True)
+    )
+    numbers = dict(
+        Window.objects.filter(pk__in={b["window_id"] for b in bad}).values_list("pk", "number")
+    )
+    leaders: dict[int, list[int]] = {}
+    for unit_id, user_id in Staff.objects.filter(
+        unit_id__in={b["unit_id"] for b in bad},
+        role=Role.UNIT_LEADER,
+        active=True,
+        user__isnull=False,
+    ).values_list("unit_id", "user_id"):
+        leaders.setdefault(unit_id, []).append(user_id)
+    with translation.override(settings.LANGUAGE_CODE):  # the sealer has no request language
+        Notification.objects.bulk_create(
+            Notification(
+                recipient_id=user_id,
+                kind="bad_review",
+                text=_("A bad review of window %(n)s: verify it within 1 working day.")
+                % {"n": numbers.get(b["window_id"], "—")},
+            )
+            for b in bad
+            for user_id in leaders.get(b["unit_id"], ())
+        )
+    return rects
 
 
 def due_text(rect: Rectification, now=None):
@@ -604,9 +613,12 @@ def _advance(rect, stage, now):
 
 def seal(batch=1000, now=None) -> int:
     """Link unsealed rows, oldest first, into the chain; a row whose signature does not match
-    is left out (verify names it), and the rows after it are sealed all the same. Returns how
-    many were sealed."""
+    is left out (verify names it), and the rows after it are sealed all the same. The bad
+    reviews among them get their rectifications in the same transaction. Returns how many
+    were sealed."""
     now = now or timezone.now()
+    at = {f: SIGNED_FIELDS.index(f) for f in ("overall", "unit_id", "window_id", "created_at")}
+    worst = settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
     with transaction.atomic():
         if connection.vendor == "postgresql":  # one sealer at a time
             with connection.cursor() as cur:
@@ -614,7 +626,7 @@ def seal(batch=1000, now=None) -> int:
         last = Rating.objects.filter(seq__isnull=False).order_by("-seq").only("seq", "chain_hash")
         last = last.first()
         seq, prev = (last.seq, last.chain_hash) if last else (0, GENESIS)
-        links, after = [], 0
+        links, bad, after = [], [], 0
         while len(links) < batch:
             # the values, not model instances: the sealer keeps up with every device at once
             page = list(
@@ -631,8 +643,11 @@ def seal(batch=1000, now=None) -> int:
                 chain = _link(prev, seq, pk, mac)
                 links.append((pk, seq, prev, chain))
                 prev = chain
+                if signed[at["overall"]] <= worst:
+                    bad.append({"pk": pk, **{f: signed[i] for f, i in at.items()}})
             after = page[-1][0]
         _write_links(links, now)
+        open_rectifications(bad)
     return len(links)
 
 

@@ -76,6 +76,19 @@ def deadline(*, start, limit, unit=None, pauses=()) -> Due:
     return calendar().deadline(start, _limit(limit), pauses, hours_for(unit, start.date()))
 
 
+def deadlines(*, limit, starts) -> list[Due]:
+    """`deadline` for many (start, unit) pairs at once, the calendar and each unit's hours
+    for a day read once (the sealer opening a batch's rectifications)."""
+    cal, time_limit, hours = calendar(), _limit(limit), {}
+    found = []
+    for start, unit in starts:
+        key = (getattr(unit, "pk", unit), start.date())
+        if key not in hours:
+            hours[key] = hours_for(unit, start.date())
+        found.append(cal.deadline(start, time_limit, (), hours[key]))
+    return found
+
+
 def new_clock(*, policy: SlaPolicy, unit=None, start=None) -> SlaClock:
     """A started clock for a policy; store it with clock.to_dict()."""
     start = start or timezone.now()

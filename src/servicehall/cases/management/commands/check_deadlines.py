@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from servicehall.cases.services import check_deadlines
 from servicehall.complaints.services import overdue
+from servicehall.feedback.services import seal
 from servicehall.queueing.appointments import mark_no_shows
 from servicehall.queueing.rota import backup_alerts
 from servicehall.queueing.services import pause_overruns
@@ -25,10 +26,13 @@ class Command(BaseCommand):
             mark_no_shows()
             overrun = pause_overruns()
             late = overdue()
+            # the sealer does this within a second; here too, so that a stopped sealer
+            # cannot keep a bad review's rectification from opening (R-LAW-2)
+            sealed = seal()
             self.stdout.write(
                 f"due soon: {counts['warning']}, overdue: {counts['overdue']}, "
                 f"backups alerted: {covered}, pauses over time: {overrun}, "
-                f"complaints past their answer deadline: {late}"
+                f"complaints past their answer deadline: {late}, ratings sealed: {sealed}"
             )
             if not every:
                 return
