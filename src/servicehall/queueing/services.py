@@ -7,7 +7,9 @@ ticket is called twice and none is skipped; on SQLite every write transaction is
 """
 
 import datetime as dt
+import functools
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -805,6 +807,12 @@ def screen_key(window) -> str:
 def screen_window_id(key: str) -> int | None:
     """The window id a screen key names, checked against its signature only (the database is
     not asked), or None when the key was not issued by us."""
+    return _screen_window_id(key, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4096)
+def _screen_window_id(key: str, secret: str) -> int | None:
+    # a window's rating device sends the same key with every rating: checked once per process
     from django.core import signing
 
     try:
