@@ -39,3 +39,18 @@ def test_figures_per_queue_matter_window_and_hour(actor, demo):
         matter.name: {**f["by_matter"][matter.name], "taken": 1, "avg_wait_min": 10.0}
     }
     assert f["by_matter"][matter.name]["avg_service_min"] == 10.0
+
+
+def test_a_number_still_waiting_today_is_not_yet_abandoned(demo):
+    """Mid-day the hall sees who waits now, not a no-show; once the day is over, a number never
+    called counts as abandoned."""
+    from django.utils import timezone
+
+    queue = Queue.objects.get(unit=demo, letter="A")
+    services.take_ticket(queue=queue)
+    today = figures.day_figures(demo)["total"]
+    assert (today["waiting_now"], today["abandoned"]) == (1, 0)
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    services.take_ticket(queue=queue, now=yesterday)
+    before = figures.day_figures(demo, timezone.localdate(yesterday))["total"]
+    assert (before["waiting_now"], before["abandoned"]) == (1, 1)

@@ -14,11 +14,13 @@ def _minutes(delta):
     return round(delta.total_seconds() / 60, 1)
 
 
-def _summary(tickets):
+def _summary(tickets, day_over=True):
     waits = [t.called_at - t.arrived_at for t in tickets if t.called_at]
     serves = [t.ended_at - t.started_at for t in tickets if t.ended_at and t.started_at]
     taken = len(tickets)
-    abandoned = sum(1 for t in tickets if t.state in (Ticket.State.NO_SHOW, Ticket.State.WAITING))
+    # a number still waiting is abandoned only once its day is over: before, it may yet be called
+    never = (Ticket.State.NO_SHOW, Ticket.State.WAITING) if day_over else (Ticket.State.NO_SHOW,)
+    abandoned = sum(1 for t in tickets if t.state in never)
     waits.sort()
     return {
         "taken": taken,
@@ -51,11 +53,12 @@ def day_figures(unit, day=None):
         if t.window_id:
             by_window[t.window.number].append(t)
         by_hour[timezone.localtime(t.arrived_at).hour].append(t)
+    over = day < timezone.localdate()
     return {
         "day": day,
-        "total": _summary(tickets),
-        "by_queue": {k: _summary(v) for k, v in sorted(by_queue.items())},
-        "by_matter": {k: _summary(v) for k, v in sorted(by_matter.items())},
-        "by_window": {k: _summary(v) for k, v in sorted(by_window.items())},
-        "by_hour": {k: _summary(v) for k, v in sorted(by_hour.items())},
+        "total": _summary(tickets, over),
+        "by_queue": {k: _summary(v, over) for k, v in sorted(by_queue.items())},
+        "by_matter": {k: _summary(v, over) for k, v in sorted(by_matter.items())},
+        "by_window": {k: _summary(v, over) for k, v in sorted(by_window.items())},
+        "by_hour": {k: _summary(v, over) for k, v in sorted(by_hour.items())},
     }
