@@ -20,10 +20,11 @@ Then the database: double calls 0, lost or skipped tickets 0. Last line: one JSO
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import time
+
+import harness  # beside this file: the path to servicehall, the shared set-up
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seconds", type=float, default=30, help="closed loop, each of the two")
@@ -32,11 +33,9 @@ parser.add_argument("--rate", type=int, default=300, help="open-loop calls per s
 parser.add_argument("--open-seconds", type=float, default=10)
 parser.add_argument("--boards", type=int, default=200)
 parser.add_argument("--board-calls", type=int, default=200)
-parser.add_argument("--keep", action="store_true", help="keep the database for a look after")
-parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+harness.server_arguments(parser)
 args = parser.parse_args()
 
-import harness  # noqa: E402
 import psycopg  # noqa: E402
 
 BENCH_DB = "servicehall_bench_queue"

@@ -38,6 +38,8 @@ import subprocess
 import sys
 import time
 
+import harness  # beside this file: the path to servicehall, the shared set-up
+
 parser = argparse.ArgumentParser()
 parser.add_argument("--seconds", type=float, default=30, help="closed loop, each of the two")
 parser.add_argument("--clients", type=int, default=64, help="closed-loop rating devices")
@@ -50,11 +52,9 @@ parser.add_argument("--kill-seconds", type=float, default=12, help="the loaded p
 parser.add_argument(
     "--tickets-per-window", type=int, default=4000, help="finished visits to rate, per window"
 )
-parser.add_argument("--keep", action="store_true", help="keep the database for a look after")
-parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+harness.server_arguments(parser)
 args = parser.parse_args()
 
-import harness  # noqa: E402
 import psycopg  # noqa: E402
 
 BENCH_DB = "servicehall_bench_ratings"

@@ -16,6 +16,15 @@ sys.path.insert(0, os.path.join(ROOT, "src"))
 BASE_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def server_arguments(parser) -> None:
+    """What every benchmark of the served app takes: --keep its database, and --workers, by
+    default as many as `servicehall serve` starts."""
+    from servicehall.web.management.commands.serve import default_workers
+
+    parser.add_argument("--keep", action="store_true", help="keep the database for a look after")
+    parser.add_argument("--workers", type=int, default=default_workers())
+
+
 def fresh_database(name: str, script: str) -> str:
     """Drop and create the benchmark's database next to DATABASE_URL's; its URL."""
     if not BASE_URL.startswith("postgres"):

@@ -17,14 +17,8 @@ from servicehall.queueing.models import Queue
 
 
 @pytest.fixture
-def visit(demo, actor):
-    officer = actor("officer")
-    window = demo.windows.get(number=2)
-    queue.sign_in(actor=officer, window=window)
-    queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
-    ticket = queue.call_next(actor=officer, window=window)
-    queue.start(actor=officer, ticket=ticket)
-    return queue.finish(actor=officer, ticket=ticket)
+def visit(finish_visits):
+    return finish_visits()[0]
 
 
 def post(client, **data):

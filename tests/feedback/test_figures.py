@@ -8,26 +8,10 @@ from django.utils import timezone
 from servicehall.feedback import services
 from servicehall.feedback.figures import figures
 from servicehall.org.permissions import CITIZEN
-from servicehall.queueing import services as queue
-from servicehall.queueing.models import Queue
 
 
-def finished(demo, actor, n):
-    officer = actor("officer")
-    window = demo.windows.get(number=2)
-    queue.sign_in(actor=officer, window=window)
-    a = Queue.objects.get(unit=demo, letter="A")
-    out = []
-    for _ in range(n):
-        queue.take_ticket(queue=a)
-        t = queue.call_next(actor=officer, window=window)
-        queue.start(actor=officer, ticket=t)
-        out.append(queue.finish(actor=officer, ticket=t))
-    return out
-
-
-def test_rates_per_unit_window_staff_and_day(demo, actor, client):
-    visits = finished(demo, actor, 5)
+def test_rates_per_unit_window_staff_and_day(demo, actor, client, finish_visits):
+    visits = finish_visits(5)
     for visit, level in zip(visits, [5, 4, 3, 1], strict=False):  # the fifth is not rated
         services.rate(
             actor=CITIZEN,

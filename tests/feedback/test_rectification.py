@@ -122,16 +122,12 @@ def test_an_appeal_upheld_sets_the_rating_aside_and_keeps_it(bad, actor, login):
     assert figures(bad.unit, day, day, now=timezone.now())["total"]["bad"] == 0  # not counted
 
 
-def test_the_deadline_job_seals_too_so_a_stopped_sealer_cannot_hold_a_rectification(demo, actor):
+def test_the_deadline_job_seals_too_so_a_stopped_sealer_cannot_hold_a_rectification(
+    finish_visits,
+):
     from django.core.management import call_command
 
-    officer = actor("officer")
-    window = demo.windows.get(number=2)
-    queue.sign_in(actor=officer, window=window)
-    queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
-    ticket = queue.call_next(actor=officer, window=window)
-    queue.start(actor=officer, ticket=ticket)
-    ticket = queue.finish(actor=officer, ticket=ticket)
+    (ticket,) = finish_visits()
     rating, _ = services.rate(
         actor=CITIZEN, ticket=ticket, overall=2, reason="慢", idempotency_key=uuid.uuid4().hex
     )

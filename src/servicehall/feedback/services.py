@@ -169,8 +169,6 @@ def _model(values: dict) -> Rating:
     global _FIELDS
     if _FIELDS is None:
         _FIELDS = Rating._meta.concrete_fields
-    if "ticket" in values or "case" in values:  # an instance given: Django keeps it cached
-        return Rating(**values)
     return Rating(*[values[f.attname] if f.attname in values else f.get_default() for f in _FIELDS])
 
 
@@ -179,52 +177,68 @@ def _insert(rating: Rating) -> None:
     autocommit a transaction of its own (no BEGIN and COMMIT round trips), or a savepoint
     inside a caller's transaction. A bad review's rectification is opened when the rating is
     sealed (`seal`). IntegrityError when a unique key refuses it: nothing was written."""
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            _insert_row(rating)
-    else:
-        _insert_row(rating)
+    with _savepoint_inside():
+        rating.pk = fetch_prepared(_sql("values"), _values(rating))[0]
+    rating._state.adding, rating._state.db = False, connection.alias
 
 
-_INSERT = None  # SQL, written once per process
+def _savepoint_inside():
+    """A savepoint when a caller's transaction is open, so that a refused INSERT does not
+    break it; nothing in autocommit, where the statement is a transaction of its own."""
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
 _WRITTEN = None  # (column, attname, field or None) of what an insert writes, once per process
+_SQL: dict[str, str] = {}  # the two INSERTs, written once per process
 
 
-def _row(rating: Rating):
-    """INSERT INTO the ratings table (its columns) …, the row's values as the database takes
-    them, and the RETURNING clause: the parts of both INSERTs below. An insert writes the
-    signed content and its signature; the seal's columns stay NULL or '' for the sealer."""
+def _written():
+    """An insert writes the signed content and its signature; the seal's columns stay NULL or
+    '' for the sealer. Only the JSON tags and the time need their field's conversion."""
     global _WRITTEN
     if _WRITTEN is None:
-        fields = [Rating._meta.get_field(name) for name in (*SIGNED_FIELDS, "mac")]
-        # only these need the field's own conversion; ints and strings go as they are
         convert = ("JSONField", "DateTimeField")
         _WRITTEN = [
-            (f.column, f.attname, f if f.get_internal_type() in convert else None) for f in fields
+            (f.column, f.attname, f if f.get_internal_type() in convert else None)
+            for f in (Rating._meta.get_field(name) for name in (*SIGNED_FIELDS, "mac"))
         ]
-    q = connection.ops.quote_name
-    columns = [q(column) for column, _a, _c in _WRITTEN] + [q("prev_hash"), q("chain_hash")]
-    head = f"INSERT INTO {q(Rating._meta.db_table)} ({', '.join(columns)})"
-    values = [
+    return _WRITTEN
+
+
+def _values(rating: Rating) -> list:
+    """The written columns' values, as the database takes them."""
+    return [
         field.get_db_prep_save(getattr(rating, attname), connection)
         if field
         else getattr(rating, attname)
-        for _column, attname, field in _WRITTEN
+        for _column, attname, field in _written()
     ]
-    return head, values, f"RETURNING {q(Rating._meta.pk.column)}"
 
 
-def _insert_row(rating: Rating) -> None:
-    """rating.save(force_insert=True) as one SQL statement written once per process: the
-    ORM compiling the same INSERT for every rating cost more than the database did."""
-    global _INSERT
-    head, params, returning = _row(rating)
-    if _INSERT is None:
-        _INSERT = f"{head} VALUES ({', '.join(['%s'] * len(params))}, '', '') {returning}"
-    rating.pk = fetch_prepared(_INSERT, params)[0]
-    rating._state.adding, rating._state.db = False, connection.alias
+def _sql(kind: str) -> str:
+    """The INSERT of `rate` ("values"), or the device's INSERT … SELECT ("device"): stored
+    only if the visit is finished at the rating's window, after a given time, by its staff
+    member, at its unit. The ORM compiling the same INSERT for every rating cost more than
+    the database did."""
+    if kind not in _SQL:
+        from servicehall.org.models import Window
+        from servicehall.queueing.models import Ticket
+
+        q = connection.ops.quote_name
+        columns = [q(column) for column, _a, _f in _written()] + [q("prev_hash"), q("chain_hash")]
+        head = f"INSERT INTO {q(Rating._meta.db_table)} ({', '.join(columns)})"
+        row = ", ".join(["%s"] * len(_written())) + ", '', ''"
+        returning = f"RETURNING {q(Rating._meta.pk.column)}"
+        same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+        _SQL["values"] = f"{head} VALUES ({row}) {returning}"
+        _SQL["device"] = (
+            f"{head} SELECT {row} "
+            f"FROM {q(Ticket._meta.db_table)} t JOIN {q(Window._meta.db_table)} w "
+            "ON w.id = t.window_id "
+            "WHERE t.id = %s AND t.window_id = %s AND t.state = %s AND t.ended_at >= %s "
+            f"AND w.unit_id = %s AND t.staff_id {same} %s {returning}"
+        )
+    return _SQL[kind]
 
 
 def _rated_thing(ticket, case) -> dict:
@@ -240,7 +254,7 @@ def _rated_thing(ticket, case) -> dict:
         if Rating.objects.filter(ticket=ticket).exists():
             raise ServiceError(_("This visit has already been rated."), rule="R-LAW-2")
         return {
-            "ticket": ticket,
+            "ticket_id": ticket.pk,
             "unit_id": ticket.window.unit_id,
             "window_id": ticket.window_id,
             "staff_id": ticket.staff_id,
@@ -250,7 +264,7 @@ def _rated_thing(ticket, case) -> dict:
     if Rating.objects.filter(case=case).exists():
         raise ServiceError(_("This case has already been rated."), rule="R-LAW-2")
     return {
-        "case": case,
+        "case_id": case.pk,
         "unit_id": case.unit_id,
         "window_id": case.window_id,
         "staff_id": case.received_by_id,
@@ -262,7 +276,6 @@ def _rated_thing(ticket, case) -> dict:
 # window id → (unit id, staff id) of the visit last rated there: who serves at a window changes
 # a few times a day, and the INSERT below checks it against the visit anyway
 _AT_WINDOW: dict[int, tuple[int, int | None]] = {}
-_DEVICE_INSERT = None  # SQL, written once per process
 
 
 def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key: str, **given):
@@ -353,36 +366,22 @@ def _given(given, key, *, channel, device, now=None):
 
 
 def _insert_at_device(rating: Rating) -> bool:
-    """INSERT … SELECT: stored (True) only if the visit is finished at the rating's window,
-    within DEVICE_MINUTES, by its staff member, at its unit, and not rated yet."""
-    global _DEVICE_INSERT
-    from servicehall.org.models import Window
+    """The device's INSERT … SELECT: stored (True) only if the visit is finished at the
+    rating's window, within DEVICE_MINUTES, by its staff member, at its unit, and not rated
+    yet."""
     from servicehall.queueing.models import Ticket
 
-    head, values, returning = _row(rating)
-    if _DEVICE_INSERT is None:
-        q = connection.ops.quote_name
-        same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
-        _DEVICE_INSERT = (
-            f"{head} SELECT {', '.join(['%s'] * len(values))}, '', '' "
-            f"FROM {q(Ticket._meta.db_table)} t JOIN {q(Window._meta.db_table)} w "
-            "ON w.id = t.window_id "
-            "WHERE t.id = %s AND t.window_id = %s AND t.state = %s AND t.ended_at >= %s "
-            f"AND w.unit_id = %s AND t.staff_id {same} %s {returning}"
-        )
-    since = rating.created_at - dt.timedelta(minutes=DEVICE_MINUTES)
-    params = values + [
+    params = _values(rating) + [
         rating.ticket_id,
         rating.window_id,
         Ticket.State.DONE.value,
-        since,
+        rating.created_at - dt.timedelta(minutes=DEVICE_MINUTES),
         rating.unit_id,
         rating.staff_id,
     ]
     try:
-        inner = transaction.atomic() if connection.in_atomic_block else nullcontext()
-        with inner:
-            row = fetch_prepared(_DEVICE_INSERT, params)
+        with _savepoint_inside():
+            row = fetch_prepared(_sql("device"), params)
     except IntegrityError:  # a retry, or the visit rated already: the full way answers
         return False
     if row is None:

@@ -13,9 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3"))
-        )
+        parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument(
             "--no-events",
             action="store_true",
@@ -49,6 +47,11 @@ class Command(BaseCommand):
         self.stdout.flush()
         sys.stderr.flush()
         os.execvp(sys.executable, gunicorn_argv(host, port, workers, settings.BASE_DIR.parent))
+
+
+def default_workers() -> int:
+    """WEB_CONCURRENCY, else 3 sync workers (decision 0004)."""
+    return int(os.environ.get("WEB_CONCURRENCY", "3"))
 
 
 def gunicorn_argv(host, port, workers, chdir):

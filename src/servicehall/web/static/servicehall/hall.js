@@ -14,10 +14,8 @@
 
   // A window signs in or out, pauses or resumes: fetch the cards (who, since when, the
   // 10-minute norm) and the pause list (why, how long, approval) again.
-  var refreshing = null, again = false;
-  function refresh() {
-    if (refreshing) { again = true; return; }  // one more after this one: nothing is missed
-    refreshing = fetch(location.href, { credentials: "same-origin" })
+  var refresh = window.servicehallSerial(function () {  // nothing is missed, nothing repainted stale
+    return fetch(location.href, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
@@ -25,13 +23,8 @@
           var part = fresh.getElementById(id);
           if (part) document.getElementById(id).innerHTML = part.innerHTML;
         });
-      })
-      .catch(function () {})
-      .then(function () {
-        refreshing = null;
-        if (again) { again = false; refresh(); }
       });
-  }
+  });
 
   source.addEventListener("window", function (e) {
     var d = JSON.parse(e.data);
@@ -44,6 +37,6 @@
     var card = root.querySelector('[data-window="' + d.window_id + '"]');
     if (card) card.querySelector(".current").textContent = d.ticket;
     // A fetch begun before this call would paint the card without it: fetch once more after.
-    if (refreshing) refresh();
+    refresh.again();
   });
 })();

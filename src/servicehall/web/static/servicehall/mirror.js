@@ -3,23 +3,15 @@
 (function () {
   var form = document.getElementById("intake-form");
   if (!form || !form.dataset.mirror) return;
-  var timer = null, sending = false, again = false;
-  function send() {
-    timer = null;
-    // one at a time: two in flight could arrive in either order and leave the citizen
-    // looking at the older form; the one after the last answer carries the newest state
-    if (sending) { again = true; return; }
-    sending = true;
-    fetch(form.dataset.mirror, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-      .catch(function () {})  // the screen is a courtesy: the intake never waits for it
-      .then(function () {
-        sending = false;
-        if (again) { again = false; send(); }
-      });
-  }
+  var timer = null;
+  // one at a time: two in flight could arrive in either order and leave the citizen looking
+  // at the older form; the one after the last answer carries the newest state
+  var send = window.servicehallSerial(function () {
+    return fetch(form.dataset.mirror, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+  });  // the screen is a courtesy: the intake never waits for it, nor minds its failures
   function later() {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(send, 300);
+    timer = setTimeout(function () { timer = null; send(); }, 300);
   }
   form.addEventListener("change", later);
   form.addEventListener("input", later);

@@ -22,3 +22,20 @@
     if (msg && !window.confirm(msg)) ev.preventDefault();
   });
 })();
+
+// One at a time, the last word kept: serial(task) gives a function that runs task (which
+// returns a promise) now or, while a run is under way, once more after it, however often it
+// was asked meanwhile. Its .again() asks for that one more only if a run is under way.
+window.servicehallSerial = function (task) {
+  var running = false, again = false;
+  function run() {
+    if (running) { again = true; return; }
+    running = true;
+    Promise.resolve().then(task).catch(function () {}).then(function () {
+      running = false;
+      if (again) { again = false; run(); }
+    });
+  }
+  run.again = function () { if (running) again = true; };
+  return run;
+};
