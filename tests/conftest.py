@@ -15,10 +15,6 @@ CHROMIUM = shutil.which("chromium") or (
 )
 
 
-def pytest_configure(config):
-    os.makedirs(settings.STATIC_ROOT, exist_ok=True)  # WhiteNoise warns when it is missing
-
-
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):

@@ -149,6 +149,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# A fresh clone has no var/: the SQLite file, collected static files and media need their
+# folders before the first command opens them.
+for _folder in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
+    try:
+        _folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"cannot create {_folder} (SERVICEHALL_VAR): {exc}") from exc
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

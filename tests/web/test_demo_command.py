@@ -32,10 +32,11 @@ def fetch(url, timeout=2):
 
 
 def test_demo_serves_the_site_and_the_event_server(tmp_path):
+    """On a fresh clone SERVICEHALL_VAR does not exist yet: demo creates it."""
     port = free_port_pair()
     env = {
         **os.environ,
-        "SERVICEHALL_VAR": str(tmp_path),
+        "SERVICEHALL_VAR": str(tmp_path / "not-yet" / "var"),
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
     }
