@@ -29,6 +29,7 @@ from . import services
 from .choices import OrganizationKind, Role, UnitKind, WindowKind
 from .models import Organization, Sector, Staff, Unit, Window
 from .permissions import Action, Actor, require
+from .services import phone_problem
 
 
 @dataclass(frozen=True)
@@ -481,10 +482,15 @@ def _apply(actor, data, report, progress):
     rows = _Rows(actor, report, "staff")
     for number, row, bad in data.get("staff", []):
         progress(1)
-        if bad:
-            rows.check_refs(
-                row, number, {"unit": (units, _("unit")), "organization": (orgs, _("organization"))}
-            )
+        if bad:  # every other problem of the row is still reported, in this one pass
+            rows.check_refs(row, number, {"organization": (orgs, _("organization"))})
+            unit = rows.ref(units, row, number, "unit", _("unit"))
+            if unit and row.get("window") and (unit.pk, row["window"]) not in windows:
+                rows.error(
+                    number, "window", _("This unit has no window %(n)s.") % {"n": row["window"]}
+                )
+            if "*" not in (row.get("phone") or "") and phone_problem(row.get("phone") or ""):
+                rows.error(number, "phone", phone_problem(row["phone"]))
             continue
         unit = rows.ref(units, row, number, "unit", _("unit"))
         org = rows.ref(orgs, row, number, "organization", _("organization"))
@@ -508,13 +514,11 @@ def _apply(actor, data, report, progress):
                 rows.error(
                     number, "window", _("This unit has no window %(n)s.") % {"n": row["window"]}
                 )
-                continue
         if row.get("username"):
             user = _user_for(rows, number, row["username"], obj)
-            if user is None:
-                continue
-            obj.user = user
-        rows.save(number, obj, created)
+            if user is not None:
+                obj.user = user
+        rows.save(number, obj, created)  # its other problems too (nothing is kept on error)
 
 
 def count_rows(source) -> int:
