@@ -212,6 +212,9 @@ SERVICEHALL = {
     "AUXILIARY_MAX": 2,
     "SERVE_MEDIA": os.environ.get("SERVICEHALL_SERVE_MEDIA", "1") == "1",
     "SUPERVISION_PHONE": os.environ.get("SERVICEHALL_SUPERVISION_PHONE", "12345"),
+    # The address citizens reach the hall at, for QR codes and printed links, e.g.
+    # "https://zwfw.kaifeng.gov.cn"; empty means the host the request came to.
+    "PUBLIC_URL": os.environ.get("SERVICEHALL_PUBLIC_URL", "").rstrip("/"),
     # Where boards find the event server: empty means this host on PORT + 1 (what
     # `servicehall serve` starts); behind a proxy, e.g. "/events".
     "EVENTS_URL": os.environ.get("SERVICEHALL_EVENTS_URL", ""),

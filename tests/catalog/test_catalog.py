@@ -69,7 +69,7 @@ def test_the_guide_is_in_english_too(client, demo):
 def test_service_cards_print_with_a_qr_code_to_the_guide(client, demo, size):
     page = client.get(f"/guide/passport-issue/card/?size={size}").content.decode()
     assert "<svg" in page and "服务名片" in page
-    assert f"size: {size.upper()}" in page
+    assert {"a6": "size: 105mm 148mm", "a4": "size: 210mm 297mm"}[size] in page
     assert "http://testserver/guide/passport-issue/" in page
 
 
@@ -86,3 +86,16 @@ def test_every_demo_unit_with_windows_for_citizens_has_matters(demo):
 
     without = [u.code for u in Unit.objects.exclude(code="kf-110") if not u.matters.exists()]
     assert without == []
+
+
+def test_the_service_card_qr_code_encodes_the_public_base_url(client, demo, settings):
+    import re
+
+    import segno
+
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "PUBLIC_URL": "https://zwfw.kaifeng.gov.cn"}
+    page = client.get("/guide/passport-issue/card/").content.decode()
+    url = "https://zwfw.kaifeng.gov.cn/guide/passport-issue/"
+    assert url in page and "testserver" not in page
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert svg == segno.make(url, error="m").svg_inline(scale=3, dark="#111")

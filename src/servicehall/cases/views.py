@@ -2,6 +2,7 @@
 documents, and the public status lookup. Thin: every change is a service call."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +20,7 @@ from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.models import Unit
 from servicehall.org.permissions import Action, actor_for, require
 from servicehall.org.views import _guard
+from servicehall.web.public import public_url, qr_svg
 from servicehall.worktime import services as worktime
 
 from . import excel, services
@@ -296,24 +299,29 @@ def visit(request, pk):
 @require_POST
 @_guard
 def refer(request, pk):
+    """Hand over; the officer then lands on the two receipts, ready to print."""
     actor, case = _case_for(request, pk)
     form = ReferralForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(request, _("Say what the receiver is to do."))
         return redirect(case.get_absolute_url())
     data = form.cleaned_data
-    return _act(
-        request,
-        case,
-        lambda: services.refer(
+    try:
+        referral = services.refer(
             actor=actor,
             case=case,
             task=data["task"],
             to_staff=data["to_staff"],
             to_window=data["to_window"],
             to_unit=data["to_unit"],
-        ),
-    )
+        )
+    except Forbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect(case.get_absolute_url())
+    messages.success(request, _("Handed over. Print both receipts."))
+    return redirect("cases:print_referral", referral.pk, "both")
 
 
 @require_POST
@@ -362,25 +370,42 @@ def print_refusal(request, pk):
     return render(request, "cases/print_refusal.html", {"case": case})
 
 
+def _status_link(request, number):
+    """The public status page of a number, and its QR code, for a printed document."""
+    url = public_url(request, reverse("case_status") + "?" + urlencode({"number": number}))
+    return {"status_url": url, "status_qr": qr_svg(url, scale=2)}
+
+
 @_guard
 def print_receipt(request, pk):
-    """Acceptance receipt (受理回执) with the due date and the lookup number."""
+    """Acceptance receipt (受理回执) with the due date, signatures and the status QR code."""
     _actor, case = _case_for(request, pk)
     if case.accepted_at is None:
         raise Http404("not accepted")
-    return render(request, "cases/print_receipt.html", {"case": case})
+    return render(
+        request,
+        "cases/print_receipt.html",
+        {"case": case, **_status_link(request, case.number)},
+    )
 
 
 @_guard
 def print_referral(request, pk, kind):
+    """The hand-off's two receipts: the slip for the applicant, the slip for the receiver,
+    or both on one page (what the officer lands on after handing over)."""
     referral = get_object_or_404(Referral.objects.select_related("case"), pk=pk)
     _actor, _case = _case_for(request, referral.case_id)
-    if kind not in ("slip", "handoff"):
+    if kind not in ("slip", "handoff", "both"):
         raise Http404(kind)
     return render(
         request,
         "cases/print_referral.html",
-        {"referral": referral, "case": referral.case, "kind": kind},
+        {
+            "referral": referral,
+            "case": referral.case,
+            "kinds": ["slip", "handoff"] if kind == "both" else [kind],
+            **_status_link(request, referral.slip_number),
+        },
     )
 
 

@@ -1,9 +1,9 @@
 """The public service guide and printable service cards (R-CAT-1, R-CAT-2, R-CAT-3)."""
 
-import segno
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
+
+from servicehall.web.public import public_url, qr_svg
 
 from . import services
 from .models import Matter
@@ -36,16 +36,15 @@ def card(request, code):
     """A printable service card, A6 (default) or A4, with a QR code to the guide page."""
     m = _matter(code)
     size = "a4" if request.GET.get("size") == "a4" else "a6"
-    url = request.build_absolute_uri(m.get_absolute_url())
-    qr = segno.make(url, error="m").svg_inline(scale=3 if size == "a6" else 4, dark="#111")
+    url = public_url(request, m.get_absolute_url())
     return render(
         request,
         "catalog/card.html",
         {
             "matter": m,
             "size": size,
-            "qr": mark_safe(qr),
+            "qr": qr_svg(url, scale=3 if size == "a6" else 4),
             "url": url,
             "promised": services.promised_text(m),
-        },  # noqa: S308 - segno's own SVG
+        },
     )

@@ -35,6 +35,7 @@ from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import actor_for
 from servicehall.web.masking import mask_text
+from servicehall.web.public import public_url
 
 from . import services
 from .models import ApiClient, Category, Channel, Complaint, key_digest
@@ -548,7 +549,7 @@ def endpoint(*methods):
 
 @endpoint("GET")
 def discovery_view(request):
-    return "discovery", discovery(request.build_absolute_uri("./")), 200
+    return "discovery", discovery(public_url(request, "./")), 200
 
 
 @endpoint("GET")

@@ -24,11 +24,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from servicehall.errors import ServiceError
 from servicehall.web.masking import mask_phone
+from servicehall.web.xlsx import append_row, finish_sheet
 
 from . import services
 from .choices import OrganizationKind, Role, UnitKind, WindowKind
 from .models import Organization, Sector, Staff, Unit, Window
 from .permissions import Action, Actor, require
+from .services import phone_problem
 
 
 @dataclass(frozen=True)
@@ -481,10 +483,15 @@ def _apply(actor, data, report, progress):
     rows = _Rows(actor, report, "staff")
     for number, row, bad in data.get("staff", []):
         progress(1)
-        if bad:
-            rows.check_refs(
-                row, number, {"unit": (units, _("unit")), "organization": (orgs, _("organization"))}
-            )
+        if bad:  # every other problem of the row is still reported, in this one pass
+            rows.check_refs(row, number, {"organization": (orgs, _("organization"))})
+            unit = rows.ref(units, row, number, "unit", _("unit"))
+            if unit and row.get("window") and (unit.pk, row["window"]) not in windows:
+                rows.error(
+                    number, "window", _("This unit has no window %(n)s.") % {"n": row["window"]}
+                )
+            if "*" not in (row.get("phone") or "") and phone_problem(row.get("phone") or ""):
+                rows.error(number, "phone", phone_problem(row["phone"]))
             continue
         unit = rows.ref(units, row, number, "unit", _("unit"))
         org = rows.ref(orgs, row, number, "organization", _("organization"))
@@ -508,13 +515,11 @@ def _apply(actor, data, report, progress):
                 rows.error(
                     number, "window", _("This unit has no window %(n)s.") % {"n": row["window"]}
                 )
-                continue
         if row.get("username"):
             user = _user_for(rows, number, row["username"], obj)
-            if user is None:
-                continue
-            obj.user = user
-        rows.save(number, obj, created)
+            if user is not None:
+                obj.user = user
+        rows.save(number, obj, created)  # its other problems too (nothing is kept on error)
 
 
 def count_rows(source) -> int:
@@ -560,7 +565,6 @@ def _header(ws, sheet):
         cell = ws.cell(row=1, column=i)
         cell.font = Font(bold=True, color="FFFFFF" if col.required else "000000")
         cell.fill = PatternFill("solid", fgColor="B22222" if col.required else "F2E6C9")
-        ws.column_dimensions[cell.column_letter].width = max(col.width, len(col.header) + 2)
         if col.kind == "choice":
             labels = ",".join(str(label) for _c, label in col.choices.choices)
             dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=not col.required)
@@ -570,7 +574,6 @@ def _header(ws, sheet):
             dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
             dv.add(f"{cell.column_letter}2:{cell.column_letter}5000")
             ws.add_data_validation(dv)
-    ws.freeze_panes = "A2"
 
 
 def _workbook():
@@ -632,7 +635,8 @@ def template_workbook():
         ws = wb.create_sheet(sheet.title)
         _header(ws, sheet)
         for example in TEMPLATE_EXAMPLES[sheet.key]:
-            ws.append([_cell(c, v) for c, v in zip(sheet.columns, example, strict=True)])
+            append_row(ws, [_cell(c, v) for c, v in zip(sheet.columns, example, strict=True)])
+        finish_sheet(ws, [c.width for c in sheet.columns])
     ws = wb.create_sheet("说明 Instructions")
     ws.column_dimensions["A"].width = 110
     for line in INSTRUCTIONS:
@@ -718,8 +722,6 @@ def export_workbook(*, actor: Actor):
         ws = wb.create_sheet(sheet.title)
         _header(ws, sheet)
         for row in rows[sheet.key]:
-            ws.append([_cell(c, v) for c, v in zip(sheet.columns, row, strict=True)])
-            for cell in ws[ws.max_row]:
-                if cell.data_type == "f":  # a name typed as "=…" stays text, never a formula
-                    cell.data_type = "s"
+            append_row(ws, [_cell(c, v) for c, v in zip(sheet.columns, row, strict=True)])
+        finish_sheet(ws, [c.width for c in sheet.columns])
     return wb

@@ -4,6 +4,7 @@ Each function takes keyword-only arguments, runs in one transaction, checks the 
 against the permission matrix and raises a ServiceError with a message that says what to fix.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -108,11 +109,79 @@ def _check_manage(actor, instance):
             )
 
 
-def _check_staff_rules(staff):
-    """R-ORG-4: a person keeping custody items cannot become someone who may not keep them."""
-    if staff.pk is None:
+MOBILE = re.compile(r"1[3-9]\d{9}")
+LANDLINE = re.compile(r"(?:0\d{2,3}-?|\(0\d{2,3}\))[2-9]\d{6,7}(?:-\d{1,6})?")
+
+
+def phone_problem(value: str):
+    """Why `value` is not a Chinese mobile (11 digits, 13–19…) or landline number (area code
+    and 7–8 digits, an extension after a dash), or None if it is one."""
+    text = re.sub(r"[\s\u3000]", "", value or "")
+    if not text or MOBILE.fullmatch(text) or LANDLINE.fullmatch(text):
+        return None
+    return _(
+        "“%(value)s” is not a phone number: a mobile has 11 digits starting 13–19 (e.g. "
+        "13812345678), a landline its area code and 7–8 digits (e.g. 0371-25661234)."
+    ) % {"value": value}
+
+
+def auxiliaries_allowed(unit) -> int | None:
+    """R-ORG-3: how many auxiliaries a unit may have at its household windows (1–2 at a
+    station above the population threshold, none below it); None where the rule does not
+    apply (not a police station, or no household window)."""
+    if unit is None or unit.kind != UnitKind.POLICE_STATION:
+        return None
+    if not unit.windows.filter(kind=WindowKind.HOUSEHOLD, active=True).exists():
+        return None
+    conf = settings.SERVICEHALL
+    population = unit.registered_population or 0
+    return conf["AUXILIARY_MAX"] if population > conf["AUXILIARY_POPULATION_THRESHOLD"] else 0
+
+
+def _check_auxiliary_cap(staff):
+    """R-ORG-3: a new auxiliary (or one moved here, or back in service) beyond the unit's
+    allowance is refused, wherever staff are saved: forms, admin, API, Excel import."""
+    if staff.role != Role.AUXILIARY or not staff.active or staff.unit_id is None:
         return
-    for custody in Custody.objects.filter(holder_id=staff.pk):
+    before = Staff.objects.filter(pk=staff.pk).first() if staff.pk else None
+    if (
+        before is not None
+        and before.role == Role.AUXILIARY
+        and before.active
+        and before.unit_id == staff.unit_id
+    ):
+        return  # already counted: editing an auxiliary does not add one
+    allowed = auxiliaries_allowed(staff.unit)
+    if allowed is None:
+        return
+    others = Staff.objects.filter(unit_id=staff.unit_id, role=Role.AUXILIARY, active=True)
+    if staff.pk:
+        others = others.exclude(pk=staff.pk)
+    if others.count() + 1 > allowed:
+        raise InvalidInput(
+            {
+                "role": [
+                    _(
+                        "%(unit)s may have at most %(allowed)s auxiliaries (registered "
+                        "population %(population)s); it has %(count)s (R-ORG-3)."
+                    )
+                    % {
+                        "unit": staff.unit.name,
+                        "allowed": allowed,
+                        "population": staff.unit.registered_population or 0,
+                        "count": others.count(),
+                    }
+                ]
+            },
+            rule="R-ORG-3",
+        )
+
+
+def _check_staff_rules(staff):
+    """R-ORG-3: the auxiliary cap; R-ORG-4: a person keeping custody items cannot become
+    someone who may not keep them (checked first: the more specific refusal)."""
+    custodies = Custody.objects.filter(holder_id=staff.pk) if staff.pk else []
+    for custody in custodies:
         probe = Actor(user=None, staff=staff, role=staff.role)
         allowed = probe.allows(CUSTODY_ACTION[custody.item])
         if not allowed or not staff.active or not staff.certified:
@@ -134,15 +203,32 @@ def _check_staff_rules(staff):
                     ]
                 },
             )
+    _check_auxiliary_cap(staff)
 
 
 @transaction.atomic
 def save_record(*, actor: Actor, instance):
     """Create or change a registry record (unit, window, staff, leadership group or member)."""
     _check_manage(actor, instance)
-    _full_clean(instance)
-    if isinstance(instance, Staff):
-        _check_staff_rules(instance)
+    # every problem of the record at once: the fields, the phone, the staffing rules
+    errors, rule = {}, None
+    try:
+        _full_clean(instance)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if isinstance(instance, (Staff, LeadershipMember)) and (
+        problem := phone_problem(instance.phone)
+    ):
+        errors.setdefault("phone", []).append(problem)
+    if isinstance(instance, Staff) and not errors.keys() & {"unit", "role", "active"}:
+        try:
+            _check_staff_rules(instance)
+        except InvalidInput as exc:
+            rule = exc.rule
+            for key, messages in exc.errors.items():
+                errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise InvalidInput(errors, rule=rule)
     try:
         with transaction.atomic():
             instance.save()
@@ -255,7 +341,7 @@ def staffing_findings(unit: Unit, staff=None, windows=None) -> list[Finding]:
         auxiliaries = [s for s in staff if s.role == Role.AUXILIARY]
         conf = settings.SERVICEHALL
         population = unit.registered_population or 0
-        allowed = (
+        allowed = (  # the same allowance auxiliaries_allowed() gives, from prefetched windows
             conf["AUXILIARY_MAX"] if population > conf["AUXILIARY_POPULATION_THRESHOLD"] else 0
         )
         if len(auxiliaries) > allowed:

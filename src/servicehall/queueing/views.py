@@ -65,15 +65,13 @@ def kiosk_ticket(request, code, pk):
         state=Ticket.State.WAITING,
         arrived_at__lt=ticket.arrived_at,
     ).count()
-    import segno
     from django.urls import reverse
-    from django.utils.safestring import mark_safe
 
     from servicehall.feedback.services import link_for
+    from servicehall.web.public import public_url, qr_svg
 
     # R-FB-1: rate the visit later, once, from the slip
-    link = request.build_absolute_uri(reverse("rate_link", args=[link_for(ticket)]))
-    qr = segno.make(link, error="m").svg_inline(scale=3, dark="#111")
+    link = public_url(request, reverse("rate_link", args=[link_for(ticket)]))
     return render(
         request,
         "queueing/ticket.html",
@@ -82,7 +80,7 @@ def kiosk_ticket(request, code, pk):
             "ticket": ticket,
             "ahead": ahead,
             "rate_link": link,
-            "rate_qr": mark_safe(qr),  # noqa: S308 - segno's own SVG
+            "rate_qr": qr_svg(link),
         },
     )
 
