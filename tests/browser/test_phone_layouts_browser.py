@@ -16,7 +16,8 @@ WIDTH = 390
 # line (CJK text broken after every character)
 MEASURE = """() => {
   const squeezed = [];
-  for (const el of document.querySelectorAll("main td, main th, main h1, main h2, .board h1, header h1")) {
+  const all = "main td, main th, main h1, main h2, .board h1, header h1";
+  for (const el of document.querySelectorAll(all)) {
     const text = el.innerText.trim();
     if (text.length < 2 || !el.getClientRects().length) continue;
     const style = getComputedStyle(el);
@@ -30,11 +31,13 @@ MEASURE = """() => {
       const range = document.createRange();
       range.selectNodeContents(node);
       for (const box of range.getClientRects()) {
-        if (box.width > 0 && !tops.some((t) => Math.abs(t - box.top) < font * 0.6)) tops.push(box.top);
+        const seen = tops.some((t) => Math.abs(t - box.top) < font * 0.6);
+        if (box.width > 0 && !seen) tops.push(box.top);
       }
     }
     const lines = tops.length;
-    if (lines > 1 && (inner < 2 * font || text.length / lines < 2)) squeezed.push(text.slice(0, 24));
+    const narrow = inner < 2 * font || text.length / lines < 2;
+    if (lines > 1 && narrow) squeezed.push(text.slice(0, 24));
   }
   return {width: document.documentElement.scrollWidth, squeezed: squeezed};
 }"""
