@@ -87,7 +87,7 @@ urlpatterns = [
     path("calendar/", worktime_views.year_view, name="calendar"),
     path("calendar/<int:year>/", worktime_views.year_view, name="calendar_year"),
     path("help/permissions/", web_views.permissions_page, name="permissions"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", web_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

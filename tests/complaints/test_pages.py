@@ -20,7 +20,7 @@ def post_web(client, demo, **kw):
         "name": "李明",
         "phone": "13812345678",
     } | kw
-    return client.post(reverse("complaint_new"), data)
+    return client.post(reverse("complaint_new"), data, follow=True)
 
 
 def test_citizen_files_on_the_web_and_follows_by_code(client, demo):

@@ -76,8 +76,13 @@ def test_the_link_page_rates_once_on_a_phone(client, visit):
     assert "王建国" in page and visit.label in page
     missing = client.post(url, {"overall": "1", "key": "k" * 16})
     assert missing.status_code == 400 and not Rating.objects.exists()
-    saved = client.post(url, {"overall": "1", "reason": "材料要求没说清", "key": "k" * 16})
+    data = {"overall": "1", "reason": "材料要求没说清", "key": "k" * 16}
+    saved = client.post(url, data, follow=True)
+    assert saved.redirect_chain == [(f"{url}?thanks=1", 302)]  # PRG: the thanks page reloads
     assert saved.status_code == 200 and "感谢您的评价" in saved.content.decode()
+    assert "感谢您的评价" in client.get(f"{url}?thanks=1").content.decode()
+    resent = client.post(url, data)  # the same form sent again: the same thanks, no new row
+    assert resent["Location"] == f"{url}?thanks=1" and Rating.objects.count() == 1
     assert Rating.objects.get().reason == "材料要求没说清"
     assert "本次办事已评价过" in client.get(url).content.decode()
     assert client.get("/rate/forged/").status_code == 403

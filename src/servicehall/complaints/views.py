@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from servicehall.errors import Forbidden, ServiceError
 from servicehall.org import services as org
 from servicehall.org.permissions import CITIZEN, Action, actor_for
+from servicehall.web import once
 from servicehall.web.views import add_service_errors, forbidden
 
 from . import services
@@ -24,6 +25,8 @@ from .forms import (
     RegisterForm,
 )
 from .models import Complaint, Opening
+
+ONCE_FORM = "complaint"
 
 
 def _file_from(form, actor, channel):
@@ -47,21 +50,34 @@ def _file_from(form, actor, channel):
 
 
 def new(request):
-    """The public web form: a complaint or suggestion, and a code to follow it by."""
-    form = ComplaintForm(request.POST or None, initial={"unit": request.GET.get("unit")})
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["website"]:  # a robot: pretend nothing happened
-            return redirect("complaint_new")
-        try:
-            # the public form files as a citizen, also on a hall PC where staff are logged in
-            complaint = _file_from(form, CITIZEN, services.Channel.WEB)
-        except Forbidden as exc:
-            return forbidden(request, exc)
-        except ServiceError as exc:
-            add_service_errors(form, exc)
-        else:
+    """The public web form: a complaint or suggestion, and a code to follow it by. The POST
+    redirects to the confirmation (a GET that can be reloaded), and the form's one-time key
+    makes a second POST of the same form find the first complaint instead of filing again."""
+    filed = request.GET.get("filed")
+    if request.method == "GET" and filed:
+        complaint = Complaint.objects.filter(pk=once.stored(ONCE_FORM, filed)).first()
+        if complaint is not None:
             return render(request, "complaints/filed.html", {"complaint": complaint})
-    return render(request, "complaints/new.html", {"form": form})
+    form = ComplaintForm(request.POST or None, initial={"unit": request.GET.get("unit")})
+    key = request.POST.get("once") if once.valid(request.POST.get("once")) else once.new_key()
+    if request.method == "POST":
+        if once.stored(ONCE_FORM, key):  # sent twice: the first one stands, whatever this says
+            return redirect(f"{request.path}?filed={key}")
+        if form.is_valid():
+            if form.cleaned_data["website"]:  # a robot: pretend nothing happened
+                return redirect("complaint_new")
+            try:
+                # the public form files as a citizen, also on a hall PC where staff are logged in
+                once.submit_once(
+                    ONCE_FORM, key, lambda: _file_from(form, CITIZEN, services.Channel.WEB)
+                )
+            except Forbidden as exc:
+                return forbidden(request, exc)
+            except ServiceError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect(f"{request.path}?filed={key}")
+    return render(request, "complaints/new.html", {"form": form, "once": key})
 
 
 def status(request):

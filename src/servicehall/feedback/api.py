@@ -24,6 +24,10 @@ class RatingIn(Schema):
     comment: str = ""
     reason: str = Field("", description="required at 2 or below")
     idempotency_key: str = Field(description="8–64 characters; a retry sends the same")
+    callback_phone: str = Field(
+        "", description="at 2 or below: a phone for the call-back, kept apart, never published"
+    )
+    callback_consent: bool = Field(False, description="the citizen agreed to be called back")
 
 
 class RatingOut(Schema):
@@ -44,6 +48,9 @@ def create(request, payload: RatingIn):
         "comment": payload.comment,
         "reason": payload.reason,
     }
+    phone = services.check_contact(
+        overall=payload.overall, phone=payload.callback_phone, consent=payload.callback_consent
+    )
     if payload.link:
         rating, created = services.rate(
             actor=actor,
@@ -60,5 +67,6 @@ def create(request, payload: RatingIn):
             idempotency_key=payload.idempotency_key,
             **levels,
         )
+    services.leave_contact(rating, phone)
     # the answer is as small as RatingOut; written directly, as call-next's (decision 0009)
     return JsonResponse({"id": rating.pk, "created": created}, status=201 if created else 200)

@@ -246,3 +246,28 @@ class Rectification(models.Model):
     @property
     def set_aside(self):
         return self.appeal_upheld is True
+
+
+class CallbackContact(models.Model):
+    """The phone a citizen left on a low rating so that the unit can call back (R-LAW-2 回访).
+    Kept apart from the rating: not in its signed content, never in the published figures,
+    masked on the unit's pages; shown in full only to whoever makes the call-back, by an
+    explicit action that the audit trail records."""
+
+    rating = models.OneToOneField(
+        Rating, verbose_name=_("rating"), on_delete=models.PROTECT, related_name="contact"
+    )
+    phone = models.CharField(_("phone for the call-back"), max_length=20)
+    consented_at = models.DateTimeField(_("consent given"))
+
+    class Meta:
+        verbose_name = _("call-back contact")
+        verbose_name_plural = _("call-back contacts")
+
+    def __str__(self):
+        from servicehall.web.masking import mask_phone
+
+        return mask_phone(self.phone)
+
+    def get_additional_data(self):
+        return {"unit_id": self.rating.unit_id}

@@ -727,3 +727,90 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
             findings.append(Finding(rating.pk, rating.seq, "broken"))
         prev, expected_seq = rating.chain_hash, rating.seq + 1
     return sorted(findings, key=lambda f: (f.seq is None, f.seq or 0, f.rating_id or 0))
+
+
+# ---- the call-back contact of a bad review (R-LAW-2 回访) ------------------------------------
+
+
+def check_contact(*, overall, phone: str, consent: bool) -> str:
+    """The phone a citizen offers for a call-back, cleaned, or "": asked for on a low rating
+    only, and kept only with the citizen's consent. InvalidInput names what is wrong."""
+    from servicehall.cases.idnumbers import phone_problem
+
+    phone = "".join((phone or "").split())
+    if not phone or not isinstance(overall, int) or overall > LOW:
+        return ""
+    problem = phone_problem(phone)
+    if problem:
+        raise InvalidInput({"callback_phone": [problem]})
+    if not consent:
+        raise InvalidInput(
+            {"callback_consent": [_("Tick the box to let the unit call you back on this number.")]}
+        )
+    return phone
+
+
+def leave_contact(rating: Rating, phone: str, now=None):
+    """Keep the checked phone (check_contact) for the call-back of this low rating, once."""
+    from .models import CallbackContact
+
+    if not phone or rating.overall > LOW:
+        return None
+    contact, _created = CallbackContact.objects.get_or_create(
+        rating=rating, defaults={"phone": phone, "consented_at": now or timezone.now()}
+    )
+    return contact
+
+
+def contact_phone(rect: Rectification) -> str:
+    """The number to call back: the one the citizen left with the rating, else the one of the
+    visit's case or booking. Never published; masked on the unit's pages."""
+    from .models import CallbackContact
+
+    rating = rect.rating
+    left = CallbackContact.objects.filter(rating=rating).values_list("phone", flat=True).first()
+    if left:
+        return left
+    if rating.case_id and rating.case.phone:
+        return rating.case.phone
+    if rating.ticket_id:
+        from servicehall.queueing.models import Appointment
+
+        booked = Appointment.objects.filter(ticket_id=rating.ticket_id).first()
+        if booked is not None:
+            return booked.phone
+    return ""
+
+
+def may_see_contact(actor: Actor, rect: Rectification) -> bool:
+    """Whoever makes the call-back may see the number in full: a handler of the unit's bad
+    reviews, at the call-back step."""
+    return (
+        actor.can(Action.HANDLE_BAD_REVIEW, unit=rect.unit)
+        and actor.staff is not None
+        and rect.stage == Rectification.Stage.CALLBACK
+    )
+
+
+def reveal_contact(*, actor: Actor, rectification: Rectification) -> str:
+    """The number in full, for the call-back; the audit trail records who saw it, when."""
+    from auditlog.models import LogEntry
+
+    require(actor, Action.HANDLE_BAD_REVIEW, unit=rectification.unit)
+    if not may_see_contact(actor, rectification):
+        raise Forbidden(
+            _("The number is shown in full only to whoever makes the call-back, at that step."),
+            rule="R-LAW-2",
+        )
+    phone = contact_phone(rectification)
+    if not phone:
+        raise ServiceError(_("The citizen left no number for a call-back."))
+    LogEntry.objects.log_create(
+        rectification,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=actor.user,
+        changes={"contact": ["", str(_("phone shown in full for the call-back"))]},
+        additional_data={"unit_id": rectification.unit_id, "shown": "callback_phone"},
+    )
+    return phone

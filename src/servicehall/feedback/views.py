@@ -17,7 +17,9 @@ from .models import DIMENSIONS, TAGS, Level, Rectification
 
 
 def rate_link(request, token):
-    """Rate a visit through the link or QR code on the slip, once."""
+    """Rate a visit through the link or QR code on the slip, once. The POST redirects to the
+    page again (?thanks=1), which can be reloaded; the form's key makes a resent POST find the
+    stored rating (R-LAW-2 一次一评)."""
     try:
         ticket = services.visit_for_link(token)
     except ServiceError as exc:
@@ -25,12 +27,16 @@ def rate_link(request, token):
     context = {
         "ticket": ticket,
         "levels": Level.choices,
+        "low": services.LOW,
         "dimensions": DIMENSIONS,
         "tags": [str(t) for t in TAGS],
         "key": request.POST.get("key") or uuid.uuid4().hex,
         "rated": hasattr(ticket, "rating"),
     }
-    if request.method == "POST" and not context["rated"]:
+    context["thanks"] = context["rated"] and request.GET.get("thanks") == "1"
+    if request.method == "POST" and context["rated"]:
+        return redirect(f"{request.path}?thanks=1")
+    if request.method == "POST":
         post = request.POST
 
         def level(name):
@@ -38,7 +44,12 @@ def rate_link(request, token):
             return int(value) if value.isdigit() else None
 
         try:
-            services.rate(
+            phone = services.check_contact(
+                overall=level("overall"),
+                phone=post.get("callback_phone", ""),
+                consent=post.get("callback_consent") == "1",
+            )
+            rating, _created = services.rate(
                 actor=actor_for(request.user),
                 ticket=ticket,
                 overall=level("overall"),
@@ -51,12 +62,13 @@ def rate_link(request, token):
                 channel=services.Rating.Channel.LINK,
                 idempotency_key=context["key"],
             )
-            context["rated"] = context["thanks"] = True
+            services.leave_contact(rating, phone)
         except ServiceError as exc:
             context["error"] = str(exc)
             context["errors"] = getattr(exc, "errors", {})
             context["posted"] = post
             return render(request, "feedback/rate.html", context, status=exc.status)
+        return redirect(f"{request.path}?thanks=1")
     return render(request, "feedback/rate.html", context)
 
 
@@ -73,26 +85,41 @@ def reviews(request):
         require(actor, Action.HANDLE_BAD_REVIEW, unit=unit)
     except Forbidden as exc:
         return forbidden(request, exc)
+    return _reviews_page(request, actor, unit)
+
+
+def _reviews_page(request, actor, unit, shown=None):
+    from servicehall.web.masking import mask_phone
+
     now = timezone.now()
     open_ = (
         Rectification.objects.filter(unit=unit)
         .exclude(stage=Rectification.Stage.CLOSED)
-        .select_related("rating__window", "rating__staff", "rating__ticket")
+        .select_related("rating__window", "rating__staff", "rating__ticket", "rating__case")
     )
     closed = (
         Rectification.objects.filter(unit=unit, stage=Rectification.Stage.CLOSED)
         .select_related("rating__window", "rating__staff")
         .order_by("-called_back_at")[:20]
     )
+    rows = []
+    for r in open_:
+        phone = services.contact_phone(r)
+        rows.append(
+            (
+                r,
+                services.due_text(r, now),
+                {
+                    "masked": mask_phone(phone),
+                    "full": phone if shown == r.pk else "",
+                    "may_show": bool(phone) and services.may_see_contact(actor, r),
+                },
+            )
+        )
     return render(
         request,
         "feedback/reviews.html",
-        {
-            "unit": unit,
-            "open": [(r, services.due_text(r, now)) for r in open_],
-            "closed": closed,
-            "levels": Level.choices,
-        },
+        {"unit": unit, "open": rows, "closed": closed, "levels": Level.choices},
     )
 
 
@@ -106,6 +133,16 @@ def review_step(request, pk):
     actor = actor_for(request.user)
     rect = get_object_or_404(Rectification.objects.select_related("unit"), pk=pk)
     post = request.POST
+    if post.get("step") == "show_contact":
+        # R-LAW-2 回访: the number in full for whoever calls back, recorded in the audit trail
+        try:
+            services.reveal_contact(actor=actor, rectification=rect)
+        except Forbidden as exc:
+            return forbidden(request, exc)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("reviews")
+        return _reviews_page(request, actor, rect.unit, shown=rect.pk)
     steps = {
         "appeal": lambda: services.appeal(
             actor=actor, rectification=rect, reason=post.get("appeal_reason", "")

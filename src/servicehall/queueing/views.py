@@ -438,32 +438,48 @@ def book(request, code):
 
 
 def book_slot(request, code, slot_id):
+    """Book one time: the POST redirects to the check-in code (a GET that reloads), and the
+    form's one-time key makes a second POST find the first booking."""
+    from servicehall.web import once
+
     from .appointments import book as book_service
-    from .models import AppointmentSlot
+    from .models import Appointment, AppointmentSlot
 
     unit = _unit(code)
     slot = get_object_or_404(
         AppointmentSlot.objects.select_related("matter"), pk=slot_id, unit=unit
     )
-    errors, data = {}, request.POST
-    if request.method == "POST":
-        try:
-            appointment = book_service(
-                slot=slot,
-                name=data.get("name", ""),
-                id_type="resident_id",
-                id_number=data.get("id_number", ""),
-                phone=data.get("phone", ""),
-            )
+    booked = request.GET.get("booked")
+    if request.method == "GET" and booked:
+        appointment = Appointment.objects.filter(
+            pk=once.stored("booking", booked), slot=slot
+        ).first()
+        if appointment is not None:
             return render(
                 request, "queueing/booked.html", {"unit": unit, "appointment": appointment}
             )
+    errors, data = {}, request.POST
+    key = data.get("once") if once.valid(data.get("once")) else once.new_key()
+    if request.method == "POST":
+        try:
+            once.submit_once(
+                "booking",
+                key,
+                lambda: book_service(
+                    slot=slot,
+                    name=data.get("name", ""),
+                    id_type="resident_id",
+                    id_number=data.get("id_number", ""),
+                    phone=data.get("phone", ""),
+                ),
+            )
+            return redirect(f"{request.path}?booked={key}")
         except ServiceError as exc:
             errors = getattr(exc, "errors", None) or {"__all__": [str(exc)]}
     return render(
         request,
         "queueing/book_slot.html",
-        {"unit": unit, "slot": slot, "errors": errors, "data": data},
+        {"unit": unit, "slot": slot, "errors": errors, "data": data, "once": key},
     )
 
 

@@ -19,7 +19,13 @@ def servicehall(request):
         unit_id = actor.staff.unit_id if actor.staff else None
         return bool(unit_id) and Window.objects.filter(unit_id=unit_id, kind="hotline").exists()
 
+    def nav():  # called by the template once, when the header is drawn
+        from .navigation import links_for
+
+        return links_for(actor)
+
     return {
+        "nav": nav,
         "has_hotline_seats": has_hotline_seats,
         "unread": unread,
         "actor": actor,

@@ -1,6 +1,7 @@
 """Shared view helpers and the pages that belong to no single app."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.choices import Role
 from servicehall.org.models import Unit
-from servicehall.org.permissions import matrix_rows
+from servicehall.org.permissions import actor_for, matrix_rows
 
 
 def forbidden(request, exc: ServiceError):
@@ -41,9 +42,21 @@ def save_with_service(request, form, save, success_url):
     return True, redirect(success_url(result) if callable(success_url) else success_url)
 
 
+class LoginView(auth_views.LoginView):
+    """Staff login: each role lands on its own start page, unless ?next= says where to go."""
+
+    def get_default_redirect_url(self):
+        from .navigation import start_page
+
+        return start_page(actor_for(self.request.user))
+
+
 def home(request):
+    from servicehall.queueing.models import AppointmentSlot
+
     units = Unit.objects.select_related("sector").order_by("sector__order", "name")
-    return render(request, "web/home.html", {"units": units})
+    bookable = set(AppointmentSlot.objects.values_list("unit_id", flat=True).distinct())
+    return render(request, "web/home.html", {"units": units, "bookable": bookable})
 
 
 @login_required

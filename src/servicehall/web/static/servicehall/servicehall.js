@@ -10,6 +10,15 @@
   var on = false;
   try { on = localStorage.getItem(KEY) === "1"; } catch (e) {}
   apply(on);
+  // the menu on a phone: the button opens and closes the navigation
+  document.addEventListener("click", function (ev) {
+    var t = ev.target.closest("[data-nav-toggle]");
+    if (!t) return;
+    var nav = document.getElementById(t.getAttribute("aria-controls"));
+    var open = !nav.classList.contains("open");
+    nav.classList.toggle("open", open);
+    t.setAttribute("aria-expanded", open ? "true" : "false");
+  });
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest("[data-large-text]");
     if (!b) return;
