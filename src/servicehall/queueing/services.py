@@ -402,10 +402,25 @@ def announce_call(ticket, kind):
     _call_event(ticket, kind).save()
 
 
+def staff_card(staff) -> dict | None:
+    """Who serves at a window, as the wall and the citizen screen show them (R-CAT-3)."""
+    if staff is None:
+        return None
+    return {
+        "name": staff.name,
+        "badge": staff.badge_no,
+        "photo": staff.photo.url if staff.photo else "",
+        "party": staff.party_member,
+    }
+
+
 def announce_window(window, now=None, status=None, finished=None):
-    """The window's new state; `finished` names the visit just finished, so the rating
+    """The window's new state and who is signed in there (the citizen screen follows sign-in
+    and sign-out live, R-Q-2); `finished` names the visit just finished, so the rating
     device at the window can ask the citizen about it (R-FB-1)."""
     event = _window_event(window, status or window_status(window, now))
+    session = _session(window)
+    event.data["staff"] = staff_card(session.staff if session else None)
     if finished is not None:
         event.data["finished"] = {"id": finished.pk, "ticket": finished.label}
     event.save()
@@ -927,6 +942,51 @@ def window_for_screen(key: str):
         return Window.objects.select_related("unit").get(pk=window_id)
     except Window.DoesNotExist:
         return None
+
+
+def screen_state(window) -> dict:
+    """What the citizen screen shows when it is (re)opened (R-Q-2, R-FB-1): who is signed in,
+    the window's state and current number, the intake mirror of that number if any, and the
+    rating prompt of the visit just finished here that is not rated yet."""
+    session = _session(window)
+    current = current_ticket(window)
+    mirror = None
+    if current is not None:
+        event = (
+            BoardEvent.objects.filter(
+                unit_id=window.unit_id,
+                kind="screen",
+                data__window_id=window.pk,
+                at__gte=current.called_at,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        mirror = event.data if event else None
+    pending = None
+    if session is not None:
+        last = (
+            Ticket.objects.filter(
+                window=window, state=Ticket.State.DONE, ended_at__gte=session.signed_in_at
+            )
+            .order_by("-ended_at", "-pk")
+            .first()
+        )
+        if last is not None and not _rated(last):
+            pending = {"id": last.pk, "ticket": last.label}
+    return {
+        "staff": staff_card(session.staff if session else None),
+        "status": window_status(window),
+        "ticket": current.label if current else None,
+        "mirror": mirror,
+        "rate": pending,
+    }
+
+
+def _rated(ticket) -> bool:
+    from servicehall.feedback.models import Rating
+
+    return Rating.objects.filter(ticket=ticket).exists()
 
 
 def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:

@@ -150,7 +150,7 @@ def screen(request, key):
     window = services.window_for_screen(key)
     if window is None:
         raise Http404("screen")
-    session = services._session(window)
+    state = services.screen_state(window)  # restored on reload, then followed live
     return render(
         request,
         "queueing/screen.html",
@@ -159,8 +159,7 @@ def screen(request, key):
             "dimensions": DIMENSIONS,
             "tags": [str(t) for t in TAGS],
             "window": window,
-            "staff": session.staff if session else None,
-            "current": services.current_ticket(window),
+            "screen_state": state,
             "key": key,
             "events_url": _events_url(request),
             "last_event": _last_event(window.unit),
