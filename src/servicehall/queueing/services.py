@@ -303,6 +303,8 @@ def _call_next_pg(actor, window, day, now, finish_current):
     # staff member signed in at the window calls, and sign_in admits only the unit's staff).
     require(actor, Action.CALL_TICKET)
     window_id = window if isinstance(window, int) else window.pk
+    if not 0 < window_id < 2**31:  # beyond an integer column: no such window, not a 500
+        raise NotFound(_("There is no such window."))
     with connection.cursor() as cur:  # autocommit: the function is one transaction
         cur.execute(
             "SELECT * FROM queueing_call_next(%s, %s, %s, %s, %s)",
