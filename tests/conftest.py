@@ -37,6 +37,9 @@ def media_root(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _test_settings(media_root, settings):
     settings.MEDIA_ROOT = media_root
+    # Opening hours are tested where they matter (tests/queueing/test_hours.py): elsewhere a
+    # test may take a number or sign in at whatever time the suite runs.
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "OPENING_HOURS_ENFORCED": False}
     # Argon2 is the real hasher (tests/web/test_security.py checks it); hashing each demo
     # login with it would cost every test half a second.
     settings.PASSWORD_HASHERS = [

@@ -224,5 +224,9 @@ SERVICEHALL = {
     # R-LAW-2: a rating at or below this level opens a rectification
     "BAD_REVIEW_LEVEL": int(os.environ.get("SERVICEHALL_BAD_REVIEW_LEVEL", "2")),
     "RATING_LINK_DAYS": int(os.environ.get("SERVICEHALL_RATING_LINK_DAYS", "7")),
+    # R-Q-3: staff arrive this many minutes early and sign in; sign-in opens this early
+    "SIGN_IN_EARLY_MINUTES": int(os.environ.get("SERVICEHALL_SIGN_IN_EARLY_MINUTES", "10")),
+    # R-TIME-5: tickets and sign-in only in the unit's hours (24-hour units always)
+    "OPENING_HOURS_ENFORCED": os.environ.get("SERVICEHALL_OPENING_HOURS", "1") == "1",
     "TOKEN_CACHE_SECONDS": float(os.environ.get("SERVICEHALL_TOKEN_CACHE_SECONDS", "10")),
 }

@@ -19,7 +19,9 @@ def test_the_kiosk_refuses_another_units_queue(client, demo):
     from servicehall.org.models import Unit
 
     other = Queue.objects.filter(unit=Unit.objects.get(code="kf-exit-entry")).first()
-    assert client.post("/kiosk/kf-gulou-hukou/", {"queue": other.pk}).status_code == 404
+    response = client.post("/kiosk/kf-gulou-hukou/", {"queue": other.pk})
+    assert response.status_code == 400 and "请选择本取号机上显示的队列" in response.content.decode()
+    assert not Ticket.objects.filter(queue=other).exists()
 
 
 def test_the_board_shows_windows_and_recent_calls(client, demo):

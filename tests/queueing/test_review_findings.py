@@ -69,8 +69,9 @@ def test_nobody_approves_their_own_pause(hall):
         services.approve_pause(actor=hall["lead"], window_pause=p)
 
 
-def test_the_kiosk_answers_odd_input_with_404(client, demo):
-    assert client.post("/kiosk/kf-gulou-hukou/", {"queue": "abc"}).status_code == 404
+def test_the_kiosk_answers_odd_input_with_400_and_a_message(client, demo):
+    response = client.post("/kiosk/kf-gulou-hukou/", {"queue": "abc"})
+    assert response.status_code == 400 and "请选择本取号机上显示的队列" in response.content.decode()
 
 
 def test_bookings_are_for_open_times_once_per_person_and_unit(demo):

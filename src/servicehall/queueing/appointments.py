@@ -16,7 +16,7 @@ from servicehall.workcal import TimeLimit
 from servicehall.worktime import services as worktime
 
 from .models import Appointment, AppointmentSlot, ContactTask, Ticket
-from .services import take_ticket
+from .services import require_open, take_ticket
 
 # R-TIME-4: holiday appointment requests are answered within 24 hours.
 HOLIDAY_CONTACT = TimeLimit(24, "hours")
@@ -124,8 +124,9 @@ def check_in(*, code: str, unit=None, now=None) -> Ticket:
     slot = appointment.slot
     if slot.date != timezone.localdate(now):
         raise ServiceError(_("This appointment is for %(d)s.") % {"d": slot.date.isoformat()})
-    queue = (
-        slot.matter.queues.filter(active=True, unit=slot.unit)
+    require_open(slot.unit, now)
+    queue = (  # R-CASE-4: a kiosk never puts a citizen in the green channel
+        slot.matter.queues.filter(active=True, unit=slot.unit, green_channel=False)
         .order_by("green_channel", "letter")
         .first()
     )

@@ -13,12 +13,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from servicehall.errors import Forbidden, InvalidInput, NotFound, ServiceError
-from servicehall.org.choices import Role
+from servicehall.org.choices import Role, UnitKind
 from servicehall.org.models import Window
 from servicehall.org.permissions import Action, Actor, require
 from servicehall.worktime import services as worktime
@@ -68,12 +68,28 @@ def take_ticket(
         )
 
 
+GREEN_FROM_RECEPTION = gettext_lazy(
+    "Green-channel numbers are issued by the reception staff only: please ask at the reception "
+    "desk."
+)
+
+
+def issue_at_kiosk(*, queue: Queue, now=None) -> Ticket:
+    """A citizen takes a number at the kiosk: never in the green channel, and only while the
+    unit is open."""
+    if queue.green_channel:  # R-CASE-4: reception staff decide who goes in the green channel
+        raise ServiceError(GREEN_FROM_RECEPTION, rule="R-CASE-4")
+    require_open(queue.unit, now)
+    return take_ticket(queue=queue, source=Ticket.Source.KIOSK, now=now)
+
+
 def issue_at_reception(
     *, actor: Actor, queue: Queue, matter=None, green_channel=False, now=None
 ) -> Ticket:
     """Reception (导办台) hands a citizen a number; only the unit's staff may put one in the
     green channel, a kiosk never does (R-CASE-4)."""
     require(actor, Action.CALL_TICKET, unit=queue.unit)
+    require_open(queue.unit, now)
     return take_ticket(
         queue=queue,
         matter=matter,
@@ -81,6 +97,77 @@ def issue_at_reception(
         green_channel=green_channel,
         now=now,
     )
+
+
+# ---- opening hours (R-TIME-5) -----------------------------------------------------------
+
+
+def round_the_clock(unit) -> bool:
+    """A unit open 24 hours: a hotline centre (the 110 centre), or one whose published hours
+    say 24 hours (a hospital's emergency department: 24小时)."""
+    hours = (unit.hours or "").replace(" ", "").lower()
+    return unit.kind == UnitKind.HOTLINE or hours.startswith(("24小时", "24h", "24hours"))
+
+
+def _day_span(unit, day):
+    """(first start, last end) of the unit's sessions that day, aware, or None when the day
+    has none: a holiday is closed unless an extended-service session is set for it."""
+    sessions = worktime.hours_for(unit, day).day_sessions(
+        day, worktime.calendar().is_working_day(day)
+    )
+    if not sessions:
+        return None
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(day, sessions[0][0], tzinfo=tz),
+        dt.datetime.combine(day, sessions[-1][1], tzinfo=tz),
+    )
+
+
+def next_opening(unit, now=None) -> dt.datetime | None:
+    """When the unit opens next after `now` (within a month), or None."""
+    local = timezone.localtime(now or timezone.now())
+    for i in range(32):
+        span = _day_span(unit, local.date() + dt.timedelta(days=i))
+        if span is not None and span[0] > local:
+            return span[0]
+    return None
+
+
+def _when(moment) -> str:
+    local = timezone.localtime(moment)
+    if (translation.get_language() or "").startswith("zh"):
+        return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return formats.date_format(local, "j M H:i")
+
+
+def is_open(unit, now=None, *, early_minutes=0) -> bool:
+    """Is the unit open at `now` (from `early_minutes` before its first session to the end of
+    its last; a number taken over lunch waits for the afternoon)?"""
+    if round_the_clock(unit) or not settings.SERVICEHALL["OPENING_HOURS_ENFORCED"]:
+        return True
+    local = timezone.localtime(now or timezone.now())
+    span = _day_span(unit, local.date())
+    return span is not None and span[0] - dt.timedelta(minutes=early_minutes) <= local < span[1]
+
+
+def closed_message(unit, now=None) -> str:
+    """本单位已下班，下次办公时间：12月2日 08:30"""
+    opening = next_opening(unit, now)
+    if opening is None:
+        return str(_("The unit is closed now."))
+    return _("The unit is closed now; it opens next at %(when)s.") % {"when": _when(opening)}
+
+
+def require_open(unit, now=None):
+    """Tickets are issued while the unit is open (R-TIME-5), unless it is a 24-hour unit."""
+    if not is_open(unit, now):
+        raise ServiceError(closed_message(unit, now), rule="R-TIME-5")
+
+
+def sign_in_early_minutes() -> int:
+    """R-Q-3: staff arrive this many minutes early and sign in (the one source of the 10)."""
+    return settings.SERVICEHALL["SIGN_IN_EARLY_MINUTES"]
 
 
 # ---- the window's staff ----------------------------------------------------------------
@@ -216,6 +303,8 @@ def _call_next_pg(actor, window, day, now, finish_current):
     # staff member signed in at the window calls, and sign_in admits only the unit's staff).
     require(actor, Action.CALL_TICKET)
     window_id = window if isinstance(window, int) else window.pk
+    if not 0 < window_id < 2**31:  # beyond an integer column: no such window, not a 500
+        raise NotFound(_("There is no such window."))
     with connection.cursor() as cur:  # autocommit: the function is one transaction
         cur.execute(
             "SELECT * FROM queueing_call_next(%s, %s, %s, %s, %s)",
@@ -315,10 +404,25 @@ def announce_call(ticket, kind):
     _call_event(ticket, kind).save()
 
 
+def staff_card(staff) -> dict | None:
+    """Who serves at a window, as the wall and the citizen screen show them (R-CAT-3)."""
+    if staff is None:
+        return None
+    return {
+        "name": staff.name,
+        "badge": staff.badge_no,
+        "photo": staff.photo.url if staff.photo else "",
+        "party": staff.party_member,
+    }
+
+
 def announce_window(window, now=None, status=None, finished=None):
-    """The window's new state; `finished` names the visit just finished, so the rating
+    """The window's new state and who is signed in there (the citizen screen follows sign-in
+    and sign-out live, R-Q-2); `finished` names the visit just finished, so the rating
     device at the window can ask the citizen about it (R-FB-1)."""
     event = _window_event(window, status or window_status(window, now))
+    session = _session(window)
+    event.data["staff"] = staff_card(session.staff if session else None)
     if finished is not None:
         event.data["finished"] = {"id": finished.pk, "ticket": finished.label}
     event.save()
@@ -508,7 +612,17 @@ def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
             _("You are signed in at window %(n)s: sign out there first.")
             % {"n": elsewhere.window.number}
         )
-    # R-Q-3: 10 minutes before the session is the norm; lateness is recorded
+    # R-Q-3: sign-in opens the norm's minutes before the unit does; lateness is recorded
+    early = sign_in_early_minutes()
+    if not is_open(window.unit, now, early_minutes=early):
+        opening = next_opening(window.unit, now)
+        if opening is None:
+            raise ServiceError(closed_message(window.unit, now), rule="R-Q-3")
+        raise ServiceError(
+            _("The unit is closed now: sign-in opens at %(when)s, %(n)s minutes before it opens.")
+            % {"when": _when(opening - dt.timedelta(minutes=early)), "n": early},
+            rule="R-Q-3",
+        )
     offset = _minutes_from_start(window, now)
     session = WindowSession.objects.create(
         window=window,
@@ -830,6 +944,51 @@ def window_for_screen(key: str):
         return Window.objects.select_related("unit").get(pk=window_id)
     except Window.DoesNotExist:
         return None
+
+
+def screen_state(window) -> dict:
+    """What the citizen screen shows when it is (re)opened (R-Q-2, R-FB-1): who is signed in,
+    the window's state and current number, the intake mirror of that number if any, and the
+    rating prompt of the visit just finished here that is not rated yet."""
+    session = _session(window)
+    current = current_ticket(window)
+    mirror = None
+    if current is not None:
+        event = (
+            BoardEvent.objects.filter(
+                unit_id=window.unit_id,
+                kind="screen",
+                data__window_id=window.pk,
+                at__gte=current.called_at,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        mirror = event.data if event else None
+    pending = None
+    if session is not None:
+        last = (
+            Ticket.objects.filter(
+                window=window, state=Ticket.State.DONE, ended_at__gte=session.signed_in_at
+            )
+            .order_by("-ended_at", "-pk")
+            .first()
+        )
+        if last is not None and not _rated(last):
+            pending = {"id": last.pk, "ticket": last.label}
+    return {
+        "staff": staff_card(session.staff if session else None),
+        "status": window_status(window),
+        "ticket": current.label if current else None,
+        "mirror": mirror,
+        "rate": pending,
+    }
+
+
+def _rated(ticket) -> bool:
+    from servicehall.feedback.models import Rating
+
+    return Rating.objects.filter(ticket=ticket).exists()
 
 
 def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:

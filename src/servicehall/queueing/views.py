@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicehall.errors import Forbidden, ServiceError
+from servicehall.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
 
@@ -44,16 +44,45 @@ def _last_event(unit):
 def kiosk(request, code):
     """A touch screen in the hall: one big button per queue."""
     unit = _unit(code)
-    queues = list(unit.queues.filter(active=True).prefetch_related("matters"))
     if request.method == "POST":
-        if not (request.POST.get("queue") or "").isdigit():
-            raise Http404("queue")
-        queue = get_object_or_404(
-            Queue, pk=request.POST.get("queue", "0") or 0, unit=unit, active=True
-        )
-        ticket = services.take_ticket(queue=queue, source=Ticket.Source.KIOSK)
+        queue = Queue.objects.filter(
+            pk=_int(request.POST.get("queue")) or 0, unit=unit, active=True
+        ).first()
+        try:
+            if queue is None:
+                raise ServiceError(_("Choose one of the queues shown on this kiosk."))
+            ticket = services.issue_at_kiosk(queue=queue)
+        except ServiceError as exc:
+            return _kiosk_page(request, unit, error=str(exc), status=exc.status)
         return redirect("kiosk_ticket", code=unit.code, pk=ticket.pk)
-    return render(request, "queueing/kiosk.html", {"unit": unit, "queues": queues})
+    return _kiosk_page(request, unit)
+
+
+def _kiosk_page(request, unit, *, error="", check_in_error="", status=200):
+    """The kiosk: the public queues (never the green channel, R-CASE-4), or when the unit is
+    closed, when it opens next (R-TIME-5)."""
+    closed = "" if services.is_open(unit) else services.closed_message(unit)
+    queues = list(unit.queues.filter(active=True, green_channel=False).prefetch_related("matters"))
+    return render(
+        request,
+        "queueing/kiosk.html",
+        {
+            "unit": unit,
+            "queues": [] if closed else queues,
+            "closed": closed,
+            "error": error,
+            "check_in_error": check_in_error,
+        },
+        status=status,
+    )
+
+
+def _int(value, *, low=1, high=2**31 - 1):
+    """A positive whole number from a query or form value, else None (never a 500)."""
+    value = (value or "").strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        return None
+    return int(value)
 
 
 def kiosk_ticket(request, code, pk):
@@ -119,7 +148,7 @@ def screen(request, key):
     window = services.window_for_screen(key)
     if window is None:
         raise Http404("screen")
-    session = services._session(window)
+    state = services.screen_state(window)  # restored on reload, then followed live
     return render(
         request,
         "queueing/screen.html",
@@ -128,8 +157,7 @@ def screen(request, key):
             "dimensions": DIMENSIONS,
             "tags": [str(t) for t in TAGS],
             "window": window,
-            "staff": session.staff if session else None,
-            "current": services.current_ticket(window),
+            "screen_state": state,
             "key": key,
             "events_url": _events_url(request),
             "last_event": _last_event(window.unit),
@@ -141,9 +169,13 @@ def _console_window(request, actor, window_id=None):
     staff = actor.staff
     if staff is None or staff.unit_id is None:
         raise Forbidden(_("The console is for the staff of a unit."))
-    wid = window_id or request.GET.get("window") or staff.window_id
+    wid = window_id or staff.window_id
+    if "window" in request.GET:
+        wid = _int(request.GET["window"])
+        if wid is None:
+            raise InvalidInput({"window": [_("Choose a window of your unit from the list.")]})
     if not wid:
-        raise Http404("no window")
+        raise InvalidInput({"window": [_("You have no window: choose one of your unit's.")]})
     window = get_object_or_404(Window, pk=wid, unit_id=staff.unit_id)
     require(actor, Action.CALL_TICKET, unit=window.unit)
     return window
@@ -158,6 +190,8 @@ def console(request):
         from servicehall.web.views import forbidden
 
         return forbidden(request, exc)
+    except ServiceError as exc:
+        return bad_request(request, exc)
     return render(
         request,
         "queueing/console.html",
@@ -179,8 +213,13 @@ def console_action(request, window_id, action):
     try:
         window = _console_window(request, actor, window_id)
         current = services.current_ticket(window)
-        ticket_id = request.POST.get("ticket")
-        ticket = get_object_or_404(Ticket, pk=ticket_id) if ticket_id else current
+        ticket = current
+        if request.POST.get("ticket"):
+            ticket = Ticket.objects.filter(
+                pk=_int(request.POST["ticket"]) or 0, queue__unit=window.unit
+            ).first()
+            if ticket is None:
+                raise NotFound(_("There is no such ticket at this unit."))
         calls = {
             "sign_in": lambda: services.sign_in(actor=actor, window=window),
             "sign_out": lambda: services.sign_out(actor=actor, window=window),
@@ -206,10 +245,10 @@ def console_action(request, window_id, action):
                 actor=actor,
                 ticket=_need(ticket),
                 to_window=Window.objects.filter(
-                    pk=request.POST.get("to_window") or 0, unit=window.unit
+                    pk=_int(request.POST.get("to_window")) or 0, unit=window.unit
                 ).first(),
                 to_queue=Queue.objects.filter(
-                    pk=request.POST.get("to_queue") or 0, unit=window.unit
+                    pk=_int(request.POST.get("to_queue")) or 0, unit=window.unit
                 ).first(),
             ),
         }
@@ -227,6 +266,11 @@ def console_action(request, window_id, action):
         return JsonResponse(
             {"ok": False, "message": str(exc), "rule": getattr(exc, "rule", None)}, status=status
         )
+
+
+def bad_request(request, exc):
+    """A page that says what was wrong with the address and changes nothing (400)."""
+    return render(request, "queueing/bad_request.html", {"message": str(exc)}, status=400)
 
 
 def _minutes(value):
@@ -267,9 +311,9 @@ def reception(request):
         except ServiceError as exc:
             form.add_error(None, str(exc))
     issued = None
-    if (request.GET.get("issued") or "").isdigit():
+    if _int(request.GET.get("issued")):
         issued = Ticket.objects.filter(
-            pk=request.GET["issued"], queue__unit=unit, source=Ticket.Source.RECEPTION
+            pk=_int(request.GET["issued"]), queue__unit=unit, source=Ticket.Source.RECEPTION
         ).first()
     today = Ticket.objects.filter(
         queue__unit=unit, day=timezone.localdate(), source=Ticket.Source.RECEPTION
@@ -491,13 +535,7 @@ def kiosk_check_in(request, code):
     try:
         ticket = check_in(code=request.POST.get("code", ""), unit=unit)
     except ServiceError as exc:
-        queues = list(unit.queues.filter(active=True).prefetch_related("matters"))
-        return render(
-            request,
-            "queueing/kiosk.html",
-            {"unit": unit, "queues": queues, "check_in_error": str(exc)},
-            status=400,
-        )
+        return _kiosk_page(request, unit, check_in_error=str(exc), status=exc.status)
     return redirect("kiosk_ticket", code=unit.code, pk=ticket.pk)
 
 

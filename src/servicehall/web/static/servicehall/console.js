@@ -16,7 +16,10 @@
     w.innerHTML = "";
     Object.keys(s.waiting).forEach(function (k) {
       var li = document.createElement("li");
-      li.textContent = k + "：" + s.waiting[k];
+      // a visible label for each count: "A 队列等候：3", "转到本窗口：0"
+      var label = k === "→" ? root.dataset.labelTransferred : root.dataset.labelQueue.replace("%s", k);
+      li.textContent = label + "：" + s.waiting[k];
+      li.dataset.queue = k;
       w.appendChild(li);
     });
     var p = document.getElementById("parked");

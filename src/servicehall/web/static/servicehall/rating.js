@@ -35,6 +35,7 @@
     }).then(function (r) {
       return r.json().then(function (data) {
         if (r.ok) {
+          form.hidden = true;  // rated: the prompt goes, the thanks stay
           status.textContent = body.dataset.thanks;
           status.className = "rate-status ok";
         } else if (r.status >= 400 && r.status < 500) {
@@ -59,6 +60,7 @@
   function ask(finished) {
     visit = finished;
     form.reset();
+    form.hidden = false;
     reasonField.hidden = true;
     status.textContent = "";
     document.getElementById("rate-ticket").textContent = finished.ticket;

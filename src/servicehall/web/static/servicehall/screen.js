@@ -11,21 +11,17 @@
   function finished(d) {
     if (d.finished && window.servicehallRate) window.servicehallRate(d.finished);
   }
-  source.addEventListener("call", function (e) {
-    var d = JSON.parse(e.data);
-    finished(d);
-    text("ticket", d.ticket);
-    text("state", labels.serving);
-    document.getElementById("mirror").hidden = true;  // a new citizen: nothing entered yet
-  });
-  source.addEventListener("window", function (e) {
-    var d = JSON.parse(e.data);
-    finished(d);
-    text("state", labels[d.state] || d.state);
-    if (d.state !== "serving") { text("ticket", "—"); document.getElementById("mirror").hidden = true; }
-  });
-  source.addEventListener("screen", function (e) {
-    var d = JSON.parse(e.data);
+  function staff(card) {  // who serves: follows sign-in and sign-out live
+    var photo = document.getElementById("staff-photo");
+    var badge = document.getElementById("staff-badge");
+    text("staff-name", card ? card.name : "—");
+    badge.textContent = card ? badge.dataset.label + " " + card.badge : "";
+    badge.hidden = !card;
+    document.getElementById("staff-party").hidden = !(card && card.party);
+    photo.hidden = !(card && card.photo);
+    if (card && card.photo) photo.src = card.photo; else photo.removeAttribute("src");
+  }
+  function mirror(d) {
     text("matter", d.matter);
     text("applicant", d.applicant);
     text("id-number", d.id_number);
@@ -44,7 +40,26 @@
       rows.appendChild(tr);
     });
     document.getElementById("mirror").hidden = false;
+  }
+  // a reload restores what the screen showed: the intake mirror and a rating not yet given
+  var restored = JSON.parse(document.getElementById("screen-state").textContent);
+  if (restored.mirror) mirror(restored.mirror);
+  finished({ finished: restored.rate });  // rating.js loads first (both deferred)
+  source.addEventListener("call", function (e) {
+    var d = JSON.parse(e.data);
+    finished(d);
+    text("ticket", d.ticket);
+    text("state", labels.serving);
+    document.getElementById("mirror").hidden = true;  // a new citizen: nothing entered yet
   });
+  source.addEventListener("window", function (e) {
+    var d = JSON.parse(e.data);
+    finished(d);
+    if ("staff" in d) staff(d.staff);
+    text("state", labels[d.state] || d.state);
+    if (d.state !== "serving") { text("ticket", "—"); document.getElementById("mirror").hidden = true; }
+  });
+  source.addEventListener("screen", function (e) { mirror(JSON.parse(e.data)); });
   source.onopen = function () { link.classList.add("up"); };
   source.onerror = function () { link.classList.remove("up"); };
 })();
