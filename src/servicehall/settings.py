@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "auditlog",
     "axes",
+    "ninja",  # Swagger UI from its own static files, never a CDN (the docs work offline)
     "servicehall.web",
     "servicehall.audit",
     "servicehall.org",
