@@ -39,7 +39,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "auditlog",
-    "axes",
+    "servicehall.web.apps.AxesConfig",  # django-axes, its name translated
+    "ninja",  # Swagger UI from its own static files, never a CDN (the docs work offline)
     "servicehall.web",
     "servicehall.audit",
     "servicehall.org",

@@ -135,3 +135,37 @@ def test_the_trail_page_costs_the_same_queries_for_a_full_page(login, demo):
     with CaptureQueriesContext(connection) as queries:
         client.get("/audit/")
     assert len(queries) < 20
+
+
+def test_the_trail_reads_in_chinese_local_times_yes_no_and_dates(login, demo, staff_of):
+    import datetime as dt
+    import re
+
+    from auditlog.context import set_actor
+
+    officer = staff_of("kf-gulou-hukou", "041236")
+    user = get_user_model().objects.get(username="leader")
+    token, _key = ApiToken.issue(user=user, name="sync job")
+    with set_actor(user):
+        officer.on_duty = not officer.on_duty
+        officer.certified_on = dt.date(2026, 3, 9)
+        officer.save()
+        token.revoked_at = dt.datetime(2026, 12, 2, 0, 31, 12, 345678, tzinfo=dt.UTC)
+        token.save()
+    page = login("admin").get("/audit/?action=1").content.decode()
+    assert re.search(r'<span class="after">[是否]</span>', page)  # not True / False
+    assert "True" not in page and "False" not in page
+    assert "2026年3月9日" in page  # a date as people write it
+    assert "2026年12月2日 08:31" in page  # local time to the minute
+    assert "+00:00" not in page and "345678" not in page
+
+
+def test_field_names_django_made_up_are_translated(demo):
+    from django.utils import translation
+
+    from servicehall.audit.services import _label
+    from servicehall.complaints.models import Complaint, Violation
+
+    with translation.override("zh-hans"):
+        assert _label(Complaint._meta.get_field("answered_by")) == "答复人"
+        assert _label(Violation._meta.get_field("recorded_by")) == "记录人"

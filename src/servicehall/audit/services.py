@@ -1,9 +1,15 @@
 """Reading the audit trail. Writing happens through django-auditlog on every registered model;
 nothing here (nor in the admin or the API) can change or delete an entry."""
 
+import datetime as dt
+
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 
 from servicehall.org.choices import Role
 from servicehall.org.permissions import Action, Actor, require
@@ -38,6 +44,30 @@ def _is_fk(field):
 
 def _blank(value):
     return "" if value in (None, "None", "") else value
+
+
+def _label(field):
+    """The field's verbose name; one Django made from the field's name ("answered by") is
+    translated by our catalogue."""
+    return gettext(str(field.verbose_name))
+
+
+def _readable(field, value):
+    """A stored value as a person reads it: 是/否, local time to the minute, a local date."""
+    if value == "":
+        return value
+    text = str(value)
+    if isinstance(field, models.BooleanField) or text in ("True", "False"):
+        return {"True": gettext("Yes"), "False": gettext("No")}.get(text, text)
+    moment = parse_datetime(text) if len(text) > 10 else None
+    if moment is not None:
+        if timezone.is_naive(moment):  # auditlog stores aware times as naive UTC
+            moment = moment.replace(tzinfo=dt.UTC)
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    day = parse_date(text) if len(text) == 10 else None
+    if day is not None:
+        return formats.date_format(day, "DATE_FORMAT")
+    return value
 
 
 def describe_many(entries):
@@ -75,13 +105,15 @@ def describe_many(entries):
     for entry, rows in parsed:
         shown = []
         for name, field, before, after in rows:
-            label = str(field.verbose_name) if field is not None else name
+            label = _label(field) if field is not None else name
             if field is not None and field.choices:
                 labels = {str(k): str(v) for k, v in field.flatchoices}
                 before, after = labels.get(str(before), before), labels.get(str(after), after)
             elif _is_fk(field):
                 known = names.get(field.related_model, {})
                 before, after = known.get(str(before), before), known.get(str(after), after)
+            else:
+                before, after = _readable(field, before), _readable(field, after)
             shown.append((label, before, after))
         out.append((entry, shown))
     return out
