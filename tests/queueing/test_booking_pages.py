@@ -28,6 +28,7 @@ def test_a_citizen_books_online_and_checks_in_at_the_kiosk(client, demo):
             "id_number": with_check_digit("41020319850612202"),
             "phone": "13912345678",
         },
+        follow=True,  # the booking redirects to its confirmation, which can be reloaded
     )
     appointment = Appointment.objects.get()
     assert appointment.code in response.content.decode()
