@@ -95,7 +95,9 @@ def _reviews_page(request, actor, unit, shown=None):
     open_ = (
         Rectification.objects.filter(unit=unit)
         .exclude(stage=Rectification.Stage.CLOSED)
-        .select_related("rating__window", "rating__staff", "rating__ticket", "rating__case")
+        .select_related(
+            "rating__window", "rating__staff", "rating__ticket", "rating__case", "rating__contact"
+        )
     )
     closed = (
         Rectification.objects.filter(unit=unit, stage=Rectification.Stage.CLOSED)
