@@ -9,6 +9,8 @@
   var form = document.getElementById("rate-form");
   var status = document.getElementById("rate-status");
   var reasonField = document.getElementById("reason-field");
+  var callbackField = document.getElementById("callback-field");  // R-LAW-2 回访: optional
+  var callbackError = document.getElementById("callback-error");
   var STORE = "servicehall-ratings-" + body.dataset.key.slice(0, 12);
   var visit = null;
 
@@ -27,10 +29,12 @@
     if (sending || !list.length) return;
     sending = true;
     var item = list[0];
+    var sent = Object.assign({}, item);
+    delete sent.visit;  // kept on the device only, to ask again
     fetch(body.dataset.rateUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(item),
+      body: JSON.stringify(sent),
       credentials: "omit",  // the device rates as a citizen, never as a logged-in member of staff
     }).then(function (r) {
       return r.json().then(function (data) {
@@ -39,8 +43,17 @@
           status.textContent = body.dataset.thanks;
           status.className = "rate-status ok";
         } else if (r.status >= 400 && r.status < 500) {
-          status.textContent = body.dataset.refused + " " + (data.detail || r.status);
-          status.className = "rate-status bad";
+          var errors = data.errors || {};
+          var contact = errors.callback_phone || errors.callback_consent;
+          if (contact && item.visit) {  // only the phone was wrong: ask again, keep the rest
+            ask(item.visit);
+            refill(item);
+            callbackError.textContent = contact.join(" ");
+            callbackError.hidden = false;
+          } else {
+            status.textContent = body.dataset.refused + " " + (data.detail || r.status);
+            status.className = "rate-status bad";
+          }
         } else {
           throw new Error("server " + r.status);  // try again later
         }
@@ -61,16 +74,35 @@
     visit = finished;
     form.reset();
     form.hidden = false;
-    reasonField.hidden = true;
+    reasonField.hidden = callbackField.hidden = callbackError.hidden = true;
     status.textContent = "";
     document.getElementById("rate-ticket").textContent = finished.ticket;
     panel.hidden = false;
   }
-  form.addEventListener("change", function () {
+  function refill(item) {  // the form as the citizen filled it in
+    ["overall", "efficiency", "competence", "attitude"].forEach(function (name) {
+      form.querySelectorAll("[name=" + name + "]").forEach(function (el) {
+        if (el.type === "radio") el.checked = Number(el.value) === item[name];
+        else el.value = item[name] == null ? "" : String(item[name]);
+      });
+    });
+    form.querySelectorAll("input[name=tags]").forEach(function (el) { el.checked = item.tags.indexOf(el.value) >= 0; });
+    form.elements.reason.value = item.reason;
+    form.elements.comment.value = item.comment;
+    form.elements.callback_phone.value = item.callback_phone;
+    form.elements.callback_consent.checked = item.callback_consent;
+    update();
+  }
+  function update() {
     var level = Number((form.querySelector("input[name=overall]:checked") || {}).value || 0);
-    reasonField.hidden = !(level && level <= 2);
+    reasonField.hidden = callbackField.hidden = !(level && level <= 2);
     reasonField.querySelector("textarea").required = !reasonField.hidden;
-  });
+    var phone = form.querySelector("input[name=callback_phone]");
+    // a number is kept only with the citizen's consent
+    form.querySelector("input[name=callback_consent]").required = !callbackField.hidden && !!phone.value.trim();
+  }
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     if (!visit) return;
@@ -87,7 +119,10 @@
       tags: data.getAll("tags"),
       comment: data.get("comment") || "",
       reason: data.get("reason") || "",
+      callback_phone: callbackField.hidden ? "" : (data.get("callback_phone") || "").trim(),
+      callback_consent: !callbackField.hidden && data.get("callback_consent") === "1",
       idempotency_key: newKey(),
+      visit: visit,
     });
     keep(list);
     visit = null;
