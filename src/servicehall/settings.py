@@ -24,6 +24,11 @@ else:
     SECRET_KEY = os.environ.get(
         "SECRET_KEY", "servicehall-development-key-not-for-production-use-0123456789"
     )
+# Personal data kept for a purpose (a call-back phone) is encrypted with a key derived from
+# SECRET_KEY and this salt (django-fernet-encrypted-fields). A rotated SECRET_KEY goes first,
+# the old one into SECRET_KEY_FALLBACKS, so stored values stay readable.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
+SALT_KEY = os.environ.get("SERVICEHALL_FIELD_SALT", "servicehall-personal-data")
 
 ALLOWED_HOSTS = [
     h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h

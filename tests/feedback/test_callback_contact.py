@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
 from django.urls import reverse
 
 from servicehall.errors import Forbidden, InvalidInput, ServiceError
@@ -47,6 +48,10 @@ def test_a_phone_left_on_a_low_rating_is_kept_apart_from_the_signed_rating(clien
     rating = Rating.objects.get(ticket=visit)
     assert rating.contact.phone == PHONE
     assert PHONE not in services.canonical(rating)  # not in the signed content
+    with connection.cursor() as cursor:  # encrypted at rest: a database dump does not show it
+        cursor.execute("SELECT phone FROM feedback_callbackcontact")
+        (stored,) = cursor.fetchone()
+    assert PHONE not in stored and "5678" not in stored
     services.seal()
     assert services.verify() == []  # the chain and signatures still hold
     published = client.get(reverse("ratings_published", args=[visit.window.unit.code]))

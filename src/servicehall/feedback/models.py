@@ -9,6 +9,7 @@ recomputes both and names every row changed, deleted or inserted behind the appl
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
 
 
 class Level(models.IntegerChoices):
@@ -257,7 +258,8 @@ class CallbackContact(models.Model):
     rating = models.OneToOneField(
         Rating, verbose_name=_("rating"), on_delete=models.PROTECT, related_name="contact"
     )
-    phone = models.CharField(_("phone for the call-back"), max_length=20)
+    # encrypted at rest (Fernet, key derived from SECRET_KEY): a database dump does not show it
+    phone = EncryptedCharField(_("phone for the call-back"), max_length=20)
     consented_at = models.DateTimeField(_("consent given"))
 
     class Meta:
