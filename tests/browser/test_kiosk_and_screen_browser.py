@@ -47,6 +47,7 @@ def test_outside_hours_the_kiosk_says_when_the_unit_opens(
     page.goto(f"{live_server.url}/kiosk/{KIOSK}/")
     assert "本单位已下班，下次办公时间：12月2日 08:30" in page.inner_text("main")
     assert page.locator("button.kiosk-button").count() == 0
+    assert page.locator("input[name=code]").count() == 0  # no check-in it would refuse
     shot(page, "kiosk-closed-phone")
 
 

@@ -20,6 +20,12 @@ def test_the_english_switch_turns_the_page_english(client, demo):
     assert 'value="zh-hans"' in page  # and the switch back
 
 
+def test_the_admin_speaks_as_the_hall(login, demo):
+    page = login("admin").get("/admin/").content.decode()
+    assert "窗口服务大厅" in page and "系统管理" in page
+    assert "Django" not in page.split("<body", 1)[1].split("</header>", 1)[0]
+
+
 def test_every_page_has_the_language_switch(login, demo):
     client = login("leader")
     for path in [
