@@ -224,15 +224,20 @@ SERVICEHALL = {
     # Where boards find the event server: empty means this host on PORT + 1 (what
     # `servicehall serve` starts); behind a proxy, e.g. "/events".
     "EVENTS_URL": os.environ.get("SERVICEHALL_EVENTS_URL", ""),
-    # Each worker trusts an API token it has checked for this long: a console calls many
-    # times a minute. A revoked token or deactivated account stops within it (decision 0009).
-    # R-LAW-2: a visit not rated within this many days counts as unrated (some rules: satisfied)
     # R-LAW-2: a rating at or below this level opens a rectification
     "BAD_REVIEW_LEVEL": int(os.environ.get("SERVICEHALL_BAD_REVIEW_LEVEL", "2")),
+    # R-LAW-2: a visit not rated within this many days counts as unrated (some rules: satisfied)
     "RATING_LINK_DAYS": int(os.environ.get("SERVICEHALL_RATING_LINK_DAYS", "7")),
+    # R-FB-1: the window's rating device takes a rating this many minutes after the visit
+    # finished; later, the citizen rates through the link on the slip
+    "RATING_DEVICE_MINUTES": int(os.environ.get("SERVICEHALL_RATING_DEVICE_MINUTES", "30")),
+    # a rating device's one-time pairing code is valid this long
+    "DEVICE_PAIRING_MINUTES": int(os.environ.get("SERVICEHALL_DEVICE_PAIRING_MINUTES", "15")),
     # R-Q-3: staff arrive this many minutes early and sign in; sign-in opens this early
     "SIGN_IN_EARLY_MINUTES": int(os.environ.get("SERVICEHALL_SIGN_IN_EARLY_MINUTES", "10")),
     # R-TIME-5: tickets and sign-in only in the unit's hours (24-hour units always)
     "OPENING_HOURS_ENFORCED": os.environ.get("SERVICEHALL_OPENING_HOURS", "1") == "1",
+    # Each worker trusts an API token it has checked for this long: a console calls many
+    # times a minute. A revoked token or deactivated account stops within it (decision 0009).
     "TOKEN_CACHE_SECONDS": float(os.environ.get("SERVICEHALL_TOKEN_CACHE_SECONDS", "10")),
 }

@@ -14,6 +14,7 @@ from servicehall.feedback.models import Rating
 from servicehall.org.permissions import CITIZEN
 from servicehall.queueing import services as queue
 from servicehall.queueing.models import Queue
+from tests.conftest import pair_device as paired
 
 
 @pytest.fixture
@@ -21,34 +22,37 @@ def visit(finish_visits):
     return finish_visits()[0]
 
 
-def post(client, **data):
+def post(client, device=None, **data):
+    """POST a rating; `device`: the credential of a paired device, sent as its cookie."""
+    if device is not None:
+        client.cookies[services.DEVICE_COOKIE] = device
     data.setdefault("idempotency_key", uuid.uuid4().hex)
     data.setdefault("overall", 5)
     return client.post("/api/v1/ratings", json.dumps(data), content_type="application/json")
 
 
 def test_the_device_rates_the_visit_just_finished_once(client, visit):
-    key = queue.screen_key(visit.window)
+    key = paired(visit.window)
     k = uuid.uuid4().hex
-    first = post(client, device_key=key, ticket_id=visit.pk, idempotency_key=k, attitude=5)
+    first = post(client, device=key, ticket_id=visit.pk, idempotency_key=k, attitude=5)
     assert first.status_code == 201 and first.json()["created"] is True
-    again = post(client, device_key=key, ticket_id=visit.pk, idempotency_key=k, attitude=5)
+    again = post(client, device=key, ticket_id=visit.pk, idempotency_key=k, attitude=5)
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
-    other = post(client, device_key=key, ticket_id=visit.pk)  # a second rating, new key
+    other = post(client, device=key, ticket_id=visit.pk)  # a second rating, new key
     assert other.status_code == 400 and other.json()["rule"] == "R-LAW-2"
     rating = Rating.objects.get()
-    assert rating.channel == "device" and rating.device == f"window:{visit.window_id}"
+    assert rating.channel == "device" and rating.device.startswith("device:")
 
 
 def test_a_device_rates_only_its_own_window(client, demo, visit):
-    assert post(client, device_key="forged", ticket_id=visit.pk).status_code == 403
-    elsewhere = queue.screen_key(demo.windows.get(number=3))
-    assert post(client, device_key=elsewhere, ticket_id=visit.pk).status_code == 400
+    assert post(client, device="forged", ticket_id=visit.pk).status_code == 403
+    elsewhere = paired(demo.windows.get(number=3))
+    assert post(client, device=elsewhere, ticket_id=visit.pk).status_code == 400
     assert not Rating.objects.exists()
 
 
 def test_a_staff_login_on_the_device_cannot_rate(login, visit):
-    answer = post(login("officer"), device_key=queue.screen_key(visit.window), ticket_id=visit.pk)
+    answer = post(login("officer"), device=paired(visit.window), ticket_id=visit.pk)
     assert answer.status_code == 403 and not Rating.objects.exists()
 
 
@@ -66,7 +70,7 @@ def test_the_link_on_the_slip_rates_once_and_expires(client, visit, settings):
 def test_the_device_is_for_the_visit_just_finished(client, visit):
     visit.ended_at = timezone.now() - dt.timedelta(hours=2)
     visit.save(update_fields=["ended_at"])
-    late = post(client, device_key=queue.screen_key(visit.window), ticket_id=visit.pk)
+    late = post(client, device=paired(visit.window), ticket_id=visit.pk)
     assert late.status_code == 400 and not Rating.objects.exists()
 
 
@@ -119,32 +123,32 @@ def test_the_devices_one_statement_path_keeps_every_rule(client, demo, staff_of)
     services._AT_WINDOW.clear()
     window = demo.windows.get(number=2)
     officer, lead = staff_of("kf-gulou-hukou", "041235"), staff_of("kf-gulou-hukou", "041202")
-    key = queue.screen_key(window)
-    first = post(client, device_key=key, ticket_id=finished(demo, window, officer).pk)
+    key = paired(window)
+    first = post(client, device=key, ticket_id=finished(demo, window, officer).pk)
     assert first.status_code == 201 and services._AT_WINDOW[window.pk][1] == officer.pk
     # the next visit by the same officer: one statement, stored with everything in its place
     visit = finished(demo, window, officer)
     k = uuid.uuid4().hex
     with CaptureQueriesContext(connection) as queries:
-        fast = post(client, device_key=key, ticket_id=visit.pk, idempotency_key=k, attitude=4)
+        fast = post(client, device=key, ticket_id=visit.pk, idempotency_key=k, attitude=4)
     assert fast.status_code == 201
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 1 and statements[0].startswith("INSERT INTO")
     rating = Rating.objects.get(pk=fast.json()["id"])
     assert (rating.ticket, rating.staff, rating.unit, rating.attitude) == (visit, officer, demo, 4)
     assert rating.mac == services.sign(rating)  # signed as the full way signs
-    again = post(client, device_key=key, ticket_id=visit.pk, idempotency_key=k, attitude=4)
+    again = post(client, device=key, ticket_id=visit.pk, idempotency_key=k, attitude=4)
     assert again.status_code == 200 and again.json()["id"] == rating.pk  # a retry
-    assert post(client, device_key=key, ticket_id=visit.pk).status_code == 400  # rated
+    assert post(client, device=key, ticket_id=visit.pk).status_code == 400  # rated
     # another staff member took the window over: the rating is theirs
     taken_over = finished(demo, window, lead)
-    assert post(client, device_key=key, ticket_id=taken_over.pk).status_code == 201
+    assert post(client, device=key, ticket_id=taken_over.pk).status_code == 201
     assert Rating.objects.get(ticket=taken_over).staff == lead
     # a visit at another window, or too long ago, is refused as before
     elsewhere = finished(demo, demo.windows.get(number=3), lead)
-    assert post(client, device_key=key, ticket_id=elsewhere.pk).status_code == 400
+    assert post(client, device=key, ticket_id=elsewhere.pk).status_code == 400
     old = finished(demo, window, lead, minutes_ago=45)
-    assert post(client, device_key=key, ticket_id=old.pk).status_code == 400
+    assert post(client, device=key, ticket_id=old.pk).status_code == 400
     assert not Rating.objects.filter(ticket__in=[elsewhere, old]).exists()
 
 
@@ -160,12 +164,12 @@ def test_a_bad_review_at_the_device_is_one_statement_and_sealing_opens_its_recti
     services._AT_WINDOW.clear()
     window = demo.windows.get(number=2)
     officer = staff_of("kf-gulou-hukou", "041235")
-    key, k = queue.screen_key(window), uuid.uuid4().hex
+    key, k = paired(window), uuid.uuid4().hex
     visit = finished(demo, window, officer)
-    unexplained = post(client, device_key=key, ticket_id=visit.pk, overall=1)
+    unexplained = post(client, device=key, ticket_id=visit.pk, overall=1)
     assert unexplained.status_code == 400 and "reason" in unexplained.json()["errors"]
     assert not Rating.objects.exists()
-    bad = dict(device_key=key, ticket_id=visit.pk, idempotency_key=k, overall=1, reason="态度差")
+    bad = dict(device=key, ticket_id=visit.pk, idempotency_key=k, overall=1, reason="态度差")
     with CaptureQueriesContext(connection) as queries:
         first = post(client, **bad)
     assert first.status_code == 201
@@ -184,7 +188,7 @@ def test_a_bad_review_at_the_device_is_one_statement_and_sealing_opens_its_recti
     assert Rectification.objects.count() == 1 and told.count() == leaders
     # a bad review of a visit at another window: refused, so nothing to seal or put right
     elsewhere = finished(demo, demo.windows.get(number=3), officer)
-    refused = post(client, device_key=key, ticket_id=elsewhere.pk, overall=2, reason="慢")
+    refused = post(client, device=key, ticket_id=elsewhere.pk, overall=2, reason="慢")
     assert refused.status_code == 400 and services.seal() == 0
 
 
@@ -214,10 +218,10 @@ def test_the_devices_insert_is_planned_once_per_connection(client, demo, staff_o
     services._AT_WINDOW.clear()
     window = demo.windows.get(number=2)
     officer = staff_of("kf-gulou-hukou", "041235")
-    key = queue.screen_key(window)
+    key = paired(window)
     for _ in range(3):
         assert (
-            post(client, device_key=key, ticket_id=finished(demo, window, officer).pk).status_code
+            post(client, device=key, ticket_id=finished(demo, window, officer).pk).status_code
             == 201
         )
     with connection.cursor() as cur:
@@ -227,3 +231,98 @@ def test_the_devices_insert_is_planned_once_per_connection(client, demo, staff_o
         )
         assert cur.fetchone()[0] == 1
     assert Rating.objects.filter(ticket__window=window).count() == 3
+
+
+# ---- who may rate: a paired device, never staff (R-FB-1) -----------------------------------
+
+
+def test_the_old_screen_key_rates_nothing(client, visit):
+    """The window's screen key the console used to link to: derived from the server's secret,
+    known to staff, never rotating. Without a paired device nothing is stored."""
+    from django.core import signing
+
+    old_key = signing.Signer(salt="citizen-screen").sign(str(visit.window_id))
+    for credential in (old_key, "", f"{visit.window_id}.{'x' * 43}"):
+        answer = post(client, device=credential, ticket_id=visit.pk)
+        assert answer.status_code == 403, credential
+    answer = post(client, device_key=old_key, ticket_id=visit.pk)
+    assert answer.status_code == 403 and "配对" in answer.json()["detail"]
+    assert not Rating.objects.exists()
+
+
+def test_a_bearer_token_is_refused_whatever_else_the_request_carries(client, visit, demo):
+    from servicehall.org.models import ApiToken
+
+    credential = paired(visit.window)
+    officer = demo.staff.get(badge_no="041235")
+    token = ApiToken.issue(user=officer.user, name="console")[1]
+    client.cookies["servicehall_device"] = credential
+    answer = client.post(
+        "/api/v1/ratings",
+        json.dumps({"ticket_id": visit.pk, "overall": 5, "idempotency_key": uuid.uuid4().hex}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 403 and answer.json()["rule"] == "R-FB-1"
+    assert not Rating.objects.exists()
+
+
+def test_a_revoked_device_stops_at_once_and_pairing_again_rotates(client, demo, staff_of, actor):
+    from servicehall.feedback.models import RatingDevice
+
+    services._AT_WINDOW.clear()
+    window = demo.windows.get(number=2)
+    officer = staff_of("kf-gulou-hukou", "041235")
+    credential = paired(window)
+    assert (
+        post(client, device=credential, ticket_id=finished(demo, window, officer).pk).status_code
+        == 201
+    )
+    device = RatingDevice.objects.get(window=window)
+    # rotate: a new code typed into the device replaces the credential
+    code = services.pair_again(actor=actor("leader"), device=device)
+    assert (
+        post(client, device=credential, ticket_id=finished(demo, window, officer).pk).status_code
+        == 201
+    )
+    _device, rotated = services.pair_device(code)
+    assert rotated != credential
+    assert (
+        post(client, device=credential, ticket_id=finished(demo, window, officer).pk).status_code
+        == 403
+    )
+    assert (
+        post(client, device=rotated, ticket_id=finished(demo, window, officer).pk).status_code
+        == 201
+    )
+    # revoke: the fast path (this process knows the window) refuses as well
+    services.revoke_device(actor=actor("leader"), device=device)
+    refused = post(client, device=rotated, ticket_id=finished(demo, window, officer).pk)
+    assert refused.status_code == 403
+    assert Rating.objects.count() == 3
+
+
+def test_only_the_units_leader_enrols_and_a_code_works_once(demo, actor):
+    from servicehall.errors import Forbidden, InvalidInput
+
+    window = demo.windows.get(number=2)
+    for who in ("officer", "dutylead", "auxiliary"):
+        with pytest.raises(Forbidden):
+            services.enroll_device(actor=actor(who), window=window)
+    device, code = services.enroll_device(actor=actor("leader"), window=window, name="2号平板")
+    assert code not in str(device.__dict__)  # kept hashed only
+    assert services.pair_device(code.lower().replace("-", " "))[0] == device  # typed loosely
+    with pytest.raises(InvalidInput) as again:
+        services.pair_device(code)
+    assert "code" in again.value.errors
+
+
+def test_a_pairing_code_expires(demo, actor, settings):
+    from servicehall.errors import InvalidInput
+
+    device, code = services.enroll_device(actor=actor("leader"), window=demo.windows.get(number=2))
+    later = timezone.now() + dt.timedelta(
+        minutes=settings.SERVICEHALL["DEVICE_PAIRING_MINUTES"] + 1
+    )
+    with pytest.raises(InvalidInput):
+        services.pair_device(code, now=later)

@@ -83,12 +83,12 @@ def test_a_good_rating_keeps_no_phone(client, visit):
 
 
 def test_the_device_api_takes_the_phone_too(client, visit):
-    from servicehall.queueing import services as queue
+    from tests.conftest import pair_device
 
+    client.cookies[services.DEVICE_COOKIE] = pair_device(visit.window)
     response = client.post(
         "/api/v1/ratings",
         {
-            "device_key": queue.screen_key(visit.window),
             "ticket_id": visit.pk,
             "overall": 2,
             "reason": "态度生硬",

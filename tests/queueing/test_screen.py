@@ -59,12 +59,68 @@ def test_the_public_board_never_carries_the_screen(actor, demo, w2, monkeypatch)
     assert shown.pk in [r["pk"] for r in events._missed(("screen", w2.pk), 0)]
 
 
-def test_a_screen_key_opens_one_window_and_cannot_be_guessed(client, demo, w2):
-    key = services.screen_key(w2)
-    assert services.window_for_screen(key) == w2
-    forged = key.replace(str(w2.pk), str(w2.pk + 1), 1)
-    assert services.window_for_screen(forged) is None
-    assert client.get(f"/screen/{key}/").status_code == 200
-    assert client.get(f"/screen/{w2.pk}/").status_code == 404
+def _stream_token(page: str) -> str:
+    return page.split('data-stream="', 1)[1].split('"', 1)[0]
+
+
+def test_the_screen_shows_only_on_a_paired_device(client, demo, w2):
+    from servicehall.feedback import services as feedback
+    from tests.conftest import pair_device
+
+    unpaired = client.get("/screen/").content.decode()
+    assert "配对此评价器" in unpaired and 'name="code"' in unpaired
+    client.cookies[feedback.DEVICE_COOKIE] = pair_device(w2)
+    page = client.get("/screen/").content.decode()
+    assert "2号窗口" in page and "配对此评价器" not in page
+    token = _stream_token(page)
+    assert events._audience(["events", "screen", token]) == ("screen", w2.pk)
     assert events._audience(["events", "screen", str(w2.pk)]) is None
-    assert events._audience(["events", "screen", key]) == ("screen", w2.pk)
+    assert events._audience(["events", "screen", token[:-2] + "xx"]) is None
+
+
+def test_a_revoked_devices_stream_and_screen_close(client, demo, w2, actor):
+    from servicehall.feedback import services as feedback
+    from servicehall.feedback.models import RatingDevice
+    from tests.conftest import pair_device
+
+    client.cookies[feedback.DEVICE_COOKIE] = pair_device(w2)
+    token = _stream_token(client.get("/screen/").content.decode())
+    feedback.revoke_device(actor=actor("leader"), device=RatingDevice.objects.get(window=w2))
+    assert events._audience(["events", "screen", token]) is None
+    assert "配对此评价器" in client.get("/screen/").content.decode()
+
+
+def test_a_stream_token_ages_out(demo, w2, monkeypatch):
+    import time
+
+    from servicehall.feedback import services as feedback
+    from tests.conftest import pair_device
+
+    device = feedback.device_for(pair_device(w2))
+    token = services.screen_stream_token(device)
+    later = time.time() + services.SCREEN_STREAM_HOURS * 3600 + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert services.window_for_stream(token) is None
+
+
+def test_the_device_is_paired_with_the_code_at_the_screen(client, demo, w2, actor):
+    from servicehall.feedback import services as feedback
+
+    _device, code = feedback.enroll_device(actor=actor("leader"), window=w2)
+    wrong = client.post("/screen/", {"code": "AAAAA-AAAAA"})
+    assert wrong.status_code == 400 and "配对码错误或已过期" in wrong.content.decode()
+    paired = client.post("/screen/", {"code": code})
+    assert paired.status_code == 302 and paired["Location"] == "/screen/"
+    cookie = paired.cookies[feedback.DEVICE_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert "2号窗口" in client.get("/screen/").content.decode()
+
+
+def test_a_staff_login_cannot_pair_a_device(login, demo, w2, actor):
+    from servicehall.feedback import services as feedback
+
+    _device, code = feedback.enroll_device(actor=actor("leader"), window=w2)
+    client = login("officer")
+    refused = client.post("/screen/", {"code": code})
+    assert refused.status_code == 403 and "已登录工作人员账号" in refused.content.decode()
+    assert feedback.DEVICE_COOKIE not in refused.cookies

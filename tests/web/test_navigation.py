@@ -36,7 +36,7 @@ EXPECTED = {
         + [p for p in WINDOW if p != "console"]
         + STAFF
         + LEAD
-        + ["audit", "org:import", "rating_patterns"],
+        + ["audit", "org:import", "rating_patterns", "rating_devices"],
     ),
     "reviewer": ("org:tree", PUBLIC + STAFF + ["audit", "rating_patterns"]),
     "inspector": ("rating_patterns", PUBLIC + STAFF + ["rating_patterns"]),

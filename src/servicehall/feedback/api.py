@@ -1,10 +1,13 @@
 """Ratings through the API: the rating device at a window and the link on the slip post here
-(R-FB-1, R-LAW-2). No login: a device proves its window with its key, a citizen their visit
-with the link. The answer comes after commit; a retry with the same key gets the same rating."""
+(R-FB-1, R-LAW-2). Never with a staff login: a paired device proves its window with the
+credential its pairing left in its browser (a cookie), a citizen their visit with the link.
+The answer comes after commit; a retry with the same key gets the same rating."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from servicehall.errors import Forbidden
 from servicehall.org.permissions import actor_for
 
 from . import services
@@ -13,8 +16,9 @@ router = Router(tags=["feedback"])
 
 
 class RatingIn(Schema):
-    device_key: str | None = Field(None, description="the window's rating-device key")
-    ticket_id: int | None = Field(None, description="the visit, with device_key")
+    ticket_id: int | None = Field(
+        None, description="the visit, from a paired rating device (its cookie names the device)"
+    )
     link: str | None = Field(None, description="the token of the link on the slip")
     overall: int = Field(description="5 very satisfied … 1 very dissatisfied")
     efficiency: int | None = None
@@ -38,7 +42,12 @@ class RatingOut(Schema):
 @router.post("/ratings", auth=None, response={200: RatingOut, 201: RatingOut}, url_name="rate")
 def create(request, payload: RatingIn):
     """Rate a finished visit; 201 when stored now, 200 when this key was stored before."""
-    actor = actor_for(request.user)  # a staff login on the device is refused
+    if request.user.is_authenticated or "authorization" in request.headers:
+        # R-FB-1: staff never rate, whatever else the request carries
+        raise Forbidden(
+            _("A rating is the citizen's: it is never sent with a staff login."), rule="R-FB-1"
+        )
+    actor = actor_for(request.user)
     levels = {
         "overall": payload.overall,
         "efficiency": payload.efficiency,
@@ -62,7 +71,7 @@ def create(request, payload: RatingIn):
     else:
         rating, created = services.rate_at_device(
             actor=actor,
-            device_key=payload.device_key,
+            credential=request.COOKIES.get(services.DEVICE_COOKIE, ""),
             ticket_id=payload.ticket_id,
             idempotency_key=payload.idempotency_key,
             **levels,

@@ -6,6 +6,7 @@ chain in batches (`seq`, `prev_hash`, `chain_hash`), as transparency logs do. `v
 recomputes both and names every row changed, deleted or inserted behind the application's back.
 """
 
+from auditlog.registry import auditlog
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -273,3 +274,58 @@ class CallbackContact(models.Model):
 
     def get_additional_data(self):
         return {"unit_id": self.rating.unit_id}
+
+
+class RatingDevice(models.Model):
+    """A rating device (评价器) enrolled at one window (R-FB-1 不得弄虚作假). A unit leader
+    enrols it and gets a one-time pairing code; typed into the device, the code becomes the
+    device's own credential, kept in its browser where the window's staff never see it. Only
+    a paired device that is not revoked rates a visit, and only one finished at its window.
+    Pairing again rotates the credential; the old one stops working at once."""
+
+    window = models.ForeignKey(
+        "org.Window",
+        verbose_name=_("window"),
+        on_delete=models.PROTECT,
+        related_name="rating_devices",
+    )
+    name = models.CharField(_("device name"), max_length=50)
+    # sha256 of the one-time pairing code and of the credential's secret: both are random and
+    # long, so a fast hash is enough, and the database never holds either in clear
+    pairing_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    pairing_expires_at = models.DateTimeField(_("pairing code valid until"), null=True, blank=True)
+    secret_hash = models.CharField(max_length=64, blank=True)
+    enrolled_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("enrolled by"), on_delete=models.PROTECT, related_name="+"
+    )
+    enrolled_at = models.DateTimeField(_("enrolled at"))
+    paired_at = models.DateTimeField(_("paired at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("rating device")
+        verbose_name_plural = _("rating devices")
+        ordering = ["window__number", "pk"]
+
+    def __str__(self):
+        return f"{self.window} · {self.name}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "paired" if self.paired_at else "waiting"
+
+    def get_additional_data(self):
+        return {"unit_id": self.window.unit_id}
+
+
+auditlog.register(RatingDevice, exclude_fields=["pairing_hash", "secret_hash"])

@@ -9,6 +9,7 @@ for what is in the database; a retry with the same idempotency key gets the same
 import datetime as dt
 import hashlib
 import json
+import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from servicehall.db import fetch_prepared
 from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.permissions import Action, Actor, require
 
-from .models import SIGNED_FIELDS, Rating, Rectification
+from .models import SIGNED_FIELDS, Rating, RatingDevice, Rectification
 
 GENESIS = "0" * 64
 LOW = 2  # at or below this, a rating asks for its reason (and opens a rectification)
@@ -218,8 +219,8 @@ def _values(rating: Rating) -> list:
 def _sql(kind: str) -> str:
     """The INSERT of `rate` ("values"), or the device's INSERT … SELECT ("device"): stored
     only if the visit is finished at the rating's window, after a given time, by its staff
-    member, at its unit. The ORM compiling the same INSERT for every rating cost more than
-    the database did."""
+    member, at its unit, and the device is paired there with this secret and not revoked.
+    The ORM compiling the same INSERT for every rating cost more than the database did."""
     if kind not in _SQL:
         from servicehall.org.models import Window
         from servicehall.queueing.models import Ticket
@@ -234,9 +235,12 @@ def _sql(kind: str) -> str:
         _SQL["device"] = (
             f"{head} SELECT {row} "
             f"FROM {q(Ticket._meta.db_table)} t JOIN {q(Window._meta.db_table)} w "
-            "ON w.id = t.window_id "
+            f"ON w.id = t.window_id JOIN {q(RatingDevice._meta.db_table)} d "
+            "ON d.window_id = t.window_id "
             "WHERE t.id = %s AND t.window_id = %s AND t.state = %s AND t.ended_at >= %s "
-            f"AND w.unit_id = %s AND t.staff_id {same} %s {returning}"
+            f"AND w.unit_id = %s AND t.staff_id {same} %s "
+            "AND d.id = %s AND d.secret_hash = %s AND d.paired_at IS NOT NULL "
+            f"AND d.revoked_at IS NULL {returning}"
         )
     return _SQL[kind]
 
@@ -278,16 +282,18 @@ def _rated_thing(ticket, case) -> dict:
 _AT_WINDOW: dict[int, tuple[int, int | None]] = {}
 
 
-def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key: str, **given):
-    """A rating from the device at a window (R-FB-1): (rating, created).
+def rate_at_device(*, actor: Actor, credential: str, ticket_id, idempotency_key: str, **given):
+    """A rating from a paired rating device (R-FB-1): (rating, created).
 
     The common case is one statement: the rating is signed for the unit and staff member
-    last seen at that window and inserted only if the visit is finished at that window,
-    lately, by that staff member (INSERT … SELECT). Anything else (another staff member, a
-    retry, a second rating, a visit too old or elsewhere) goes the full way,
-    `visit_for_device` then `rate`, and gets its answer."""
+    last seen at the device's window and inserted only if the device is paired and not
+    revoked, and the visit is finished at that window, lately, by that staff member
+    (INSERT … SELECT). Anything else (another staff member, a retry, a second rating, a visit
+    too old or elsewhere, a device revoked) goes the full way, `visit_for_device` then `rate`,
+    and gets its answer."""
     key = (idempotency_key or "").strip()
-    window_id = _screen_window_id(device_key)
+    device_id, secret = _credential_parts(credential)
+    window_id = _device_window(device_id) if device_id else None
     if (
         window_id is not None
         and actor.staff is None
@@ -308,18 +314,21 @@ def rate_at_device(*, actor: Actor, device_key: str, ticket_id, idempotency_key:
                     "window_id": window_id,
                     "staff_id": known[1],
                 },
-                _given(given, key, channel=Rating.Channel.DEVICE, device=f"window:{window_id}"),
+                _given(given, key, channel=Rating.Channel.DEVICE, device=f"device:{device_id}"),
             )
         except ServiceError:
             rating = None  # the full way names what is wrong
-        if rating is not None and _insert_at_device(rating):
+        if rating is not None and _insert_at_device(rating, device_id, _digest(secret)):
             return rating, True
-    ticket = visit_for_device(device_key, ticket_id)
+    device = device_for(credential)
+    if device is None:
+        raise Forbidden(_("This rating device is not paired: ask the unit leader to pair it."))
+    ticket = visit_for_device(device, ticket_id)
     rating, created = rate(
         actor=actor,
         ticket=ticket,
         channel=Rating.Channel.DEVICE,
-        device=f"window:{ticket.window_id}",
+        device=f"device:{device.pk}",
         idempotency_key=key,
         **given,
     )
@@ -342,12 +351,6 @@ def _at_window(window_id: int, ticket_id: int):
     return found
 
 
-def _screen_window_id(key):
-    from servicehall.queueing.services import screen_window_id
-
-    return screen_window_id(key or "")
-
-
 def _given(given, key, *, channel, device, now=None):
     """What `_new_rating` takes: the citizen's choices, the key, where it came from."""
     return {
@@ -365,19 +368,21 @@ def _given(given, key, *, channel, device, now=None):
     }
 
 
-def _insert_at_device(rating: Rating) -> bool:
+def _insert_at_device(rating: Rating, device_id: int, secret_hash: str) -> bool:
     """The device's INSERT … SELECT: stored (True) only if the visit is finished at the
-    rating's window, within DEVICE_MINUTES, by its staff member, at its unit, and not rated
-    yet."""
+    rating's window, within the device minutes, by its staff member, at its unit, not rated
+    yet, and the device is paired at that window and not revoked."""
     from servicehall.queueing.models import Ticket
 
     params = _values(rating) + [
         rating.ticket_id,
         rating.window_id,
         Ticket.State.DONE.value,
-        rating.created_at - dt.timedelta(minutes=DEVICE_MINUTES),
+        rating.created_at - dt.timedelta(minutes=settings.SERVICEHALL["RATING_DEVICE_MINUTES"]),
         rating.unit_id,
         rating.staff_id,
+        device_id,
+        secret_hash,
     ]
     try:
         with _savepoint_inside():
@@ -393,33 +398,146 @@ def _insert_at_device(rating: Rating) -> bool:
 
 # ---- who may rate which visit -----------------------------------------------------------------
 
-DEVICE_MINUTES = 30  # after this, a visit is rated through the link on the slip
 
-
-def visit_for_device(key: str, ticket_id, now=None):
-    """The visit a window's rating device asks about: finished at that very window, lately."""
+def visit_for_device(device: RatingDevice, ticket_id, now=None):
+    """The visit a paired rating device asks about: finished at its very window, lately."""
     from servicehall.queueing.models import Ticket
-    from servicehall.queueing.services import screen_window_id, window_for_screen
 
-    # the visit at the window the key names; only when there is none is the window itself
-    # looked up, to tell the two refusals apart
-    window_id = screen_window_id(key or "")
-    if window_id is None:
-        raise Forbidden(_("This rating device is not registered to a window."))
     ticket = (
         Ticket.objects.select_related("window")
         .order_by()
-        .filter(pk=ticket_id or 0, window_id=window_id)
+        .filter(pk=ticket_id or 0, window_id=device.window_id)
         .first()
     )
     if ticket is None:
-        if window_for_screen(key or "") is None:
-            raise Forbidden(_("This rating device is not registered to a window."))
         raise InvalidInput({"ticket_id": [_("No visit with this number at this window.")]})
     now = now or timezone.now()
-    if ticket.ended_at and ticket.ended_at < now - dt.timedelta(minutes=DEVICE_MINUTES):
-        raise ServiceError(_("Too late to rate on the device: use the link on your slip."))
+    minutes = settings.SERVICEHALL["RATING_DEVICE_MINUTES"]
+    if ticket.ended_at and ticket.ended_at < now - dt.timedelta(minutes=minutes):
+        raise ServiceError(
+            _("Too late to rate on the device: use the link on your slip."), rule="R-FB-1"
+        )
     return ticket
+
+
+# ---- rating devices: enrolled by a unit leader, paired once, revocable (R-FB-1) ----------
+
+# the pairing code's letters: no 0/O, 1/I/L to misread on a leader's screen
+PAIRING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PAIRING_LENGTH = 10  # 31**10 ≈ 2**49: not guessed in the minutes it is valid
+DEVICE_COOKIE = "servicehall_device"
+
+# device id → its window: a device never moves (a new window means a new device)
+_DEVICE_WINDOW: dict[int, int] = {}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _credential_parts(credential) -> tuple[int | None, str]:
+    """A device credential is "<device id>.<secret>"; (None, "") when it is not one."""
+    head, _dot, secret = str(credential or "").partition(".")
+    if not head.isdigit() or len(head) > 12 or len(secret) < 32 or len(secret) > 100:
+        return None, ""
+    return int(head), secret
+
+
+def _device_window(device_id: int) -> int | None:
+    window_id = _DEVICE_WINDOW.get(device_id)
+    if window_id is None:
+        window_id = (
+            RatingDevice.objects.filter(pk=device_id).values_list("window_id", flat=True).first()
+        )
+        if window_id is not None:
+            _DEVICE_WINDOW[device_id] = window_id
+    return window_id
+
+
+def device_for(credential) -> RatingDevice | None:
+    """The paired, unrevoked device a credential belongs to, or None."""
+    device_id, secret = _credential_parts(credential)
+    if device_id is None:
+        return None
+    device = (
+        RatingDevice.objects.select_related("window__unit")
+        .filter(pk=device_id, paired_at__isnull=False, revoked_at__isnull=True)
+        .first()
+    )
+    if device is None or not constant_time_compare(device.secret_hash, _digest(secret)):
+        return None
+    return device
+
+
+def _new_pairing_code(device: RatingDevice, now) -> str:
+    code = "".join(secrets.choice(PAIRING_ALPHABET) for _i in range(PAIRING_LENGTH))
+    device.pairing_hash = _digest(code)
+    minutes = settings.SERVICEHALL["DEVICE_PAIRING_MINUTES"]
+    device.pairing_expires_at = now + dt.timedelta(minutes=minutes)
+    return f"{code[:5]}-{code[5:]}"
+
+
+def enroll_device(*, actor: Actor, window, name: str = "", now=None):
+    """A unit leader enrols a rating device at one of the unit's windows: (device, the
+    one-time pairing code to type into it). The code is shown once and kept only hashed."""
+    require(actor, Action.PAIR_RATING_DEVICE, unit=window.unit)
+    name = " ".join((name or "").split())[:50] or _("Rating device")
+    now = now or timezone.now()
+    device = RatingDevice(window=window, name=name, enrolled_by=actor.staff, enrolled_at=now)
+    code = _new_pairing_code(device, now)
+    device.save()
+    return device, code
+
+
+def pair_again(*, actor: Actor, device: RatingDevice, now=None) -> str:
+    """A new pairing code for a device (to rotate its credential, or to replace the tablet):
+    once the code is typed in, the old credential stops working."""
+    require(actor, Action.PAIR_RATING_DEVICE, unit=device.window.unit)
+    if device.revoked_at:
+        raise ServiceError(_("This rating device is revoked: enrol a new one."))
+    code = _new_pairing_code(device, now or timezone.now())
+    device.save(update_fields=["pairing_hash", "pairing_expires_at"])
+    return code
+
+
+def revoke_device(*, actor: Actor, device: RatingDevice, now=None) -> RatingDevice:
+    """Revoke a device at once: its credential rates nothing from now on."""
+    require(actor, Action.PAIR_RATING_DEVICE, unit=device.window.unit)
+    if device.revoked_at is None:
+        device.revoked_at, device.revoked_by = now or timezone.now(), actor.staff
+        device.pairing_hash, device.pairing_expires_at = "", None
+        device.save(
+            update_fields=["revoked_at", "revoked_by", "pairing_hash", "pairing_expires_at"]
+        )
+    return device
+
+
+def pair_device(code: str, now=None) -> tuple[RatingDevice, str]:
+    """At the device: the pairing code becomes the device's credential (returned once, for
+    the device's browser to keep). A code works once, within its minutes."""
+    cleaned = "".join(ch for ch in str(code or "").upper() if ch.isalnum())[:PAIRING_LENGTH]
+    now = now or timezone.now()
+    with transaction.atomic():
+        device = (
+            RatingDevice.objects.select_for_update()
+            .select_related("window__unit")
+            .filter(pairing_hash=_digest(cleaned), revoked_at__isnull=True)
+            .first()
+            if len(cleaned) == PAIRING_LENGTH
+            else None
+        )
+        if device is None or device.pairing_expires_at is None or device.pairing_expires_at < now:
+            raise InvalidInput(
+                {"code": [_("This pairing code is wrong or has expired: ask the unit leader.")]}
+            )
+        secret = secrets.token_urlsafe(32)
+        device.secret_hash = _digest(secret)
+        device.paired_at = now
+        device.pairing_hash, device.pairing_expires_at = "", None
+        device.save(
+            update_fields=["secret_hash", "paired_at", "pairing_hash", "pairing_expires_at"]
+        )
+    return device, f"{device.pk}.{secret}"
 
 
 def link_for(ticket) -> str:

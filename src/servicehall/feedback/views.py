@@ -3,6 +3,7 @@ and the unit's page of bad reviews being worked off."""
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -273,3 +274,76 @@ def patterns(request):
             "p": p,
         },
     )
+
+
+@login_required
+def devices(request):
+    """The unit leader's rating devices (R-FB-1): enrol one at a window, pair it again to
+    rotate its credential, revoke it. A pairing code is shown once, right after it is made."""
+    from servicehall.org.models import Window
+    from servicehall.web.views import forbidden
+
+    from .models import RatingDevice
+
+    actor = actor_for(request.user)
+    unit = actor.staff.unit if actor.staff and actor.staff.unit_id else None
+    try:
+        if unit is None:
+            raise Forbidden(_("Rating devices are paired by the leader of a unit."))
+        require(actor, Action.PAIR_RATING_DEVICE, unit=unit)
+    except Forbidden as exc:
+        return forbidden(request, exc)
+    error, status = "", 200
+    if request.method == "POST":
+        act = request.POST.get("act", "")
+        try:
+            if act == "enroll":
+                window = Window.objects.filter(
+                    pk=_int(request.POST.get("window")), unit=unit, active=True
+                ).first()
+                if window is None:
+                    raise ServiceError(_("Choose one of the unit's windows."))
+                device, code = services.enroll_device(
+                    actor=actor, window=window, name=request.POST.get("name", "")
+                )
+            else:
+                device = RatingDevice.objects.filter(
+                    pk=_int(request.POST.get("device")), window__unit=unit
+                ).first()
+                if device is None or act not in ("pair_again", "revoke"):
+                    raise ServiceError(_("Choose one of the unit's rating devices."))
+                if act == "revoke":
+                    services.revoke_device(actor=actor, device=device)
+                    code = ""
+                else:
+                    code = services.pair_again(actor=actor, device=device)
+        except ServiceError as exc:
+            error, status = str(exc.message), exc.status
+        else:
+            if code:  # shown once, on the page the redirect lands on
+                request.session["pairing_code"] = [device.pk, code]
+            return redirect("rating_devices")
+    shown = request.session.pop("pairing_code", None)
+    rows = (
+        RatingDevice.objects.filter(window__unit=unit)
+        .select_related("window", "enrolled_by", "revoked_by")
+        .order_by("revoked_at", "window__number", "pk")
+    )
+    return render(
+        request,
+        "feedback/devices.html",
+        {
+            "unit": unit,
+            "devices": rows,
+            "windows": unit.windows.filter(active=True).order_by("number"),
+            "shown": shown,
+            "pairing_minutes": settings.SERVICEHALL["DEVICE_PAIRING_MINUTES"],
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _int(value):
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else 0

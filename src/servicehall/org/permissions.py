@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     HOLD_FEE_MONEY = "hold_fee_money", _("Hold fee money")
     APPROVE_PAUSE = "approve_pause", _("Approve a window pause over 10 minutes")
     MANAGE_DUTY_ROTA = "manage_duty_rota", _("Manage the duty rota")
+    PAIR_RATING_DEVICE = "pair_rating_device", _("Pair and revoke the windows' rating devices")
     HANDLE_BAD_REVIEW = "handle_bad_review", _("Verify, rectify and answer bad reviews")
     DECIDE_APPEAL = "decide_appeal", _("Decide appeals to set aside a rating")
     AUDIT_RATINGS = "audit_ratings", _("Check ratings for suspicious patterns")
@@ -82,6 +83,7 @@ _UNIT_LEADER = _DUTY_LEAD | {
     A.ASSIGN_CUSTODY,
     A.AUDIT_RATINGS,
     A.HANDLE_COMPLAINT,
+    A.PAIR_RATING_DEVICE,
 }
 _BACK_OFFICE = _PUBLIC | {A.VIEW_REGISTRY, A.EXPORT_REGISTRY}
 

@@ -120,7 +120,7 @@ def _missed(audience, after):
 
 
 def _audience(parts):
-    """/events/board/<unit id> or /events/screen/<signed window key>; None for anything else."""
+    """/events/board/<unit id> or /events/screen/<stream token>; None for anything else."""
     if len(parts) != 3 or parts[0] != "events":
         return None
     if parts[1] == "board" and parts[2].isdigit():
@@ -128,9 +128,9 @@ def _audience(parts):
     if parts[1] == "screen":
         from urllib.parse import unquote
 
-        from .services import window_for_screen
+        from .services import window_for_stream
 
-        window = window_for_screen(unquote(parts[2]))
+        window = window_for_stream(unquote(parts[2]))
         return ("screen", window.pk) if window else None
     return None
 

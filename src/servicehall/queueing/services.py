@@ -7,7 +7,6 @@ ticket is called twice and none is skipped; on SQLite every write transaction is
 """
 
 import datetime as dt
-import functools
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -910,40 +909,37 @@ STATUS_LABELS = {
 # ---- the citizen's screen (一机双屏, R-Q-2) ------------------------------------------------
 
 
-def screen_key(window) -> str:
-    """The secret part of a window's citizen-screen address: the screen's stream is private
-    to that window, never the hall's public board stream."""
+SCREEN_STREAM_HOURS = 12  # the screen reloads its page for a new stream token after this
+
+
+def screen_stream_token(device) -> str:
+    """What the citizen screen of a paired rating device shows its event stream: signed,
+    short-lived, naming the device and its window. The screen's stream is private to that
+    window, never the hall's public board stream."""
     from django.core import signing
 
-    return signing.Signer(salt="citizen-screen").sign(str(window.pk))
+    return signing.dumps([device.pk, device.window_id], salt="citizen-screen-stream")
 
 
-def screen_window_id(key: str) -> int | None:
-    """The window id a screen key names, checked against its signature only (the database is
-    not asked), or None when the key was not issued by us."""
-    return _screen_window_id(key, settings.SECRET_KEY)
-
-
-@functools.lru_cache(maxsize=4096)
-def _screen_window_id(key: str, secret: str) -> int | None:
-    # a window's rating device sends the same key with every rating: checked once per process
+def window_for_stream(token: str):
+    """The window a stream token opens: signed by us, not older than SCREEN_STREAM_HOURS, its
+    device still paired and not revoked; else None."""
     from django.core import signing
 
-    try:
-        return int(signing.Signer(salt="citizen-screen").unsign(key))
-    except (signing.BadSignature, ValueError):
-        return None
+    from servicehall.feedback.models import RatingDevice
 
-
-def window_for_screen(key: str):
-    """The window a screen key opens, or None when the key was not issued by us."""
-    window_id = screen_window_id(key)
-    if window_id is None:
-        return None
     try:
-        return Window.objects.select_related("unit").get(pk=window_id)
-    except Window.DoesNotExist:
+        device_id, window_id = signing.loads(
+            token, salt="citizen-screen-stream", max_age=dt.timedelta(hours=SCREEN_STREAM_HOURS)
+        )
+    except (signing.BadSignature, TypeError, ValueError):
         return None
+    device = (
+        RatingDevice.objects.select_related("window__unit")
+        .filter(pk=device_id, window_id=window_id, paired_at__isnull=False, revoked_at=None)
+        .first()
+    )
+    return device.window if device else None
 
 
 def screen_state(window) -> dict:

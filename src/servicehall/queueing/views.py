@@ -139,15 +139,18 @@ def board(request, code):
     )
 
 
-def screen(request, key):
+def screen(request):
     """一机双屏: the screen facing the citizen at one window — who serves them, their number,
     what is being entered for them, live on the window's private stream (R-Q-2); and, when a
-    visit finishes, the rating device asking about it (R-FB-1)."""
+    visit finishes, the rating device asking about it (R-FB-1). It shows only on a device a
+    unit leader has paired; anywhere else it asks for the pairing code."""
+    from servicehall.feedback import services as feedback
     from servicehall.feedback.models import DIMENSIONS, TAGS, Level
 
-    window = services.window_for_screen(key)
-    if window is None:
-        raise Http404("screen")
+    device = feedback.device_for(request.COOKIES.get(feedback.DEVICE_COOKIE))
+    if device is None or request.method == "POST":
+        return _pair_screen(request, feedback)
+    window = device.window
     state = services.screen_state(window)  # restored on reload, then followed live
     return render(
         request,
@@ -157,11 +160,50 @@ def screen(request, key):
             "dimensions": DIMENSIONS,
             "tags": [str(t) for t in TAGS],
             "window": window,
+            "device": device,
             "screen_state": state,
-            "key": key,
+            "stream": services.screen_stream_token(device),
             "events_url": _events_url(request),
             "last_event": _last_event(window.unit),
         },
+    )
+
+
+def _pair_screen(request, feedback):
+    """The pairing page of a rating device: the one-time code a unit leader was given."""
+    error, status = "", 200
+    logged_in = request.user.is_authenticated  # a device never runs with a staff login
+    if request.method == "POST" and not logged_in:
+        try:
+            _device, credential = feedback.pair_device(request.POST.get("code", ""))
+        except ServiceError as exc:
+            error, status = str(exc.message), exc.status
+        else:
+            response = redirect("screen")
+            response.set_cookie(
+                feedback.DEVICE_COOKIE,
+                credential,
+                max_age=10 * 365 * 24 * 3600,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,  # the page's scripts (and whoever opens its tools) never read it
+                samesite="Strict",  # no other site can rate with it
+            )
+            return response
+    elif request.method == "POST":
+        status = 403
+    return render(
+        request,
+        "queueing/screen_pair.html",
+        {"error": error, "logged_in": logged_in, "posted": request.POST.get("code", "")[:20]},
+        status=status,
+    )
+
+
+def _devices_at(window):
+    from servicehall.feedback.models import RatingDevice
+
+    return list(
+        RatingDevice.objects.filter(window=window, revoked_at=None, paired_at__isnull=False)
     )
 
 
@@ -199,7 +241,7 @@ def console(request):
             "window": window,
             "state": json.dumps(services.console_state(window), ensure_ascii=False),
             "windows": window.unit.windows.filter(active=True).order_by("number"),
-            "screen_key": services.screen_key(window),
+            "rating_devices": _devices_at(window),
             "queues": window.unit.queues.filter(active=True),
         },
     )

@@ -73,6 +73,7 @@ ENTRIES = (
     Entry("hall", _("Hall console"), actions=(Action.APPROVE_PAUSE,), unit=True),
     Entry("rota", _("Duty rota"), actions=(Action.MANAGE_DUTY_ROTA,), unit=True),
     Entry("reviews", _("Bad reviews"), actions=(Action.HANDLE_BAD_REVIEW,), unit=True),
+    Entry("rating_devices", _("Rating devices"), actions=(Action.PAIR_RATING_DEVICE,), unit=True),
     Entry(
         "complaints",
         _("Complaints"),

@@ -1,4 +1,4 @@
-// The rating device at a window (R-FB-1, R-LAW-2). When a visit finishes, the citizen rates it.
+// The rating device at a window (R-FB-1, R-LAW-2), paired by a unit leader. When a visit finishes, the citizen rates it.
 // Nothing acknowledged is lost: each rating gets its idempotency key, waits in localStorage and
 // is sent again until the server confirms it (after commit); a retry of a stored rating gets
 // the same rating back, so a repeat never counts twice.
@@ -11,7 +11,7 @@
   var reasonField = document.getElementById("reason-field");
   var callbackField = document.getElementById("callback-field");  // R-LAW-2 回访: optional
   var callbackError = document.getElementById("callback-error");
-  var STORE = "servicehall-ratings-" + body.dataset.key.slice(0, 12);
+  var STORE = "servicehall-ratings-" + body.dataset.device;
   var visit = null;
 
   function pending() {
@@ -35,7 +35,9 @@
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(sent),
-      credentials: "omit",  // the device rates as a citizen, never as a logged-in member of staff
+      // the device's credential is its own cookie (HttpOnly, this site only); a device
+      // with a staff login is refused by the server
+      credentials: "same-origin",
     }).then(function (r) {
       return r.json().then(function (data) {
         if (r.ok) {
@@ -110,7 +112,6 @@
     function level(name) { return data.get(name) ? Number(data.get(name)) : null; }
     var list = pending();
     list.push({
-      device_key: body.dataset.key,
       ticket_id: visit.id,
       overall: level("overall"),
       efficiency: level("efficiency"),

@@ -1,4 +1,4 @@
-// The citizen's screen at one window (一机双屏, R-Q-2): this window's calls and state, and what
+// The citizen's screen at one window (一机双屏, R-Q-2) on a paired rating device: this window's calls and state, and what
 // is entered for the citizen, on the window's private stream. Reconnects by itself.
 (function () {
   var body = document.body;
@@ -7,7 +7,7 @@
   var link = document.getElementById("link");
   function text(id, value) { document.getElementById(id).textContent = value || ""; }
 
-  var source = new EventSource(base + "/screen/" + encodeURIComponent(body.dataset.key) + "?last=" + body.dataset.last);
+  var source = new EventSource(base + "/screen/" + encodeURIComponent(body.dataset.stream) + "?last=" + body.dataset.last);
   function finished(d) {
     if (d.finished && window.servicehallRate) window.servicehallRate(d.finished);
   }
@@ -61,5 +61,10 @@
   });
   source.addEventListener("screen", function (e) { mirror(JSON.parse(e.data)); });
   source.onopen = function () { link.classList.add("up"); };
-  source.onerror = function () { link.classList.remove("up"); };
+  source.onerror = function () {
+    link.classList.remove("up");
+    // refused for good (the stream token aged out, or the device was revoked): the page
+    // asks the server again, which gives a new token or the pairing form
+    if (source.readyState === EventSource.CLOSED) setTimeout(function () { location.reload(); }, 5000);
+  };
 })();
