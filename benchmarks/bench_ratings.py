@@ -8,8 +8,9 @@ serves it (`servicehall serve`: gunicorn sync workers, the event server, and the
 It creates and drops its own database (servicehall_bench_ratings): 8 halls × 8 windows, each
 window staffed by an officer, a unit leader per hall (told of bad reviews), and enough finished
 visits (done at the window, ended at set-up, inside the device's 30 minutes) for every rating
-of the run, each rated once. A rating is POST /api/v1/ratings with the window's device key,
-mostly 3–5, a few at 1–2 with a reason (those open a rectification).
+of the run, each rated once. Each window's rating device is paired as a unit leader pairs it;
+a rating is POST /api/v1/ratings with that device's credential in its cookie, mostly 3–5, a
+few at 1–2 with a reason (those open a rectification).
 
 (a) closed loop: 64 rating devices post as fast as they can; the baseline is the same 64 on a
     bare endpoint of the same server doing one plain INSERT into a simple table and nothing
@@ -60,7 +61,7 @@ import psycopg  # noqa: E402
 BENCH_DB = "servicehall_bench_ratings"
 bench_url = harness.fresh_database(BENCH_DB, "bench_ratings")
 HALLS, WINDOWS_PER_HALL = 8, 8
-# the device rates visits ended within services.DEVICE_MINUTES (30): a run longer than this
+# the device rates visits ended within RATING_DEVICE_MINUTES (30): a run longer than this
 # moves the unrated visits' end forward between phases (untimed)
 REFRESH_AFTER_S = 20 * 60
 harness.setup_django(bench_url, "/tmp/servicehall-bench-ratings")
@@ -68,10 +69,16 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from servicehall.feedback.services import LOW, verify  # noqa: E402
+from servicehall.feedback.services import (  # noqa: E402
+    DEVICE_COOKIE,
+    LOW,
+    enroll_device,
+    pair_device,
+    verify,
+)
 from servicehall.org.models import Sector, Staff  # noqa: E402
+from servicehall.org.permissions import actor_for  # noqa: E402
 from servicehall.queueing.models import Queue, QueueDay  # noqa: E402
-from servicehall.queueing.services import screen_key  # noqa: E402
 
 today = timezone.localdate()
 sector = Sector.objects.order_by("pk").first()
@@ -79,13 +86,18 @@ devices = []  # per window: {"window", "key", "tickets": [unrated finished visit
 for h in range(HALLS):
     unit = harness.hall(h, sector)
     queue = Queue.objects.create(unit=unit, letter="A", name="综合受理")
-    lead = get_user_model().objects.create_user(f"bench-{h}-lead")
+    lead = get_user_model().objects.create_user(f"bench-{h}-lead")  # pairs the devices
     Staff.objects.create(
         user=lead, name=f"负责人{h}", badge_no=f"L{h:02d}", role="unit_leader", unit=unit
     )
     for n in range(1, WINDOWS_PER_HALL + 1):
         window, _user, staff = harness.window_with_officer(unit, h, n, today)
-        devices.append({"window": window, "staff": staff, "queue": queue, "n": n})
+        # each window's device paired as a unit leader pairs it (R-FB-1)
+        _device, code = enroll_device(actor=actor_for(lead), window=window)
+        credential = pair_device(code)[1]
+        devices.append(
+            {"window": window, "staff": staff, "queue": queue, "n": n, "credential": credential}
+        )
     QueueDay.objects.create(queue=queue, day=today, last=WINDOWS_PER_HALL * args.tickets_per_window)
 
 setup_at = time.time()
@@ -115,7 +127,6 @@ with connection.cursor() as cur:
         )
         d["tickets"] = sorted(r[0] for r in cur.fetchall())
         d["tickets"].reverse()  # pop() from the end: oldest number first
-        d["key"] = screen_key(d["window"])
     cur.execute(
         """
         CREATE TABLE bench_bare_rating (
@@ -167,13 +178,15 @@ class Unanswered(Exception):
     """No HTTP answer: the connection was refused, reset or closed before a status line."""
 
 
-async def request(method, path, body=b"", timeout=30):
+async def request(method, path, body=b"", timeout=30, device=""):
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
     except (OSError, TimeoutError) as exc:
         raise Unanswered(repr(exc)) from None
     try:
         head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if device:  # a paired device's credential, as its browser sends its cookie
+            head += f"Cookie: {DEVICE_COOKIE}={device}\r\n"
         if body:
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         writer.write(head.encode() + b"\r\n" + body)
@@ -208,7 +221,7 @@ def next_rating(device_no, phase, take=True):
     overall = rng.choice(LEVELS)
     low = overall <= LOW
     payload = {
-        "device_key": d["key"],
+        "_device": d["credential"],  # sent as the cookie, not in the body
         "ticket_id": ticket,
         "overall": overall,
         "efficiency": max(1, min(5, overall + rng.choice((-1, 0, 0, 1)))),
@@ -230,11 +243,11 @@ answered = []  # (sent, answered) of every answer to a resending device
 
 async def rate(payload, retry=False):
     """One rating; with retry, resend the same rating (same key) until it is answered 2xx."""
-    body = json.dumps(payload, ensure_ascii=False).encode()
+    body, device = _body(payload)
     while True:
         sent_at = time.perf_counter()
         try:
-            status, answer = await request("POST", "/api/v1/ratings", body)
+            status, answer = await request("POST", "/api/v1/ratings", body, device=device)
         except Unanswered as exc:
             if not retry:
                 raise
@@ -251,9 +264,15 @@ async def rate(payload, retry=False):
         await asyncio.sleep(0.05)
 
 
+def _body(payload):
+    """The JSON body of a rating and the credential its device sends as a cookie."""
+    body = {k: v for k, v in payload.items() if k != "_device"}
+    return json.dumps(body, ensure_ascii=False).encode(), payload["_device"]
+
+
 async def bare_rate(payload):
-    body = json.dumps(payload, ensure_ascii=False).encode()
-    status, answer = await request("POST", "/bench/bare-rating/", body)
+    body, device = _body(payload)
+    status, answer = await request("POST", "/bench/bare-rating/", body, device=device)
     if status != 201:
         raise RuntimeError(f"bare rating answered {status}: {answer[:300]!r}")
 

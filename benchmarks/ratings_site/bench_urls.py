@@ -1,5 +1,5 @@
 """servicehall's URLs plus the baseline: a rating that is one plain INSERT into a simple table
-(bench_bare_rating, created by bench_ratings.py) and nothing else — no device key, no rules,
+(bench_bare_rating, created by bench_ratings.py) and nothing else — no device credential, no rules,
 no signature, no idempotency — served by the same gunicorn in the same run."""
 
 import json

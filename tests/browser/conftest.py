@@ -62,3 +62,15 @@ def shot():
         return path
 
     return _shot
+
+
+def pair_screen(context, base, unit="kf-gulou-hukou", number=2):
+    """Make `context` the paired rating device of a window (the officer's, window 2, unless
+    told), as the leader's pairing would leave it: its credential in an HttpOnly cookie."""
+    from servicehall.feedback.services import DEVICE_COOKIE
+    from servicehall.org.models import Window
+    from tests.conftest import pair_device
+
+    credential = pair_device(Window.objects.get(unit__code=unit, number=number))
+    cookie = {"name": DEVICE_COOKIE, "value": credential, "url": base}
+    context.add_cookies([{**cookie, "httpOnly": True, "sameSite": "Strict"}])

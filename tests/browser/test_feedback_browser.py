@@ -6,6 +6,7 @@ import pytest
 from servicehall.feedback.models import Rating
 from servicehall.org.demo import seed_demo
 
+from .conftest import pair_screen
 from .test_org_browser import log_in
 from .test_queue_browser import event_server  # noqa: F401 - the fixture
 
@@ -25,11 +26,10 @@ def test_a_rating_sent_offline_arrives_once(live_server, browser, event_server, 
     console.goto(f"{base}/console/")
     console.click("#sign-in")
     console.wait_for_function("document.getElementById('status').textContent.trim() !== '已关闭'")
-    device_url = base + console.get_attribute("#screen-link", "href")
-
     tablet = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    pair_screen(tablet, base)
     device = tablet.new_page()
-    device.goto(device_url)
+    device.goto(f"{base}/screen/")
     device.wait_for_function(
         "document.getElementById('link').classList.contains('up')", timeout=10000
     )

@@ -15,6 +15,7 @@ from servicehall.org.models import Staff
 from servicehall.queueing import services
 from servicehall.queueing.models import Queue
 
+from .conftest import pair_screen
 from .test_org_browser import log_in
 from .test_queue_browser import event_server  # noqa: F401
 
@@ -70,9 +71,10 @@ def test_the_citizen_screen_follows_sign_in_and_keeps_the_rating_prompt(
     log_in(console, base, "officer")
     console.goto(f"{base}/console/")
     facing = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    pair_screen(facing, base)
     screen = facing.new_page()
     # opened before the officer signs in: nobody at the window yet
-    screen.goto(base + console.get_attribute("#screen-link", "href"))
+    screen.goto(f"{base}/screen/")
     screen.wait_for_function("document.getElementById('link').classList.contains('up')")
     assert screen.inner_text("#staff-name") == "—"
 
@@ -141,8 +143,9 @@ def test_a_phone_the_server_refuses_asks_again_with_the_rating_kept(
     console.click("#sign-in")
     console.wait_for_function("document.getElementById('status').textContent.trim() !== '已关闭'")
     facing = browser.new_context(locale="zh-CN")
+    pair_screen(facing, base)
     screen = facing.new_page()
-    screen.goto(base + console.get_attribute("#screen-link", "href"))
+    screen.goto(f"{base}/screen/")
     screen.wait_for_function("document.getElementById('link').classList.contains('up')")
     for key in "nsf":
         console.keyboard.press(key)
@@ -187,3 +190,41 @@ def test_every_box_and_count_on_the_console_has_a_label(live_server, page):
     counts = page.locator("#waiting li").all_inner_texts()
     assert any(text.startswith("A") and "等候" in text for text in counts), counts
     assert all(not text.startswith("→") for text in counts), counts
+
+
+def test_the_leader_pairs_the_windows_device_in_the_browser(
+    live_server,
+    browser,
+    event_server,  # noqa: F811
+    shot,
+):
+    seed_demo()
+    base = live_server.url
+    office = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    leader = office.new_page()
+    log_in(leader, base, "leader")
+    leader.goto(f"{base}/reviews/devices/")
+    from servicehall.org.models import Window
+
+    w2 = Window.objects.get(unit__code=KIOSK, number=2)
+    leader.select_option("#window", value=str(w2.pk))
+    leader.fill("#name", "2号窗口平板")
+    leader.click("text=登记并显示配对码")
+    code = leader.inner_text(".pairing-code")
+    shot(leader, "rating-devices-phone")
+    tablet = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    device = tablet.new_page()
+    device.goto(f"{base}/screen/")
+    device.fill("#code", code.lower())
+    device.click("form button:has-text('配对')")
+    device.wait_for_function("document.getElementById('link').classList.contains('up')")
+    assert "2号窗口" in device.inner_text("h1")
+    # the credential is not readable by the page's scripts
+    assert "servicehall_device" not in device.evaluate("document.cookie")
+    leader.reload()
+    assert "已配对" in leader.inner_text("table")
+    leader.click("button:has-text('停用')")
+    device.reload()
+    assert "配对此评价器" in device.inner_text("main")
+    for context in (office, tablet):
+        context.close()

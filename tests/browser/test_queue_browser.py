@@ -9,6 +9,7 @@ import pytest
 
 from servicehall.org.demo import seed_demo
 
+from .conftest import pair_screen
 from .test_org_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,10 +104,10 @@ def test_the_citizen_screen_follows_the_intake(live_server, browser, event_serve
     console.goto(f"{base}/console/")
     console.click("#sign-in")
     console.wait_for_function("document.getElementById('status').textContent.trim() !== '已关闭'")
-    screen_url = console.get_attribute("#screen-link", "href")
     facing = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    pair_screen(facing, base)
     screen = facing.new_page()
-    screen.goto(base + screen_url)
+    screen.goto(f"{base}/screen/")
     screen.wait_for_function(
         "document.getElementById('link').classList.contains('up')", timeout=10000
     )

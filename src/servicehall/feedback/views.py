@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -338,6 +339,7 @@ def devices(request):
             "windows": unit.windows.filter(active=True).order_by("number"),
             "shown": shown,
             "pairing_minutes": settings.SERVICEHALL["DEVICE_PAIRING_MINUTES"],
+            "screen_address": request.build_absolute_uri(reverse("screen")),
             "error": error,
         },
         status=status,
