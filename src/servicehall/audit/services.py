@@ -89,6 +89,8 @@ def describe_many(entries):
                 field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:
                 field = None
+            if field is not None and field.auto_created and not field.concrete:
+                continue  # a reverse relation: auditlog writes its manager ("cases.Case.None")
             if field is not None and not field.concrete:
                 field = None
             if _is_fk(field):

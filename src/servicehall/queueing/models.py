@@ -23,8 +23,8 @@ class Queue(models.Model):
     matters = models.ManyToManyField(
         "catalog.Matter", verbose_name=_("matters"), blank=True, related_name="queues"
     )
-    green_channel = models.BooleanField(
-        _("green channel"), default=False, help_text=_("Urgent and hardship cases (R-CASE-4).")
+    green_channel = models.BooleanField(  # R-CASE-4
+        _("green channel"), default=False, help_text=_("Urgent and hardship cases.")
     )
     active = models.BooleanField(_("open"), default=True)
 
