@@ -19,7 +19,9 @@ from servicehall.org.services import units_for
 def entries_for(actor: Actor, *, unit=None, model=None, action=None):
     """Audit entries the actor may read: the office all, others their units' records."""
     require(actor, Action.VIEW_AUDIT, unit=unit)
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    qs = LogEntry.objects.select_related("actor__staff", "content_type").order_by(
+        "-timestamp", "-pk"
+    )
     office_wide = actor.role == Role.ORGANIZER_ADMIN and (
         actor.staff is None or actor.staff.organization_id is not None
     )

@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.web.masking import mask_id, mask_phone
@@ -176,7 +177,7 @@ class Visit(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.case_id} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.case_id} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class Notice(models.Model):
