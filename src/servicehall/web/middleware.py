@@ -39,6 +39,8 @@ class BadParameterMiddleware:
 
         from .params import BadParameter, nul_in
 
+        if "\x00" in request.path_info:  # no object's code or key holds one
+            return self.not_found(request)
         name = nul_in(request.GET)
         if name is None and request.method == "POST" and request.content_type in self.FORMS:
             name = nul_in(request.POST)
@@ -52,6 +54,13 @@ class BadParameterMiddleware:
         if isinstance(exception, BadParameter):
             return self.answer(request, exception)
         return None
+
+    def not_found(self, request):
+        from django.http import Http404, JsonResponse
+
+        if request.path_info.startswith(self.MACHINE_PATHS):
+            return JsonResponse({"detail": "Not Found"}, status=404)
+        raise Http404("NUL in the address")
 
     def answer(self, request, exc):
         from django.http import JsonResponse
