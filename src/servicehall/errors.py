@@ -13,11 +13,12 @@ class ServiceError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        # the requirement id (R-XXX-n) for machines and logs (the API's "rule" field), never
+        # part of the message a person reads
         self.rule = rule
 
     def __str__(self):
-        text = str(self.message)
-        return f"{text}（{self.rule}）" if self.rule else text
+        return str(self.message)
 
 
 class Forbidden(ServiceError):

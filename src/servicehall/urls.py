@@ -92,6 +92,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # browsers ask for /favicon.ico on pages that name no icon (boards, screens, the admin)
+    path("favicon.ico", web_views.favicon),
 ]
 if settings.SERVICEHALL["SERVE_MEDIA"]:
     urlpatterns.append(re_path(r"^media/(?P<path>.+)$", web_views.media, name="media"))

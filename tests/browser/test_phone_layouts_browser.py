@@ -102,3 +102,62 @@ def test_pages_fit_a_phone(live_server, phone, shot, large):
         " return h.getBoundingClientRect().height / line; })()"
     )
     assert title < 1.6
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+def test_a_booking_and_the_case_intake_fit_a_phone(live_server, phone, shot, large):
+    """The two forms a phone is most used for: the citizen's booking, whose check-in code
+    must be read whole, and the officer's intake with its materials to tick."""
+    from servicehall.cases.idnumbers import with_check_digit
+    from servicehall.catalog.models import Matter
+
+    seed_demo()
+    page = phone(large)
+    page.goto(f"{live_server.url}/book/kf-gulou-hukou/")
+    page.locator(".grid a.card").first.click()
+    page.fill("#name", "赵丽")
+    page.fill("#id_number", with_check_digit("41020319850612202"))
+    page.fill("#phone", "13912345678")
+    page.click("form.card button.btn")
+    page.wait_for_selector(".ticket-number")
+    shot(page, f"phone-booked{'-large' if large else ''}")
+    code = page.locator(".ticket-number")
+    box = code.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH  # the whole code on screen
+    assert page.evaluate(MEASURE)["width"] <= WIDTH
+
+    log_in(page, live_server.url, "officer")
+    matter = Matter.objects.filter(unit__code="kf-gulou-hukou", materials__isnull=False).first()
+    page.goto(f"{live_server.url}/cases/new/?matter={matter.pk}")
+    shot(page, f"phone-intake{'-large' if large else ''}")
+    found = page.evaluate(MEASURE)
+    assert found["width"] <= WIDTH, found
+    # each state a material can be in reads on one line, its radio beside its words
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('.materials-check label.choice')].filter(l => {
+              const radio = l.querySelector('input').getBoundingClientRect();
+              const range = document.createRange();
+              range.selectNodeContents(l.lastChild);
+              const words = [...range.getClientRects()];
+              const font = parseFloat(getComputedStyle(l).fontSize);
+              const mid = (r) => r.top + r.height / 2;
+              return words.length !== 1 || Math.abs(mid(radio) - mid(words[0])) > font;
+            }).map(l => l.innerText)"""
+    )
+    assert lines == []
+
+
+def test_the_board_clock_keeps_beijing_time_on_a_display_set_to_utc(live_server, browser):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    seed_demo()
+    context = browser.new_context(locale="zh-CN", timezone_id="UTC")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/board/kf-gulou-hukou/")
+    page.wait_for_function("document.getElementById('clock').textContent.includes(':')")
+    shown = page.inner_text("#clock")
+    now = dt.datetime.now(ZoneInfo("Asia/Shanghai"))
+    hours = {now.hour, (now - dt.timedelta(minutes=1)).hour}
+    assert int(shown.split(":")[0]) in hours, shown
+    context.close()

@@ -193,7 +193,7 @@ def test_collecting_the_result_counts_as_a_visit(staff_actor, passport):
 
 def test_odd_input_is_answered_not_crashed(login, demo):
     client = login("officer")
-    assert client.get("/cases/new/?matter=abc").status_code == 404
+    assert client.get("/cases/new/?matter=abc").status_code == 400  # names "matter"
     assert client.get("/api/v1/units/4/ledger?matter=nope").status_code in (400, 403)
 
 

@@ -92,7 +92,9 @@ def test_a_third_auxiliary_is_refused_at_import_naming_the_rule(actor, demo, set
     ]
     report = run(actor, rows)
     [error] = report.errors
-    assert error.row == 6 and "R-ORG-3" in error.message and "2" in error.message
+    # the cap is named in words; its requirement id (R-ORG-3) is for code, not for people
+    assert error.row == 6 and "最多可配备 2 名辅警" in error.message
+    assert "R-ORG-3" not in error.message
     assert not Unit.objects.filter(code="xh-hukou").exists()
     assert not Staff.objects.filter(badge_no__startswith="FJ51").exists()
 
@@ -125,7 +127,8 @@ def test_the_demo_station_with_two_auxiliaries_refuses_a_third_from_a_file(actor
         "",
     ]
     report = run(actor, {"staff": [row]})
-    assert not report.ok and "R-ORG-3" in report.errors[0].message
+    assert not report.ok and "最多可配备 2 名辅警" in report.errors[0].message
+    assert "R-ORG-3" not in report.errors[0].message
     assert not Staff.objects.filter(badge_no="FJ1299").exists()
 
 

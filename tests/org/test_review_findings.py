@@ -210,7 +210,7 @@ def test_the_offices_export_includes_the_offices_people(login, demo):
 def test_odd_urls_are_answered_not_crashed(login, demo, path):
     client = login("admin")
     response = client.post(path) if "delete" in path else client.get(path)
-    assert response.status_code in (200, 404)
+    assert response.status_code in (200, 400, 404)
 
 
 def test_deleting_an_office_group_returns_to_the_tree(login, demo):

@@ -1,9 +1,10 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from servicehall.org.permissions import actor_for
+from servicehall.pagination import Pagination
 
 from . import services
 
@@ -42,7 +43,7 @@ class EntryOut(Schema):
 
 
 @router.get("", response=list[EntryOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def entries(request, model: str = "", unit_id: int | None = None):
     """Read-only: there is no endpoint that changes or deletes an entry."""
     from django.shortcuts import get_object_or_404

@@ -19,7 +19,9 @@ from servicehall.org.services import units_for
 def entries_for(actor: Actor, *, unit=None, model=None, action=None):
     """Audit entries the actor may read: the office all, others their units' records."""
     require(actor, Action.VIEW_AUDIT, unit=unit)
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    qs = LogEntry.objects.select_related("actor__staff", "content_type").order_by(
+        "-timestamp", "-pk"
+    )
     office_wide = actor.role == Role.ORGANIZER_ADMIN and (
         actor.staff is None or actor.staff.organization_id is not None
     )
@@ -89,6 +91,8 @@ def describe_many(entries):
                 field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:
                 field = None
+            if field is not None and field.auto_created and not field.concrete:
+                continue  # a reverse relation: auditlog writes its manager ("cases.Case.None")
             if field is not None and not field.concrete:
                 field = None
             if _is_fk(field):

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from servicehall.org.models import Unit
 from servicehall.org.permissions import actor_for
 from servicehall.org.views import _guard
+from servicehall.web.params import choice_param, int_param, page_param, text_param
 
 from . import services
 
@@ -12,11 +13,14 @@ from . import services
 def trail(request):
     """The audit trail within the reader's scope, newest first, 50 to a page."""
     actor = actor_for(request.user)
-    unit_id = request.GET.get("unit")
-    unit = get_object_or_404(Unit, pk=unit_id) if unit_id and unit_id.isdigit() else None
+    unit_id = int_param(request.GET, "unit")
+    unit = get_object_or_404(Unit, pk=unit_id) if unit_id else None
     entries = services.entries_for(
-        actor, unit=unit, model=request.GET.get("model", ""), action=request.GET.get("action")
+        actor,
+        unit=unit,
+        model=text_param(request.GET, "model"),
+        action=choice_param(request.GET, "action", ["0", "1", "2"]),  # create, update, delete
     )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(page_param(request.GET))
     rows = services.describe_many(page.object_list)
     return render(request, "audit/trail.html", {"page": page, "rows": rows, "unit": unit})

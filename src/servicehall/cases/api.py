@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from servicehall.catalog.models import Matter
 from servicehall.errors import Forbidden, InvalidInput
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for
+from servicehall.pagination import Pagination
 
 from . import services
 from .models import Case, CaseStep, Referral
@@ -302,7 +303,7 @@ def referral(request, referral_id: int, action: str):
 
 
 @router.get("/units/{unit_id}/ledger", response=list[LedgerRow])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def ledger(
     request,
     unit_id: int,

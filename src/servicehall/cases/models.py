@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.web.masking import mask_id, mask_phone
@@ -76,7 +77,7 @@ class Case(models.Model):
         verbose_name=_("first-contact owner"),
         on_delete=models.PROTECT,
         related_name="owned_cases",
-        help_text=_("Owns the case until a hand-off is acknowledged (R-CASE-2)."),
+        help_text=_("Owns the case until a hand-off is acknowledged."),  # R-CASE-2
     )
     outcome = models.CharField(_("intake outcome"), max_length=20, choices=Outcome.choices)
     notices_given = models.PositiveSmallIntegerField(_("one-time notices given"), default=0)
@@ -176,7 +177,7 @@ class Visit(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.case_id} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.case_id} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class Notice(models.Model):
@@ -188,7 +189,8 @@ class Notice(models.Model):
     issued_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
     items = models.JSONField(_("items"))  # [{"material": name, "state": …, "note": …}]
     law_deadline = models.DateTimeField(
-        _("to be given by"), help_text=_("Within 5 working days of receipt (R-LAW-1).")
+        _("to be given by"),
+        help_text=_("Within 5 working days of receipt."),  # R-LAW-1
     )
     within_law = models.BooleanField(_("given within 5 working days"), default=True)
     adds_items = models.BooleanField(
@@ -243,6 +245,14 @@ class Referral(models.Model):
         if self.completed_at:
             return "completed"
         return "acknowledged" if self.acknowledged_at else "open"
+
+    def get_state_display(self):
+        """The state as a person reads it (never the raw "open")."""
+        return {
+            "completed": _("completed"),
+            "acknowledged": _("acknowledged"),
+            "open": _("waiting for the receiver"),
+        }[self.state]
 
 
 class CaseStep(models.Model):

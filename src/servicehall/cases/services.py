@@ -318,7 +318,7 @@ def _count_visit(case, staff, window, now, *, token=None, purpose=""):
             case,
             staff,
             "over_visits",
-            _("%(n)s visits: more than the %(max)s this matter allows (R-TIME-3)")
+            _("%(n)s visits: more than the %(max)s this matter allows")  # R-TIME-3
             % {"n": case.visits, "max": case.matter.max_visits},
             now,
         )

@@ -20,6 +20,7 @@ from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.models import Unit
 from servicehall.org.permissions import Action, actor_for, require
 from servicehall.org.views import _guard
+from servicehall.web.params import BadParameter, int_param, page_param, text_param
 from servicehall.web.public import public_url, qr_svg
 from servicehall.worktime import services as worktime
 
@@ -99,9 +100,9 @@ def new(request):
     actor = actor_for(request.user)
     unit = _unit_of(actor)
     require(actor, Action.ACCEPT_CASE, unit=unit)
-    matter_id = request.GET.get("matter") or request.POST.get("matter") or ""
-    if not matter_id.isdigit():
-        raise Http404(matter_id)
+    matter_id = int_param(request.GET, "matter") or int_param(request.POST, "matter")
+    if matter_id is None:
+        raise BadParameter("matter", _("choose the matter from the list of your unit's matters."))
     matter = get_object_or_404(Matter, pk=matter_id, unit=unit)
     applicant = ApplicantForm(request.POST or None)
     outcome = OutcomeForm(request.POST or None)
@@ -344,7 +345,7 @@ def referral_action(request, pk, action):
 def find(request):
     """Staff type a case, notice or receipt number to open the case (e.g. on a second visit)."""
     actor = actor_for(request.user)
-    case = services.find_case(request.GET.get("number", ""))
+    case = services.find_case(text_param(request.GET, "number"))
     if case is None:
         messages.error(request, _("No case with that number."))
         return redirect("cases:index")
@@ -428,7 +429,7 @@ def ledger(request):
         response["Content-Disposition"] = f'attachment; filename="ledger-{unit.code}-{stamp}.xlsx"'
         excel.ledger_workbook(qs, unit).save(response)
         return response
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(page_param(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -445,8 +446,8 @@ def ledger(request):
 
 
 def _ledger_unit(request, actor):
-    unit_id = request.GET.get("unit")
-    if unit_id and unit_id.isdigit():
+    unit_id = int_param(request.GET, "unit")
+    if unit_id:
         return get_object_or_404(Unit, pk=unit_id)
     return _unit_of(actor)
 
@@ -467,7 +468,7 @@ def notifications(request):
 
 def status(request):
     """Citizens look up a case by case, notice or receipt number; no personal data is shown."""
-    number = (request.GET.get("number") or "").strip()
+    number = text_param(request.GET, "number")
     case = services.find_case(number) if number else None
     steps = list(case.steps.select_related("step").order_by("order")) if case else []
     return render(

@@ -68,13 +68,13 @@ class Matter(models.Model):
     max_visits = models.PositiveSmallIntegerField(
         _("most visits"),
         default=2,
-        help_text=_("The most times a citizen may need to come (R-TIME-3)."),
+        help_text=_("The most times a citizen may need to come."),  # R-TIME-3
     )
     green_channel = models.BooleanField(_("green channel eligible"), default=False)
     separation_of_duties = models.BooleanField(
         _("separation of duties"),
         default=False,
-        help_text=_("Nobody performs two steps of one case (R-CASE-3)."),
+        help_text=_("Nobody performs two steps of one case."),  # R-CASE-3
     )
     active = models.BooleanField(_("offered"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -118,7 +118,7 @@ class Matter(models.Model):
 
     def clean(self):
         if self.fee_fen and not self.fee_basis:
-            raise ValidationError({"fee_basis": _("A fee needs its legal basis (R-CASE-6).")})
+            raise ValidationError({"fee_basis": _("A fee needs its legal basis.")})  # R-CASE-6
         # R-CAT-1: a promise may be better than the law, never worse.
         statutory = self.statutory_limit
         if statutory is None:

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from servicehall.web.params import text_param
 from servicehall.web.public import public_url, qr_svg
 
 from . import services
@@ -10,7 +11,7 @@ from .models import Matter
 
 
 def guide(request):
-    q = request.GET.get("q", "")
+    q = text_param(request.GET, "q", max_length=100)
     matters = list(services.public_matters(q))
     units = {}
     for matter in matters:

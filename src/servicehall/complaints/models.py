@@ -13,6 +13,7 @@ import secrets
 from auditlog.registry import auditlog
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -78,7 +79,7 @@ class Opening(models.Model):
         verbose_name_plural = _("box and book openings")
 
     def __str__(self):
-        return f"{self.get_container_display()} · {self.opened_at:%Y-%m-%d}"
+        return f"{self.get_container_display()} · {timezone.localtime(self.opened_at):%Y-%m-%d}"
 
 
 class Complaint(models.Model):

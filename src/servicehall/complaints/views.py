@@ -13,6 +13,7 @@ from servicehall.errors import Forbidden, ServiceError
 from servicehall.org import services as org
 from servicehall.org.permissions import CITIZEN, Action, actor_for
 from servicehall.web import once
+from servicehall.web.params import page_param, text_param
 from servicehall.web.views import add_service_errors, forbidden
 
 from . import services
@@ -82,7 +83,7 @@ def new(request):
 
 def status(request):
     """Look up by code: where it stands and the answer, never who filed it."""
-    code = (request.GET.get("code") or "").strip()
+    code = text_param(request.GET, "code")
     complaint = services.by_code(code) if code else None
     return render(
         request,
@@ -122,7 +123,7 @@ def index(request):
         qs = qs.exclude(status=Complaint.Status.ANSWERED)
     else:
         qs = qs.order_by("-received_at")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(page_param(request.GET))
     return render(
         request,
         "complaints/index.html",

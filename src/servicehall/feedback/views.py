@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from servicehall.errors import Forbidden, ServiceError
 from servicehall.org.permissions import Action, actor_for, require
+from servicehall.web.params import BadParameter, as_int, int_param, text_param
 
 from . import services
 from .models import DIMENSIONS, TAGS, Level, Rectification
@@ -42,8 +43,7 @@ def rate_link(request, token):
         post = request.POST
 
         def level(name):
-            value = post.get(name, "")
-            return int(value) if value.isdigit() else None
+            return as_int(post.get(name), low=0, high=9)
 
         try:
             phone = services.check_contact(
@@ -160,9 +160,7 @@ def review_step(request, pk):
         "callback": lambda: services.call_back(
             actor=actor,
             rectification=rect,
-            satisfaction=int(post["satisfaction"])
-            if post.get("satisfaction", "").isdigit()
-            else None,
+            satisfaction=as_int(post.get("satisfaction"), low=0, high=9),
             note=post.get("callback_note", ""),
         ),
     }
@@ -232,7 +230,10 @@ def appeals(request):
         appealed_at__isnull=False, appeal_upheld__isnull=True, unit__in=org.units_for(actor)
     ).select_related("unit", "rating__window", "rating__staff", "appealed_by")
     if request.method == "POST":
-        rect = get_object_or_404(pending, pk=request.POST.get("rectification") or 0)
+        rect_id = int_param(request.POST, "rectification")
+        if rect_id is None:
+            raise BadParameter("rectification", _("choose an appeal from the list."))
+        rect = get_object_or_404(pending, pk=rect_id)
         try:
             services.decide_appeal(
                 actor=actor, rectification=rect, upheld=request.POST.get("decision") == "uphold"
@@ -261,7 +262,7 @@ def patterns(request):
             Forbidden(_("This report is for the organizing office, inspectors and unit leaders.")),
         )
     units = org.units_for(actor).order_by("sector__order", "name")
-    unit = units.filter(code=request.GET.get("unit", "")).first() or units.first()
+    unit = units.filter(code=text_param(request.GET, "unit")).first() or units.first()
     first, last = _month(request)
     return render(
         request,

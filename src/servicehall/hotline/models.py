@@ -11,6 +11,7 @@ import datetime as dt
 from auditlog.registry import auditlog
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -163,7 +164,8 @@ class HotlineCall(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} · {self.masked_caller or '—'} · {self.rang_at:%Y-%m-%d %H:%M:%S}"
+        rang = timezone.localtime(self.rang_at)  # read by people: the hall's time
+        return f"#{self.pk} · {self.masked_caller or '—'} · {rang:%Y-%m-%d %H:%M:%S}"
 
     @property
     def masked_caller(self):

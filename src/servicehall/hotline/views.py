@@ -14,6 +14,7 @@ from servicehall.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.choices import WindowKind
 from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
+from servicehall.web.params import int_param
 
 from . import services
 from .models import ANSWER_WITHIN_SECONDS, CHECKLIST, ELEMENTS, HotlineCall, Kind, Outcome
@@ -135,7 +136,7 @@ def _page(request, actor, unit, call=None, form=None, status=200):
             "calls": calls,
             "ringing": ringing.order_by("rang_at"),
             "seats": seats,
-            "my_seat": int(seat) if (seat := request.GET.get("seat", "")).isdigit() else my_seat,
+            "my_seat": int_param(request.GET, "seat") or my_seat,
             "figures": f,
             "rates": {
                 "connection": _pct(f["connection_rate"]),
@@ -230,8 +231,10 @@ def ring(request):
     actor = actor_for(request.user)
     try:
         unit = _unit(actor)
-        seat_id = request.POST.get("seat") or ""
-        seat = Window.objects.filter(pk=seat_id, unit=unit).first() if seat_id.isdigit() else None
+        seat_id = int_param(request.POST, "seat")
+        seat = Window.objects.filter(pk=seat_id, unit=unit).first() if seat_id else None
+        if seat_id and seat is None:
+            raise ServiceError(_("Choose one of your unit's hotline seats."))
         services.ring(
             actor=actor, unit=unit, caller_number=request.POST.get("caller_number", ""), seat=seat
         )

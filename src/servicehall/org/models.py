@@ -105,7 +105,7 @@ class Unit(models.Model):
         _("supervision phone"),
         max_length=30,
         blank=True,
-        help_text=_("Published on the window wall so citizens can report problems (R-CAT-3)."),
+        help_text=_("Published on the window wall so citizens can report problems."),  # R-CAT-3
     )
     hours = models.CharField(
         _("opening hours"), max_length=100, blank=True, default="9:00–12:00 13:30–17:30"
@@ -234,7 +234,7 @@ class Staff(models.Model):
         _("training certified on"),
         null=True,
         blank=True,
-        help_text=_("Date of the training certificate; nobody serves before it (R-ORG-3)."),
+        help_text=_("Date of the training certificate; nobody serves before it."),  # R-ORG-3
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     on_duty = models.BooleanField(

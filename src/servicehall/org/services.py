@@ -163,7 +163,7 @@ def _check_auxiliary_cap(staff):
                 "role": [
                     _(
                         "%(unit)s may have at most %(allowed)s auxiliaries (registered "
-                        "population %(population)s); it has %(count)s (R-ORG-3)."
+                        "population %(population)s); it has %(count)s."
                     )
                     % {
                         "unit": staff.unit.name,
@@ -290,13 +290,9 @@ def assign_custody(*, actor: Actor, unit: Unit, item: str, holder: Staff) -> Cus
     if not holder.active:
         raise InvalidInput({"holder": [_("The keeper must be an active staff member.")]})
     require_staff_may(holder, CUSTODY_ACTION[item])
-    if not holder.certified:
+    if not holder.certified:  # R-ORG-3
         raise InvalidInput(
-            {
-                "holder": [
-                    _("%(name)s has no training certificate yet (R-ORG-3).") % {"name": holder.name}
-                ]
-            }
+            {"holder": [_("%(name)s has no training certificate yet.") % {"name": holder.name}]}
         )
     custody = Custody.objects.select_for_update().filter(unit=unit, item=item).first()
     if custody is None:

@@ -96,17 +96,17 @@ def _form_page(request, *, title, form, instance_url, save, back, formset=None):
 @_guard
 def unit_edit(request, pk=None):
     actor = actor_for(request.user)
-    unit = get_object_or_404(Unit, pk=pk) if pk else Unit()
-    if pk:
+    unit = get_object_or_404(Unit, pk=pk) if pk is not None else Unit()
+    if pk is not None:
         require(actor, Action.MANAGE_REGISTRY, unit=unit)
     form = UnitForm(request.POST or None, instance=unit, office=services.is_office(actor))
     return _form_page(
         request,
-        title=_("Edit unit") if pk else _("New unit"),
+        title=_("Edit unit") if pk is not None else _("New unit"),
         form=form,
         instance_url=lambda u: u.get_absolute_url(),
         save=lambda f: services.save_record(actor=actor, instance=f.instance),
-        back=unit.get_absolute_url() if pk else "/org/",
+        back=unit.get_absolute_url() if pk is not None else "/org/",
     )
 
 
@@ -115,11 +115,11 @@ def _unit_record_page(request, unit_pk, pk, *, model, form_class, titles):
     actor = actor_for(request.user)
     unit = get_object_or_404(Unit, pk=unit_pk)
     require(actor, Action.MANAGE_REGISTRY, unit=unit)
-    instance = get_object_or_404(model, pk=pk, unit=unit) if pk else None
+    instance = get_object_or_404(model, pk=pk, unit=unit) if pk is not None else None
     form = form_class(request.POST or None, request.FILES or None, instance=instance, unit=unit)
     return _form_page(
         request,
-        title=titles[0] if pk else titles[1],
+        title=titles[0] if pk is not None else titles[1],
         form=form,
         instance_url=unit.get_absolute_url(),
         save=lambda f: services.save_record(actor=actor, instance=f.instance),
@@ -163,7 +163,11 @@ def group_edit(request, unit_pk=None, pk=None, org_pk=None):
         owner = {"unit": get_object_or_404(Unit, pk=unit_pk)}
         back = owner["unit"].get_absolute_url()
         require(actor, Action.MANAGE_REGISTRY, unit=owner["unit"])
-    group = get_object_or_404(LeadershipGroup, pk=pk, **owner) if pk else LeadershipGroup(**owner)
+    group = (
+        get_object_or_404(LeadershipGroup, pk=pk, **owner)
+        if pk is not None
+        else LeadershipGroup(**owner)
+    )
     form = LeadershipGroupForm(request.POST or None, instance=group)
     formset = MemberFormSet(request.POST or None, instance=group)
 
@@ -201,11 +205,11 @@ def organization_edit(request, pk=None):
     """The office and the sector authorities: the office's to edit (R-ORG-1)."""
     actor = actor_for(request.user)
     services.require_office(actor)
-    organization = get_object_or_404(Organization, pk=pk) if pk else Organization()
+    organization = get_object_or_404(Organization, pk=pk) if pk is not None else Organization()
     form = OrganizationForm(request.POST or None, instance=organization)
     return _form_page(
         request,
-        title=_("Edit organization") if pk else _("New organization"),
+        title=_("Edit organization") if pk is not None else _("New organization"),
         form=form,
         instance_url=reverse("org:tree"),
         save=lambda f: services.save_record(actor=actor, instance=f.instance),

@@ -7,6 +7,7 @@ and service figure is derived from them (NovoSGA's habit), never stored twice.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,8 +24,8 @@ class Queue(models.Model):
     matters = models.ManyToManyField(
         "catalog.Matter", verbose_name=_("matters"), blank=True, related_name="queues"
     )
-    green_channel = models.BooleanField(
-        _("green channel"), default=False, help_text=_("Urgent and hardship cases (R-CASE-4).")
+    green_channel = models.BooleanField(  # R-CASE-4
+        _("green channel"), default=False, help_text=_("Urgent and hardship cases.")
     )
     active = models.BooleanField(_("open"), default=True)
 
@@ -418,4 +419,4 @@ class ContactTask(models.Model):
         verbose_name_plural = _("contact tasks")
 
     def __str__(self):
-        return f"{self.name} {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.name} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"

@@ -119,9 +119,7 @@ def assign(*, actor: Actor, unit, date, kind, staff, window=None) -> DutyAssignm
         Role.DUTY_LEAD,
         Role.UNIT_LEADER,
     ):
-        raise InvalidInput(
-            {"staff": [_("The duty lead is a leader of the unit (R-Q-4).")]}, rule="R-Q-4"
-        )
+        raise InvalidInput({"staff": [_("The duty lead is a leader of the unit.")]}, rule="R-Q-4")
     if not staff.certified:
         raise InvalidInput(
             {"staff": [_("%(name)s has no training certificate yet.") % {"name": staff.name}]},

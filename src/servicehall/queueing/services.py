@@ -461,9 +461,10 @@ def _mine(actor, ticket, states):
         raise ServiceError(_("This ticket is not at a window."))
     _at_window(actor, ticket.window)
     if ticket.state not in states:
-        raise ServiceError(
-            _("Ticket %(t)s is %(s)s.") % {"t": ticket.label, "s": ticket.get_state_display()}
-        )
+        said = _("Ticket %(t)s is %(s)s.") % {"t": ticket.label, "s": ticket.get_state_display()}
+        if ticket.state == Ticket.State.CALLED and Ticket.State.SERVING in states:
+            said += _("Press Start first, when the citizen is at the window.")
+        raise ServiceError(said)
     return ticket
 
 

@@ -77,12 +77,11 @@ def _kiosk_page(request, unit, *, error="", check_in_error="", status=200):
     )
 
 
-def _int(value, *, low=1, high=2**31 - 1):
+def _int(value):
     """A positive whole number from a query or form value, else None (never a 500)."""
-    value = (value or "").strip()
-    if not value.isdigit() or not low <= int(value) <= high:
-        return None
-    return int(value)
+    from servicehall.web.params import as_int
+
+    return as_int(value)
 
 
 def kiosk_ticket(request, code, pk):
@@ -312,7 +311,11 @@ def console_action(request, window_id, action):
 
 def bad_request(request, exc):
     """A page that says what was wrong with the address and changes nothing (400)."""
-    return render(request, "queueing/bad_request.html", {"message": str(exc)}, status=400)
+    from django.urls import reverse
+
+    from servicehall.web.params import bad_request as page
+
+    return page(request, exc, back=reverse("console"), back_label=_("Back to the console"))
 
 
 def _minutes(value):

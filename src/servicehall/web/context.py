@@ -31,4 +31,5 @@ def servicehall(request):
         "actor": actor,
         "can": {a.value: actor.allows(a) for a in Action},
         "SUPERVISION_PHONE": settings.SERVICEHALL["SUPERVISION_PHONE"],
+        "TIME_ZONE": settings.TIME_ZONE,  # clocks on screens show the hall's time
     }

@@ -76,3 +76,10 @@ def media(request, path):
     if root not in target.parents or not target.is_file():
         raise Http404(path)
     return FileResponse(open(target, "rb"))  # noqa: SIM115 - FileResponse closes it
+
+
+def favicon(request):
+    """The icon, for browsers that ask /favicon.ico on pages that name none."""
+    from django.templatetags.static import static
+
+    return redirect(static("servicehall/favicon.svg"), permanent=True)

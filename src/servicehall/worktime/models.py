@@ -88,7 +88,7 @@ class SlaPolicy(models.Model):
     pausable = models.BooleanField(
         _("may be paused"),
         default=False,
-        help_text=_("e.g. waiting for a letter from another county does not count (R-TIME-2)."),
+        help_text=_("e.g. waiting for a letter from another county does not count."),  # R-TIME-2
     )
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
 

@@ -201,7 +201,10 @@ def policy(code: str) -> SlaPolicy:
     raise SlaPolicy.DoesNotExist(code)
 
 
-# The time limits of the norms and national rules; seeded, then editable in the admin.
+# The time limits of the norms and national rules; seeded, then editable in the admin. The
+# legal basis is read by people, so it names the document only: hukou-* R-TIME-2, licence-*
+# R-LAW-1, complaint-answer R-FB-3/R-TIME-4, holiday-appointment-contact R-TIME-4,
+# hotline-written-reply R-LAW-3, bad-review-* R-LAW-2.
 DEFAULT_POLICIES = [
     # code, name, n, unit, warn_before, pausable, legal basis
     (
@@ -211,7 +214,7 @@ DEFAULT_POLICIES = [
         "working_days",
         1,
         False,
-        "户籍窗口优质服务操作规范 六(二) R-TIME-2",
+        "户籍窗口优质服务操作规范 六(二)",
     ),
     (
         "hukou-investigation",
@@ -220,7 +223,7 @@ DEFAULT_POLICIES = [
         "working_days",
         1,
         True,
-        "户籍窗口优质服务操作规范 六(二) R-TIME-2（函调时间不计入）",
+        "户籍窗口优质服务操作规范 六(二)（函调时间不计入）",
     ),
     (
         "hukou-approval",
@@ -229,7 +232,7 @@ DEFAULT_POLICIES = [
         "working_days",
         1,
         False,
-        "户籍窗口优质服务操作规范 六(二) R-TIME-2",
+        "户籍窗口优质服务操作规范 六(二)",
     ),
     (
         "hukou-finish-notify",
@@ -238,7 +241,7 @@ DEFAULT_POLICIES = [
         "working_days",
         None,
         False,
-        "户籍窗口优质服务操作规范 六(二) R-TIME-2",
+        "户籍窗口优质服务操作规范 六(二)",
     ),
     (
         "hukou-forward",
@@ -247,7 +250,7 @@ DEFAULT_POLICIES = [
         "working_days",
         1,
         False,
-        "户籍窗口优质服务操作规范 六(二) R-TIME-2",
+        "户籍窗口优质服务操作规范 六(二)",
     ),
     (
         "licence-correction-notice",
@@ -256,7 +259,7 @@ DEFAULT_POLICIES = [
         "working_days",
         1,
         False,
-        "行政许可法 第三十二条 R-LAW-1",
+        "行政许可法 第三十二条",
     ),
     (
         "licence-decision",
@@ -265,7 +268,7 @@ DEFAULT_POLICIES = [
         "working_days",
         3,
         True,
-        "行政许可法 第四十二条 R-LAW-1",
+        "行政许可法 第四十二条",
     ),
     (
         "licence-certificate",
@@ -274,7 +277,7 @@ DEFAULT_POLICIES = [
         "working_days",
         2,
         False,
-        "行政许可法 第四十四条 R-LAW-1",
+        "行政许可法 第四十四条",
     ),
     (
         "id-card-statutory",
@@ -293,7 +296,7 @@ DEFAULT_POLICIES = [
         "working_days",
         1,
         False,
-        "R-FB-3 R-TIME-4：三个工作日内答复",
+        "窗口服务投诉、建议：三个工作日内答复",
     ),
     (
         "holiday-appointment-contact",
@@ -302,10 +305,10 @@ DEFAULT_POLICIES = [
         "hours",
         None,
         False,
-        "户籍窗口服务制度 四(三) R-TIME-4",
+        "户籍窗口服务制度 四(三)",
     ),
-    ("hotline-written-reply", "书面渠道答复", 24, "hours", None, False, "GB/T 33358-2016 R-LAW-3"),
-    ("bad-review-verify", "差评核实", 1, "working_days", None, False, "国办发〔2019〕51号 R-LAW-2"),
+    ("hotline-written-reply", "书面渠道答复", 24, "hours", None, False, "GB/T 33358-2016"),
+    ("bad-review-verify", "差评核实", 1, "working_days", None, False, "国办发〔2019〕51号"),
     (
         "bad-review-callback",
         "差评整改后回访",
@@ -313,7 +316,7 @@ DEFAULT_POLICIES = [
         "working_days",
         None,
         False,
-        "国办发〔2019〕51号 R-LAW-2（整改情况回访并记录满意度）",
+        "国办发〔2019〕51号（整改情况回访并记录满意度）",
     ),
     (
         "bad-review-rectify",
@@ -322,7 +325,7 @@ DEFAULT_POLICIES = [
         "working_days",
         2,
         False,
-        "国办发〔2019〕51号 R-LAW-2（5–15 个工作日）",
+        "国办发〔2019〕51号（5–15 个工作日）",
     ),
 ]
 

@@ -59,5 +59,6 @@
   source.onerror = function () { link.classList.remove("up"); };
 
   var clock = document.getElementById("clock");
-  setInterval(function () { clock.textContent = new Date().toLocaleTimeString("zh-CN", { hour12: false }); }, 1000);
+  // the hall runs on Beijing time, whatever time zone the display computer was set to
+  setInterval(function () { clock.textContent = new Date().toLocaleTimeString("zh-CN", { hour12: false, timeZone: document.body.dataset.timeZone || undefined }); }, 1000);
 })();

@@ -11,7 +11,11 @@
     document.getElementById("status").className = "tag " + (s.status === "paused" ? "warn" : s.status === "closed" ? "" : "ok");
     document.getElementById("ticket").textContent = s.current ? s.current.label : "—";
     document.getElementById("ticket-state").textContent = s.current ? s.current.state_label + (s.current.calls > 1 ? " ×" + s.current.calls : "") : "";
-    document.getElementById("who").textContent = s.staff ? s.staff + (s.minutes_late ? "（" + s.minutes_late + "′）" : "") : "—";
+    // who is signed in, and how late by the norm, in words
+    document.getElementById("who").textContent = s.staff
+      ? s.staff + "（" + (s.minutes_late ? root.dataset.labelLate.replace("%s", s.minutes_late) : root.dataset.labelSignedIn) + "）"
+      : "—";
+    document.getElementById("sign-in").classList.toggle("secondary", !!s.staff);  // done
     var w = document.getElementById("waiting");
     w.innerHTML = "";
     Object.keys(s.waiting).forEach(function (k) {
@@ -34,7 +38,10 @@
     });
     var intake = document.getElementById("intake-link");
     intake.href = s.current && s.current.matter ? "/cases/new/?matter=" + s.current.matter : "/cases/";
-    if (s.pause) msg.textContent = "⏸ " + s.pause.reason + (s.pause.needs_approval && !s.pause.approved ? " · …" : "");
+    if (s.pause) {
+      var approval = !s.pause.needs_approval ? "" : s.pause.approved ? root.dataset.labelApproved : root.dataset.labelAwaiting;
+      msg.textContent = root.dataset.labelPaused + "：" + s.pause.reason + (approval ? " · " + approval : "");
+    }
   }
 
   function act(action, data) {
