@@ -112,8 +112,9 @@ def test_the_citizen_screen_follows_the_intake(live_server, browser, event_serve
         "document.getElementById('link').classList.contains('up')", timeout=10000
     )
     console.keyboard.press("n")
+    console.wait_for_function("document.getElementById('ticket').textContent === 'A001'")
     screen.wait_for_function(
-        "document.getElementById('ticket').textContent === 'A001'", timeout=5000
+        "document.getElementById('ticket').textContent === 'A001'", timeout=10000
     )
     matter = Matter.objects.filter(unit__code="kf-gulou-hukou", materials__isnull=False).first()
     intake = staff.new_page()

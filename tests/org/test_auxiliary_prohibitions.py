@@ -116,7 +116,7 @@ def test_the_keeper_of_the_seal_cannot_be_turned_into_an_auxiliary_in_the_web_fo
         "active": "on",
     }
     response = client.post(f"/org/units/{demo.pk}/staff/{keeper.pk}/", form)
-    assert response.status_code == 200  # the form comes back with the error next to the role
+    assert response.status_code == 400  # the form comes back with the error next to the role
     refused = response.content.decode()
     assert "交给" in refused and "R-ORG-4" not in refused
     keeper.refresh_from_db()

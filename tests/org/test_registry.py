@@ -74,7 +74,7 @@ def test_a_duplicate_window_number_is_refused_with_a_clear_message(login, demo):
         f"/org/units/{demo.pk}/windows/new/",
         {"number": 2, "function": "重复", "kind": "household", "active": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Window.objects.filter(unit=demo, number=2).count() == 1
     assert "errorlist" in response.content.decode()
 
@@ -90,7 +90,7 @@ def test_a_second_no_1_window_is_refused(login, demo):
             "active": "on",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Window.objects.filter(unit=demo, number=9).exists()
 
 

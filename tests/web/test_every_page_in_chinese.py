@@ -280,7 +280,7 @@ def detail_pages(w, username):
         reverse("org:unit_edit", args=[unit.pk]),
         reverse("org:window_edit", args=[unit.pk, w["window"].pk]),
         reverse("org:staff_edit", args=[unit.pk, unit.staff.first().pk]),
-        reverse("cases:new"),
+        reverse("cases:new") + f"?matter={case.matter_id}",
         reverse("cases:find") + f"?number={case.number}",
         reverse("cases:notifications"),
         reverse("cases:case", args=[case.pk]),

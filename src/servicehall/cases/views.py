@@ -100,6 +100,8 @@ def new(request):
     actor = actor_for(request.user)
     unit = _unit_of(actor)
     require(actor, Action.ACCEPT_CASE, unit=unit)
+    if not (request.GET.get("matter") or request.POST.get("matter")):
+        return redirect("cases:index")  # the matter is chosen there
     matter_id = int_param(request.GET, "matter") or int_param(request.POST, "matter")
     if matter_id is None:
         raise BadParameter("matter", _("choose the matter from the list of your unit's matters."))

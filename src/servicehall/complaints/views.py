@@ -78,7 +78,9 @@ def new(request):
                 add_service_errors(form, exc)
             else:
                 return redirect(f"{request.path}?filed={key}")
-    return render(request, "complaints/new.html", {"form": form, "once": key})
+    # a refused form comes back with what to fix, as a 400: nothing was filed
+    status = 400 if request.method == "POST" else 200
+    return render(request, "complaints/new.html", {"form": form, "once": key}, status=status)
 
 
 def status(request):
@@ -224,7 +226,8 @@ def register(request):
         else:
             messages.success(request, _("Registered as %(code)s.") % {"code": complaint.code})
             return redirect("complaint", code=complaint.code)
-    return render(request, "complaints/register.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "complaints/register.html", {"form": form}, status=status)
 
 
 @login_required

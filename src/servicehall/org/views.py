@@ -89,7 +89,10 @@ def _form_page(request, *, title, form, instance_url, save, back, formset=None):
         if ok:
             return response
     return render(
-        request, "org/form.html", {"title": title, "form": form, "formset": formset, "back": back}
+        request,
+        "org/form.html",
+        {"title": title, "form": form, "formset": formset, "back": back},
+        status=400 if request.method == "POST" else 200,  # refused: what to fix, nothing saved
     )
 
 
@@ -274,7 +277,8 @@ def import_page(request):
         if report.ok:
             messages.success(request, report.summary())
             return redirect("org:tree")
-    return render(request, "org/import.html", {"form": form, "report": report})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "org/import.html", {"form": form, "report": report}, status=status)
 
 
 @_guard
