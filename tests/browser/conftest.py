@@ -74,3 +74,15 @@ def pair_screen(context, base, unit="kf-gulou-hukou", number=2):
     credential = pair_device(Window.objects.get(unit__code=unit, number=number))
     cookie = {"name": DEVICE_COOKIE, "value": credential, "url": base}
     context.add_cookies([{**cookie, "httpOnly": True, "sameSite": "Strict"}])
+
+
+def serve_one(console):
+    """At the console, from the keyboard: call the next number, start it, finish it."""
+    console.keyboard.press("n")
+    console.wait_for_function("document.getElementById('ticket').textContent !== '—'")
+    console.keyboard.press("s")
+    console.wait_for_function(
+        "document.getElementById('ticket-state').textContent.startsWith('办理中')"
+    )
+    console.keyboard.press("f")
+    console.wait_for_function("document.getElementById('ticket').textContent === '—'")

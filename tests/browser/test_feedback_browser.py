@@ -6,7 +6,7 @@ import pytest
 from servicehall.feedback.models import Rating
 from servicehall.org.demo import seed_demo
 
-from .conftest import pair_screen
+from .conftest import pair_screen, serve_one
 from .test_org_browser import log_in
 from .test_queue_browser import event_server  # noqa: F401 - the fixture
 
@@ -33,13 +33,7 @@ def test_a_rating_sent_offline_arrives_once(live_server, browser, event_server, 
     device.wait_for_function(
         "document.getElementById('link').classList.contains('up')", timeout=10000
     )
-    console.keyboard.press("n")
-    console.wait_for_function("document.getElementById('ticket').textContent === 'A001'")
-    console.keyboard.press("s")
-    console.wait_for_function(
-        "document.getElementById('ticket-state').textContent.startsWith('办理中')"
-    )
-    console.keyboard.press("f")
+    serve_one(console)
     device.wait_for_selector("#rate:not([hidden])", timeout=10000)
     assert device.inner_text("#rate-ticket") == "A001"
     device.click("label.level-5")

@@ -15,7 +15,7 @@ from servicehall.org.models import Staff
 from servicehall.queueing import services
 from servicehall.queueing.models import Queue
 
-from .conftest import pair_screen
+from .conftest import pair_screen, serve_one
 from .test_org_browser import log_in
 from .test_queue_browser import event_server  # noqa: F401
 
@@ -147,9 +147,7 @@ def test_a_phone_the_server_refuses_asks_again_with_the_rating_kept(
     screen = facing.new_page()
     screen.goto(f"{base}/screen/")
     screen.wait_for_function("document.getElementById('link').classList.contains('up')")
-    for key in "nsf":
-        console.keyboard.press(key)
-        console.wait_for_timeout(300)
+    serve_one(console)
     screen.wait_for_selector("#rate:not([hidden])", timeout=5000)
     screen.click("label.level-2")
     screen.fill("textarea[name=reason]", "材料清单和窗口说的不一样")

@@ -18,8 +18,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from servicehall.feedback.services import DEVICE_COOKIE
 from servicehall.org.demo import LOGINS
 from servicehall.org.models import Staff
+from tests.conftest import pair_device
 
 from .test_navigation import _nav_links
 
@@ -250,7 +252,7 @@ def world(demo, actor):
         "rectification": rating.rectification,
         "call": HotlineCall.objects.first(),
         "matter": migration,
-        "screen_key": queue.screen_key(window),
+        "device": pair_device(window),  # the anonymous walk sees the paired citizen screen
     }
 
 
@@ -266,7 +268,7 @@ def detail_pages(w, username):
         reverse("kiosk", args=[unit.code]),
         reverse("board", args=[unit.code]),
         reverse("wall", args=[unit.code]),
-        reverse("screen", args=[w["screen_key"]]),
+        reverse("screen"),
         reverse("ratings_published", args=[unit.code]),
         reverse("case_status") + f"?number={case.number}",
         reverse("case_status") + f"?number={ref.slip_number}",
@@ -307,6 +309,8 @@ def detail_pages(w, username):
 def test_every_page_reads_in_chinese(client, world, username):
     if username is not None:
         client.force_login(get_user_model().objects.get(username=username))
+    else:
+        client.cookies[DEVICE_COOKIE] = world["device"]
     home = client.get("/").content.decode()
     pages = sorted(_nav_links(home)) + detail_pages(world, username)
     report, seen = [], 0
