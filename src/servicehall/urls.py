@@ -52,7 +52,7 @@ urlpatterns = [
     path("cases/", include("servicehall.cases.urls")),
     path("status/", case_views.status, name="case_status"),
     path("kiosk/<slug:code>/", queue_views.kiosk, name="kiosk"),
-    path("kiosk/<slug:code>/tickets/<int:pk>/", queue_views.kiosk_ticket, name="kiosk_ticket"),
+    path("kiosk/<slug:code>/slips/<str:token>/", queue_views.kiosk_ticket, name="kiosk_ticket"),
     path("board/<slug:code>/", queue_views.board, name="board"),
     path("screen/", queue_views.screen, name="screen"),
     path("rate/<str:token>/", feedback_views.rate_link, name="rate_link"),

@@ -21,7 +21,7 @@ def test_the_kiosk_slip_rating_link_uses_the_public_base_url(client, demo, publi
     from servicehall.queueing.models import Queue
 
     ticket = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
-    page = client.get(f"/kiosk/{demo.code}/tickets/{ticket.pk}/").content.decode()
+    page = client.get(f"/kiosk/{demo.code}/slips/{queue.slip_token(ticket)}/").content.decode()
     link = f"{PUBLIC}{reverse('rate_link', args=[link_for(ticket)])}"
     assert segno.make(link, error="m").svg_inline(scale=3, dark="#111") in page
 

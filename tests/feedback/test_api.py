@@ -94,7 +94,7 @@ def test_the_link_page_rates_once_on_a_phone(client, visit):
 
 def test_the_kiosk_slip_carries_the_rating_link(client, demo):
     ticket = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
-    page = client.get(f"/kiosk/{demo.code}/tickets/{ticket.pk}/").content.decode()
+    page = client.get(f"/kiosk/{demo.code}/slips/{queue.slip_token(ticket)}/").content.decode()
     assert "<svg" in page and "扫码" in page
 
 
@@ -326,3 +326,24 @@ def test_a_pairing_code_expires(demo, actor, settings):
     )
     with pytest.raises(InvalidInput):
         services.pair_device(code, now=later)
+
+
+def test_a_slip_opens_only_by_its_own_token(client, demo):
+    """Nobody reaches another citizen's slip, and its rating link, by counting numbers."""
+    from servicehall.org.models import Unit
+
+    ticket = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
+    token = queue.slip_token(ticket)
+    assert client.get(f"/kiosk/{demo.code}/slips/{token}/").status_code == 200
+    assert client.get(f"/kiosk/{demo.code}/tickets/{ticket.pk}/").status_code == 404
+    assert client.get(f"/kiosk/{demo.code}/slips/{ticket.pk}/").status_code == 404
+    forged = token.replace(token.split(":")[0], "MQ", 1)  # another id, the same signature
+    assert client.get(f"/kiosk/{demo.code}/slips/{forged}/").status_code == 404
+    elsewhere = Unit.objects.exclude(pk=demo.pk).first()
+    assert client.get(f"/kiosk/{elsewhere.code}/slips/{token}/").status_code == 404
+    # the kiosk lands the citizen on their slip by its token
+    taken = client.post(
+        f"/kiosk/{demo.code}/", {"queue": Queue.objects.get(unit=demo, letter="A").pk}
+    )
+    assert taken.status_code == 302 and "/slips/" in taken["Location"]
+    assert "/tickets/" not in taken["Location"]

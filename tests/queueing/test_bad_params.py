@@ -60,8 +60,7 @@ def test_kiosk_queue_and_check_in_code(client, demo, value):
 @pytest.mark.parametrize("value", BAD)
 def test_url_parameters(officer, demo, value):
     paths = [
-        f"/kiosk/kf-gulou-hukou/tickets/{value}/",
-        f"/screen/{value}/",
+        f"/kiosk/kf-gulou-hukou/slips/{value}/",
         f"/book/kf-gulou-hukou/{value}/",
         f"/console/{value}/call_next/",
         f"/kiosk/{value}/",

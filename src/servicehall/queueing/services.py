@@ -73,6 +73,27 @@ GREEN_FROM_RECEPTION = gettext_lazy(
 )
 
 
+SLIP_DAYS = 2  # a slip's page opens for the day it was taken and the next
+
+
+def slip_token(ticket) -> str:
+    """The unguessable part of a slip's address (R-FB-1): signed, so nobody reaches another
+    citizen's slip, nor its rating link, by counting ticket numbers."""
+    from django.core import signing
+
+    return signing.dumps(ticket.pk, salt="servicehall.kiosk-slip")
+
+
+def ticket_for_slip(token: str) -> int | None:
+    from django.core import signing
+
+    try:
+        pk = signing.loads(token, salt="servicehall.kiosk-slip", max_age=SLIP_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    return pk if isinstance(pk, int) and not isinstance(pk, bool) else None
+
+
 def issue_at_kiosk(*, queue: Queue, now=None) -> Ticket:
     """A citizen takes a number at the kiosk: never in the green channel, and only while the
     unit is open."""

@@ -54,7 +54,7 @@ def kiosk(request, code):
             ticket = services.issue_at_kiosk(queue=queue)
         except ServiceError as exc:
             return _kiosk_page(request, unit, error=str(exc), status=exc.status)
-        return redirect("kiosk_ticket", code=unit.code, pk=ticket.pk)
+        return redirect("kiosk_ticket", code=unit.code, token=services.slip_token(ticket))
     return _kiosk_page(request, unit)
 
 
@@ -84,9 +84,16 @@ def _int(value):
     return as_int(value)
 
 
-def kiosk_ticket(request, code, pk):
+def kiosk_ticket(request, code, token):
+    """The slip of a number just taken, with its rating link: only by the slip's own token,
+    never by a number anyone can count through."""
     unit = _unit(code)
-    ticket = get_object_or_404(Ticket.objects.select_related("queue"), pk=pk, queue__unit=unit)
+    ticket_id = services.ticket_for_slip(token)
+    if ticket_id is None:
+        raise Http404("slip")
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("queue"), pk=ticket_id, queue__unit=unit
+    )
     ahead = Ticket.objects.filter(
         queue=ticket.queue,
         day=ticket.day,
@@ -581,7 +588,7 @@ def kiosk_check_in(request, code):
         ticket = check_in(code=request.POST.get("code", ""), unit=unit)
     except ServiceError as exc:
         return _kiosk_page(request, unit, check_in_error=str(exc), status=exc.status)
-    return redirect("kiosk_ticket", code=unit.code, pk=ticket.pk)
+    return redirect("kiosk_ticket", code=unit.code, token=services.slip_token(ticket))
 
 
 @require_POST
