@@ -16,14 +16,37 @@ VAR_DIR = Path(os.environ.get("SERVICEHALL_VAR", PROJECT_DIR / "var"))
 
 ENV = os.environ.get("SERVICEHALL_ENV", "development")
 PRODUCTION = ENV == "production"
-DEBUG = os.environ.get("SERVICEHALL_DEBUG", "0" if PRODUCTION else "1") == "1"
+# Tracebacks only when asked for (SERVICEHALL_DEBUG=1): the demo shows people error pages.
+DEBUG = os.environ.get("SERVICEHALL_DEBUG", "0") == "1"
+
+
+def _own_secret(path: Path) -> str:
+    """A secret made on first run and kept in var/: signed links, device credentials and
+    encrypted phones never rest on a key published with the code."""
+    import secrets
+
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(50)
+        try:  # written whole, then linked: two processes starting at once read one secret
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secret)
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path.read_text().strip()
+
 
 if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]  # a production server must not run on a known key
 else:
-    SECRET_KEY = os.environ.get(
-        "SECRET_KEY", "servicehall-development-key-not-for-production-use-0123456789"
-    )
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _own_secret(VAR_DIR / "secret_key")
 # Personal data kept for a purpose (a call-back phone) is encrypted with a key derived from
 # SECRET_KEY and this salt (django-fernet-encrypted-fields). A rotated SECRET_KEY goes first,
 # the old one into SECRET_KEY_FALLBACKS, so stored values stay readable.

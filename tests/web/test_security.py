@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
+from django.urls import path
 
 from servicehall.web.masking import MaskingFilter, mask_id, mask_phone, mask_text
 
@@ -115,3 +116,45 @@ def test_logs_never_carry_an_id_number_or_a_phone(caplog):
     assert "41020319900101123X" not in caplog.text and "13812345678" not in caplog.text
     assert "4102**********123X" in caplog.text and "138****5678" in caplog.text
     assert mask_text("no personal data 2026") == "no personal data 2026"
+
+
+def _settings_in_a_new_process(var, code):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SERVICEHALL_DEBUG")}
+    env.update(SERVICEHALL_VAR=str(var), DJANGO_SETTINGS_MODULE="servicehall.settings")
+    return subprocess.run(
+        [sys.executable, "-c", f"from django.conf import settings; print({code})"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_outside_production_the_secret_is_made_on_first_run_and_kept(tmp_path):
+    var = tmp_path / "not-yet" / "var"
+    first = _settings_in_a_new_process(var, "settings.SECRET_KEY")
+    assert first == _settings_in_a_new_process(var, "settings.SECRET_KEY")  # kept
+    assert "development-key" not in first and len(first) >= 50
+    assert (var / "secret_key").stat().st_mode & 0o777 == 0o600
+    other = _settings_in_a_new_process(tmp_path / "other", "settings.SECRET_KEY")
+    assert other != first  # each installation its own
+
+
+def test_no_traceback_unless_asked_for(tmp_path):
+    assert _settings_in_a_new_process(tmp_path, "settings.DEBUG") == "False"
+
+
+def _boom(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", _boom)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_server_error_shows_a_page_in_chinese(db):
+    client = Client(raise_request_exception=False)
+    page = client.get("/boom/")
+    assert page.status_code == 500
+    text = page.content.decode()
+    assert "出错了" in text and "Traceback" not in text and "a bug" not in text
