@@ -52,7 +52,14 @@ def setup_django(bench_url: str, var: str) -> None:
     import django
 
     django.setup()
+    from pathlib import Path
+
+    from django.conf import settings
     from django.core.management import call_command
+
+    # a fresh database starts a fresh ratings chain: the checkpoints of an earlier run are not
+    # this chain's
+    Path(settings.SERVICEHALL["RATING_CHECKPOINTS"]).unlink(missing_ok=True)
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

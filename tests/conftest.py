@@ -35,11 +35,16 @@ def media_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(media_root, settings):
+def _test_settings(media_root, settings, tmp_path):
     settings.MEDIA_ROOT = media_root
     # Opening hours are tested where they matter (tests/queueing/test_hours.py): elsewhere a
     # test may take a number or sign in at whatever time the suite runs.
-    settings.SERVICEHALL = {**settings.SERVICEHALL, "OPENING_HOURS_ENFORCED": False}
+    settings.SERVICEHALL = {
+        **settings.SERVICEHALL,
+        "OPENING_HOURS_ENFORCED": False,
+        # each test its own checkpoint file: what one test seals is not another's chain
+        "RATING_CHECKPOINTS": str(tmp_path / "rating-checkpoints.jsonl"),
+    }
     # Argon2 is the real hasher (tests/web/test_security.py checks it); hashing each demo
     # login with it would cost every test half a second.
     settings.PASSWORD_HASHERS = [

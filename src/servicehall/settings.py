@@ -255,6 +255,10 @@ SERVICEHALL = {
     # R-FB-1: the window's rating device takes a rating this many minutes after the visit
     # finished; later, the citizen rates through the link on the slip
     "RATING_DEVICE_MINUTES": int(os.environ.get("SERVICEHALL_RATING_DEVICE_MINUTES", "30")),
+    # R-LAW-2: the ratings chain's signed checkpoints, outside the database (append-only)
+    "RATING_CHECKPOINTS": os.environ.get(
+        "SERVICEHALL_RATING_CHECKPOINTS", str(VAR_DIR / "rating-checkpoints.jsonl")
+    ),
     # a rating device's one-time pairing code is valid this long
     "DEVICE_PAIRING_MINUTES": int(os.environ.get("SERVICEHALL_DEVICE_PAIRING_MINUTES", "15")),
     # R-Q-3: staff arrive this many minutes early and sign in; sign-in opens this early

@@ -57,6 +57,7 @@ urlpatterns = [
     path("screen/", queue_views.screen, name="screen"),
     path("rate/<str:token>/", feedback_views.rate_link, name="rate_link"),
     path("reviews/", feedback_views.reviews, name="reviews"),
+    path("ratings/checkpoints.json", feedback_views.checkpoints, name="rating_checkpoints"),
     path("ratings/<slug:code>/", feedback_views.published, name="ratings_published"),
     path("reviews/<int:pk>/", feedback_views.review_step, name="review_step"),
     path("reviews/appeals/", feedback_views.appeals, name="appeals"),

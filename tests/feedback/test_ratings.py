@@ -168,3 +168,74 @@ def test_forged_rows_do_not_hold_up_the_sealer(visits):
     assert services.seal(batch=2) == 1  # the page after the forged rows is read too
     last.refresh_from_db()
     assert last.seq == 2
+
+
+# ---- checkpoints: the chain's head anchored outside the database ---------------------------
+
+
+def _seal(capture):
+    with capture(execute=True):  # the checkpoint is written once the seal has committed
+        return services.seal()
+
+
+def test_each_seal_leaves_a_signed_checkpoint_outside_the_database(
+    visits, django_capture_on_commit_callbacks
+):
+    for v in visits[:2]:
+        rate(v)
+    assert _seal(django_capture_on_commit_callbacks) == 2
+    rate(visits[2])
+    assert _seal(django_capture_on_commit_callbacks) == 1
+    assert _seal(django_capture_on_commit_callbacks) == 0  # nothing new: no checkpoint
+    points = services.checkpoints()
+    assert [p["seq"] for p in points] == [2, 3]
+    head = Rating.objects.get(seq=3).chain_hash
+    assert points[-1]["head"] == head and services.latest_checkpoint() == points[-1]
+    assert services.verify() == []
+
+
+@pytest.mark.parametrize("deleted", [1, 3, "all"])
+def test_deleting_the_newest_ratings_no_longer_verifies_clean(
+    visits, django_capture_on_commit_callbacks, deleted
+):
+    for v in visits[:3]:
+        rate(v)
+    _seal(django_capture_on_commit_callbacks)
+    gone = {1: [3], 3: [1, 2, 3], "all": [1, 2, 3]}[deleted]
+    if deleted == "all":
+        _behind_the_back("DELETE FROM feedback_rating", [])
+    else:
+        _behind_the_back("DELETE FROM feedback_rating WHERE seq >= %s", [min(gone)])
+    findings = services.verify()
+    assert [(f.seq, f.problem) for f in findings] == [(n, "deleted") for n in gone]
+    assert f"seq {gone[-1]}: " in verify_output()
+
+
+def test_a_rewritten_tail_or_a_forged_checkpoint_is_named(
+    visits, django_capture_on_commit_callbacks
+):
+    for v in visits[:2]:
+        rate(v)
+    _seal(django_capture_on_commit_callbacks)
+    # the newest row deleted, and a new rating sealed into its place: same count, other head
+    _behind_the_back("DELETE FROM feedback_rating WHERE seq = 2", [])
+    rate(visits[2])
+    _seal(django_capture_on_commit_callbacks)
+    assert ("checkpoint", 2) in [(f.problem, f.seq) for f in services.verify()]
+    # a checkpoint someone wrote without the server's key
+    path = services.checkpoint_file()
+    path.write_text(path.read_text() + '{"seq":9,"head":"00","at":"x","mac":"00"}\n')
+    assert ("checkpoint", 9) in [(f.problem, f.seq) for f in services.verify()]
+
+
+def test_the_public_page_shows_the_latest_checkpoint(
+    client, demo, visits, django_capture_on_commit_callbacks
+):
+    for v in visits[:2]:
+        rate(v)
+    _seal(django_capture_on_commit_callbacks)
+    head = Rating.objects.get(seq=2).chain_hash
+    page = client.get(f"/ratings/{demo.code}/").content.decode()
+    assert "评价存证" in page and head[:16] in page
+    listed = client.get("/ratings/checkpoints.json").json()
+    assert listed["checkpoints"][-1]["head"] == head and listed["checkpoints"][-1]["seq"] == 2

@@ -9,6 +9,7 @@ for what is in the database; a retry with the same idempotency key gets the same
 import datetime as dt
 import hashlib
 import json
+import os
 import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -781,7 +782,101 @@ def seal(batch=1000, now=None) -> int:
             after = page[-1][0]
         _write_links(links, now)
         open_rectifications(bad)
+        if links:  # the head is anchored outside the database once the links are committed
+            transaction.on_commit(lambda: write_checkpoint(seq, prev, now))
     return len(links)
+
+
+# ---- checkpoints: the chain's head, anchored where the database cannot rewrite it ----------
+
+
+def _checkpoint_mac(seq: int, head: str, at: str) -> str:
+    return salted_hmac(
+        "servicehall.feedback.checkpoint", f"{seq}|{head}|{at}", algorithm="sha256"
+    ).hexdigest()
+
+
+def write_checkpoint(seq: int, head: str, now=None) -> dict:
+    """Append a signed checkpoint (how many rows the chain holds, and its head hash) to the
+    checkpoint file, outside the database, as transparency logs do: deleting the newest
+    ratings, or all of them, then no longer verifies clean. The file is append-only by use;
+    the public 评价公示 page shows the latest, so outsiders can keep copies."""
+    at = (now or timezone.now()).astimezone(dt.UTC).isoformat()
+    point = {"seq": seq, "head": head, "at": at, "mac": _checkpoint_mac(seq, head, at)}
+    path = checkpoint_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    with os.fdopen(fd, "a") as out:  # one write per line: appends of two sealers never mix
+        out.write(json.dumps(point, separators=(",", ":")) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    return point
+
+
+def checkpoint_file():
+    from pathlib import Path
+
+    return Path(settings.SERVICEHALL["RATING_CHECKPOINTS"])
+
+
+def checkpoints() -> list[dict]:
+    """Every checkpoint in the file, oldest first; a line that is not one is kept as
+    {"bad": line} so that verify names it."""
+    try:
+        lines = checkpoint_file().read_text().splitlines()
+    except FileNotFoundError:
+        return []
+    points = []
+    for line in lines:
+        try:
+            point = json.loads(line)
+            points.append({k: point[k] for k in ("seq", "head", "at", "mac")})
+        except (ValueError, KeyError, TypeError):
+            points.append({"bad": line[:80]})
+    return points
+
+
+def latest_checkpoint() -> dict | None:
+    """The newest checkpoint, for the public page (read from the file's end)."""
+    path = checkpoint_file()
+    try:
+        with path.open("rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 4096))
+            tail = f.read().decode(errors="replace").splitlines()
+    except FileNotFoundError:
+        return None
+    for line in reversed(tail):
+        try:
+            point = json.loads(line)
+            return {k: point[k] for k in ("seq", "head", "at", "mac")}
+        except (ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+def _verify_checkpoints(heads: dict[int, str]) -> list["Finding"]:
+    """The table against every checkpoint: a row a checkpoint counted must still be there
+    with the head hash it had; a checkpoint must carry the server's signature."""
+    findings, missing = [], set()
+    for point in checkpoints():
+        if "bad" in point or not isinstance(point["seq"], int):
+            findings.append(Finding(None, None, "checkpoint"))
+            continue
+        if not constant_time_compare(
+            point["mac"], _checkpoint_mac(point["seq"], point["head"], point["at"])
+        ):
+            findings.append(Finding(None, point["seq"], "checkpoint"))
+            continue
+        if point["seq"] not in heads:
+            # the rows up to this checkpoint that are gone (those within the table's range
+            # are named by the chain walk already)
+            top = max(heads, default=0)
+            missing.update(range(top + 1, point["seq"] + 1))
+        elif heads[point["seq"]] != point["head"]:
+            findings.append(Finding(None, point["seq"], "checkpoint"))
+    findings += [Finding(None, n, "deleted") for n in sorted(missing)]
+    return findings
 
 
 def _write_links(links, now):
@@ -810,7 +905,7 @@ def _write_links(links, now):
 class Finding:
     rating_id: int | None
     seq: int | None
-    problem: str  # changed, inserted, deleted, broken
+    problem: str  # changed, inserted, deleted, broken, checkpoint
 
     def __str__(self):
         what = {
@@ -818,8 +913,9 @@ class Finding:
             "inserted": _("inserted behind the application's back"),
             "deleted": _("deleted (a gap in the chain)"),
             "broken": _("the chain does not link here"),
+            "checkpoint": _("does not match the signed checkpoint"),
         }[self.problem]
-        where = f"#{self.rating_id}" if self.rating_id else f"seq {self.seq}"
+        where = f"#{self.rating_id}" if self.rating_id else f"seq {self.seq or '?'}"
         return f"{where}: {what}"
 
 
@@ -828,7 +924,10 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
     now = now or timezone.now()
     findings = []
     expected_seq, prev = 1, GENESIS
+    heads = {}  # seq → chain hash, for the checkpoints
     for rating in Rating.objects.order_by("seq", "pk").iterator(chunk_size=2000):
+        if rating.seq is not None:
+            heads[rating.seq] = rating.chain_hash
         signed = constant_time_compare(rating.mac, sign(rating))
         if rating.seq is None:
             if not signed:
@@ -844,7 +943,10 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
         elif rating.prev_hash != prev or rating.chain_hash != link(prev, rating.seq, rating):
             findings.append(Finding(rating.pk, rating.seq, "broken"))
         prev, expected_seq = rating.chain_hash, rating.seq + 1
-    return sorted(findings, key=lambda f: (f.seq is None, f.seq or 0, f.rating_id or 0))
+    findings += _verify_checkpoints(heads)
+    return sorted(
+        set(findings), key=lambda f: (f.seq is None, f.seq or 0, f.rating_id or 0, f.problem)
+    )
 
 
 # ---- the call-back contact of a bad review (R-LAW-2 回访) ------------------------------------

@@ -1,6 +1,7 @@
 """The rating link on a citizen's slip (R-FB-1, R-LAW-2): one visit, one rating, on a phone;
 and the unit's page of bad reviews being worked off."""
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -211,8 +212,27 @@ def published(request, code):
             "month": first,
             "total_rows": {unit.name: f["total"]},
             "window_rows": {_("Window %(n)s") % {"n": n}: r for n, r in f["by_window"].items()},
+            "checkpoint": _local_checkpoint(services.latest_checkpoint()),
         },
     )
+
+
+def _local_checkpoint(point):
+    if point is None:
+        return None
+    return {**point, "at_local": timezone.localtime(dt.datetime.fromisoformat(point["at"]))}
+
+
+def checkpoints(request):
+    """The ratings chain's signed checkpoints, public, for anyone to keep copies (R-LAW-2);
+    ?after=<seq> for the newer ones, at most 1000 at a time."""
+    from django.http import JsonResponse
+
+    from servicehall.web.params import int_param
+
+    after = int_param(request.GET, "after", default=0, low=0)
+    points = [p for p in services.checkpoints() if "bad" not in p and p["seq"] > after]
+    return JsonResponse({"checkpoints": points[:1000]})
 
 
 @login_required
