@@ -239,3 +239,21 @@ def test_the_public_page_shows_the_latest_checkpoint(
     assert "评价存证" in page and head[:16] in page
     listed = client.get("/ratings/checkpoints.json").json()
     assert listed["checkpoints"][-1]["head"] == head and listed["checkpoints"][-1]["seq"] == 2
+
+
+def test_a_rectification_or_an_appeal_changed_behind_the_back_is_named(
+    visits, django_capture_on_commit_callbacks
+):
+    """One UPDATE of an appeal's outcome would move the published good-review rate."""
+    from servicehall.feedback.models import Rectification
+
+    rating, _ = rate(visits[0], overall=1, reason="态度生硬")
+    _seal(django_capture_on_commit_callbacks)
+    rect = Rectification.objects.get(rating=rating)
+    assert services.verify() == []
+    _behind_the_back(
+        "UPDATE feedback_rectification SET appeal_upheld = %s WHERE id = %s", [True, rect.pk]
+    )
+    assert [(f.rating_id, f.problem) for f in services.verify()] == [(rating.pk, "rectification")]
+    _behind_the_back("DELETE FROM feedback_rectification WHERE id = %s", [rect.pk])
+    assert [(f.rating_id, f.problem) for f in services.verify()] == [(rating.pk, "unrectified")]

@@ -231,6 +231,9 @@ class Rectification(models.Model):
     appeal_decided_by = models.ForeignKey(
         "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # signed like a rating: the figures published from it (replied, rectified, satisfaction,
+    # set aside on appeal) cannot be moved by an UPDATE behind the application's back
+    mac = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_at"]
@@ -240,6 +243,14 @@ class Rectification(models.Model):
 
     def __str__(self):
         return f"{self.rating} · {self.get_stage_display()}"
+
+    def save(self, *args, **kwargs):
+        from .services import sign_rectification
+
+        self.mac = sign_rectification(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [*kwargs["update_fields"], "mac"]
+        super().save(*args, **kwargs)
 
     @property
     def appeal_pending(self):

@@ -55,6 +55,16 @@ def _mac(text: str) -> str:
     return salted_hmac("servicehall.feedback.rating", text, algorithm="sha256").hexdigest()
 
 
+def sign_rectification(rect) -> str:
+    """The signature of a rectification's whole content (all but its id and signature)."""
+    values = [
+        getattr(rect, f.attname) for f in rect._meta.concrete_fields if f.name not in ("id", "mac")
+    ]
+    return salted_hmac(
+        "servicehall.feedback.rectification", _canonical(values), algorithm="sha256"
+    ).hexdigest()
+
+
 def link(prev_hash: str, seq: int, rating: Rating) -> str:
     return _link(prev_hash, seq, rating.pk, rating.mac)
 
@@ -604,7 +614,7 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
         limit=worktime.policy(Rectification.POLICY["verify"]),
         starts=[(b["created_at"], b["unit_id"]) for b in bad],
     )
-    rects = Rectification.objects.bulk_create(
+    new = [
         Rectification(
             rating_id=b["pk"],
             unit_id=b["unit_id"],
@@ -614,7 +624,10 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
             due_at=d.at,
         )
         for b, d in zip(bad, due, strict=True)
-    )
+    ]
+    for rect in new:  # bulk_create does not call save(): signed here
+        rect.mac = sign_rectification(rect)
+    rects = Rectification.objects.bulk_create(new)
     numbers = dict(
         Window.objects.filter(pk__in={b["window_id"] for b in bad}).values_list("pk", "number")
     )
@@ -855,6 +868,22 @@ def latest_checkpoint() -> dict | None:
     return None
 
 
+def _verify_rectifications(now, grace) -> list["Finding"]:
+    """Every rectification still carries its signature (an UPDATE of a stage, a satisfaction
+    or an appeal's outcome behind the application's back moves the published figures), and
+    every sealed bad review still has its rectification."""
+    findings = []
+    for rect in Rectification.objects.order_by("pk").iterator(chunk_size=2000):
+        if not constant_time_compare(rect.mac, sign_rectification(rect)):
+            findings.append(Finding(rect.rating_id, None, "rectification"))
+    worst = settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
+    orphans = Rating.objects.filter(
+        overall__lte=worst, seq__isnull=False, rectification__isnull=True
+    ).values_list("pk", "seq")
+    findings += [Finding(pk, seq, "unrectified") for pk, seq in orphans]
+    return findings
+
+
 def _verify_checkpoints(heads: dict[int, str]) -> list["Finding"]:
     """The table against every checkpoint: a row a checkpoint counted must still be there
     with the head hash it had; a checkpoint must carry the server's signature."""
@@ -905,7 +934,7 @@ def _write_links(links, now):
 class Finding:
     rating_id: int | None
     seq: int | None
-    problem: str  # changed, inserted, deleted, broken, checkpoint
+    problem: str  # changed, inserted, deleted, broken, checkpoint, rectification, unrectified
 
     def __str__(self):
         what = {
@@ -914,6 +943,8 @@ class Finding:
             "deleted": _("deleted (a gap in the chain)"),
             "broken": _("the chain does not link here"),
             "checkpoint": _("does not match the signed checkpoint"),
+            "rectification": _("its rectification was changed after it was written"),
+            "unrectified": _("a bad review whose rectification is gone"),
         }[self.problem]
         where = f"#{self.rating_id}" if self.rating_id else f"seq {self.seq or '?'}"
         return f"{where}: {what}"
@@ -944,6 +975,7 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
             findings.append(Finding(rating.pk, rating.seq, "broken"))
         prev, expected_seq = rating.chain_hash, rating.seq + 1
     findings += _verify_checkpoints(heads)
+    findings += _verify_rectifications(now, unsealed_grace)
     return sorted(
         set(findings), key=lambda f: (f.seq is None, f.seq or 0, f.rating_id or 0, f.problem)
     )
