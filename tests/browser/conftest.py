@@ -28,6 +28,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+class _CspTolerant:
+    """The browser, its contexts made with bypass_csp: Playwright's wait_for_function
+    evaluates its string in the page, which our Content-Security-Policy (no eval) refuses.
+    tests/browser/test_csp_browser.py opens its contexts with bypass_csp=False."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("bypass_csp", True)
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -38,7 +54,7 @@ def browser():
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser
+            yield _CspTolerant(browser)
             browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

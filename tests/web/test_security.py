@@ -158,3 +158,39 @@ def test_a_server_error_shows_a_page_in_chinese(db):
     assert page.status_code == 500
     text = page.content.decode()
     assert "出错了" in text and "Traceback" not in text and "a bug" not in text
+
+
+def test_every_page_carries_a_content_security_policy_and_a_permissions_policy(client, demo):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    script = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert script.split() == ["script-src", "'self'"]  # no inline script, no eval
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    features = response["Permissions-Policy"]
+    assert "camera=()" in features and "geolocation=()" in features
+
+
+def test_a_live_page_may_reach_the_event_server_and_nothing_else(client, demo, settings):
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "EVENTS_URL": "https://events.example.cn/ev"}
+    policy = client.get(f"/board/{demo.code}/")["Content-Security-Policy"]
+    connect = next(d for d in policy.split(";") if d.strip().startswith("connect-src"))
+    assert connect.split() == ["connect-src", "'self'", "https://events.example.cn"]
+
+
+def test_no_template_has_inline_script():
+    """What the policy would refuse: inline scripts, on… handlers, javascript: links."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings as conf
+
+    found = []
+    for path in Path(conf.BASE_DIR).rglob("templates/**/*.html"):
+        text = path.read_text()
+        for pattern in (
+            r"<script(?![^>]*\bsrc=)(?![^>]*application/json)",
+            r"\son[a-z]+=",
+            "javascript:",
+        ):
+            found += [f"{path.name}: {m.group(0)}" for m in re.finditer(pattern, text)]
+    assert found == []

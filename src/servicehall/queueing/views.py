@@ -33,6 +33,23 @@ def _events_url(request):
     return f"{request.scheme}://{host}:{int(port) + 1}/events"
 
 
+def _events_csp(view):
+    """A page with a live stream may connect to the event server (another port, or the
+    EVENTS_URL setting): its origin joins the Content-Security-Policy's connect-src."""
+    import functools
+    from urllib.parse import urlsplit
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        parts = urlsplit(_events_url(request))
+        if parts.scheme and parts.netloc:
+            response._csp_update = {"connect-src": [f"{parts.scheme}://{parts.netloc}"]}
+        return response
+
+    return wrapped
+
+
 def _last_event(unit):
     """Where a live page's stream starts: what came before is already on the page."""
     return (
@@ -120,6 +137,7 @@ def kiosk_ticket(request, code, token):
     )
 
 
+@_events_csp
 def board(request, code):
     """The hall's display: recent calls and every window's state, live (SSE)."""
     unit = _unit(code)
@@ -145,6 +163,7 @@ def board(request, code):
     )
 
 
+@_events_csp
 def screen(request):
     """一机双屏: the screen facing the citizen at one window — who serves them, their number,
     what is being entered for them, live on the window's private stream (R-Q-2); and, when a
@@ -449,6 +468,7 @@ def rota_page(request):
 
 
 @login_required
+@_events_csp
 def hall(request):
     """The No. 1 window's view (R-Q-3, R-Q-4): every window live, pauses to approve, today's
     waiting and service figures."""

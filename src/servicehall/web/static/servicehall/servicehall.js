@@ -19,6 +19,17 @@
     nav.classList.toggle("open", open);
     t.setAttribute("aria-expanded", open ? "true" : "false");
   });
+  // no inline handlers (the Content-Security-Policy allows none): print buttons and selects
+  // that submit their form on change say so in a data attribute
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest("[data-print]")) window.print();
+  });
+  document.addEventListener("click", function (ev) {  // "back": the page before, else home
+    if (ev.target.closest("[data-back]") && history.length > 1) { ev.preventDefault(); history.back(); }
+  });
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches("[data-autosubmit]")) ev.target.form.submit();
+  });
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest("[data-large-text]");
     if (!b) return;
