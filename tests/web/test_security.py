@@ -185,12 +185,12 @@ def test_no_template_has_inline_script():
     from django.conf import settings as conf
 
     found = []
-    for path in Path(conf.BASE_DIR).rglob("templates/**/*.html"):
-        text = path.read_text()
+    for template in Path(conf.BASE_DIR).rglob("templates/**/*.html"):
+        text = template.read_text()
         for pattern in (
             r"<script(?![^>]*\bsrc=)(?![^>]*application/json)",
             r"\son[a-z]+=",
             "javascript:",
         ):
-            found += [f"{path.name}: {m.group(0)}" for m in re.finditer(pattern, text)]
+            found += [f"{template.name}: {m.group(0)}" for m in re.finditer(pattern, text)]
     assert found == []
