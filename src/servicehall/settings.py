@@ -196,6 +196,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind the TLS proxy every request comes from the proxy's address: with the number of
+# trusted proxies in front (SERVICEHALL_TRUSTED_PROXY_COUNT), the client's address is the one
+# the outermost of them added to X-Forwarded-For, else the connection's (a client's own header
+# is never believed), so a lock-out hits the attacker's address, not every user of that name.
+TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "servicehall.web.middleware.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -35,6 +35,37 @@ def test_repeated_wrong_passwords_lock_the_login(demo, settings):
     assert "15" in response.content.decode()
 
 
+def _attempts(settings, forwarded, password="wrong", n=None):
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)  # the proxy
+    for _ in range(n if n is not None else settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "officer", "password": password})
+    return client.post("/accounts/login/", {"username": "officer", "password": "servicehall-demo"})
+
+
+def test_behind_the_trusted_proxy_a_lockout_hits_the_attackers_address_only(demo, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # the attacker writes a header of their own; the proxy appends the address it saw
+    assert _attempts(settings, "198.51.100.7, 203.0.113.9").status_code == 429
+    officer = _attempts(settings, "198.51.100.7", n=0)  # the officer, at another address
+    assert officer.status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_is_not_believed(demo, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    # an attacker changing the header at each try is still one address
+    client = Client(REMOTE_ADDR="192.0.2.5")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/accounts/login/",
+            {"username": "officer", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    locked = client.post(
+        "/accounts/login/", {"username": "officer", "password": "servicehall-demo"}
+    )
+    assert locked.status_code == 429
+
+
 def test_forms_need_the_csrf_token(demo):
     client = Client(enforce_csrf_checks=True)
     from django.contrib.auth import get_user_model
