@@ -251,3 +251,16 @@ def _models(model):
         else:
             todo.extend(typing.get_args(item))
     return found
+
+
+@pytest.mark.parametrize("value", [str(HUGE), str(BIG), "-1"])
+def test_query_numbers_beyond_the_database_answer_4xx(demo, value):
+    client = token_client("leader")
+    for path in (
+        f"/api/v1/units/{demo.pk}/ledger?window={value}",
+        f"/api/v1/units/{demo.pk}/ledger/statistics?window={value}",
+        f"/api/v1/audit?unit_id={value}",
+        f"/api/v1/calendar/{value}",
+    ):
+        response = client.get(path)
+        assert 400 <= response.status_code < 500, (path, response.content)
