@@ -5,9 +5,12 @@ import time
 from auditlog.context import auditlog_value
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import RequestDataTooBig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from servicehall.errors import ServiceError
@@ -57,7 +60,9 @@ api = NinjaAPI(
     description=str(
         _(
             "Organization registry, permissions and audit trail of servicehall. Errors come as "
-            "{detail, errors, rule} in the language of Accept-Language."
+            "{detail, errors, rule} in the language of Accept-Language; a value that does not "
+            "fit its field answers 422 with errors as a list of {loc, msg, type} and fields "
+            "mapping each field to its messages."
         )
     ),
     auth=[TokenAuth(), django_auth],
@@ -71,6 +76,106 @@ def service_error(request, exc: ServiceError):
     if getattr(exc, "errors", None):
         body["errors"] = exc.errors
     return api.create_response(request, body, status=exc.status)
+
+
+# pydantic's error types → a message in the reader's language (issue 12); %(…)s take the
+# error's context (ge, le, max_length, expected …)
+VALIDATION_MESSAGES = {
+    "missing": _("This field is required."),
+    "int_parsing": _("Enter a whole number."),
+    "int_type": _("Enter a whole number."),
+    "int_from_float": _("Enter a whole number."),
+    "float_parsing": _("Enter a number."),
+    "float_type": _("Enter a number."),
+    "string_type": _("Enter text."),
+    "string_too_long": _("Enter at most %(max_length)s characters."),
+    "string_too_short": _("Enter at least %(min_length)s characters."),
+    "too_long": _("Give at most %(max_length)s items."),
+    "too_short": _("Give at least %(min_length)s items."),
+    "less_than_equal": _("Enter a number no greater than %(le)s."),
+    "less_than": _("Enter a number less than %(lt)s."),
+    "greater_than_equal": _("Enter a number of at least %(ge)s."),
+    "greater_than": _("Enter a number greater than %(gt)s."),
+    "bool_parsing": _("Enter true or false."),
+    "bool_type": _("Enter true or false."),
+    "json_invalid": _("The request body is not valid JSON."),
+    "date_parsing": _("Enter a date such as 2026-05-01."),
+    "date_from_datetime_parsing": _("Enter a date such as 2026-05-01."),
+    "date_type": _("Enter a date such as 2026-05-01."),
+    "datetime_parsing": _("Enter a date and time such as 2026-05-01T09:30:00+08:00."),
+    "datetime_from_date_parsing": _("Enter a date and time such as 2026-05-01T09:30:00+08:00."),
+    "datetime_type": _("Enter a date and time such as 2026-05-01T09:30:00+08:00."),
+    "enum": _("Choose one of: %(expected)s."),
+    "literal_error": _("Choose one of: %(expected)s."),
+    "list_type": _("Enter a list."),
+    "tuple_type": _("Enter a list."),
+    "dict_type": _("Enter an object."),
+    "model_type": _("Enter an object."),
+    "model_attributes_type": _("Enter an object."),
+}
+LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
+def _field(loc) -> str:
+    """("body", "payload", "checks", 0, "state") → "checks.0.state"; ("path", "unit_id") →
+    "unit_id"."""
+    parts = list(loc)
+    if parts and parts[0] == "body" and len(parts) > 1:
+        parts = parts[2:]  # the view's parameter name (payload) means nothing to a client
+    elif parts and parts[0] in LOCATIONS:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "__all__"
+
+
+def validation_message(error: dict) -> str:
+    template = VALIDATION_MESSAGES.get(error.get("type"))
+    if template is None:
+        return gettext("This value is not valid.")
+    context = {k: v for k, v in (error.get("ctx") or {}).items() if not isinstance(v, Exception)}
+    try:
+        return str(template) % context if "%(" in str(template) else str(template)
+    except (KeyError, TypeError, ValueError):
+        return gettext("This value is not valid.")
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    """422 in the reader's language: {detail, errors: [{loc, msg, type}], fields, rule}."""
+    errors, fields = [], {}
+    for error in exc.errors:
+        message = validation_message(error)
+        field = _field(error.get("loc", ()))
+        loc = list(error.get("loc", ()))
+        errors.append({"loc": loc, "msg": message, "type": error.get("type")})
+        fields.setdefault(field, []).append(message)
+    first = next(iter(fields.items()), None)
+    detail = (
+        gettext("%(field)s: %(message)s") % {"field": first[0], "message": first[1][0]}
+        if first
+        else gettext("This value is not valid.")
+    )
+    body = {"detail": detail, "errors": errors, "fields": fields, "rule": None}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):  # ninja's words for broken JSON
+        detail = str(VALIDATION_MESSAGES["json_invalid"])
+    return api.create_response(request, {"detail": detail, "rule": None}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    """Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; say so in JSON."""
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    body = {
+        "detail": gettext("The request is too large: send at most %(mb)s MB.")
+        % {"mb": f"{megabytes:g}"},
+        "rule": None,
+    }
+    return api.create_response(request, body, status=413)
 
 
 from servicehall.audit.api import router as audit_router  # noqa: E402

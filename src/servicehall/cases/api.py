@@ -14,44 +14,49 @@ from servicehall.errors import Forbidden, InvalidInput
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for
 from servicehall.pagination import Pagination
+from servicehall.schemas import DbId, Short, SmallNumber, Text
 
 from . import services
-from .models import Case, CaseStep, Referral
+from .models import Case, CaseStep, MaterialCheck, Referral
 
 router = Router(tags=["cases"])
 
+LONG_TEXT = 2000  # a text column (the grounds of a refusal): long, but bounded
+
 
 class CheckIn(Schema):
-    material_id: int
-    state: str = Field(description="presented, missing, defective or not_applicable")
-    note: str = ""
+    material_id: DbId
+    state: Text(MaterialCheck, "state") = Field(
+        description="presented, missing, defective or not_applicable"
+    )
+    note: Text(MaterialCheck, "note") = ""
 
 
 class IntakeIn(Schema):
-    matter: str = Field(description="matter code")
-    window_number: int | None = None
-    applicant_name: str
-    id_type: str = "resident_id"
-    id_number: str
-    phone: str = ""
-    checks: list[CheckIn]
-    outcome: str = Field(description="on_the_spot, accepted, notice or rejected")
+    matter: Text(Matter, "code") = Field(description="matter code")
+    window_number: SmallNumber | None = None
+    applicant_name: Text(Case, "applicant_name")
+    id_type: Text(Case, "id_type") = "resident_id"
+    id_number: Text(Case, "id_number")
+    phone: Text(Case, "phone") = ""
+    checks: list[CheckIn] = Field(max_length=200)
+    outcome: Text(Case, "outcome") = Field(description="on_the_spot, accepted, notice or rejected")
     green_channel: bool = False
-    green_reason: str = ""
-    rejection_basis: str = ""
-    rejection_reason: str = ""
-    idempotency_key: str | None = Field(
+    green_reason: Text(Case, "green_reason") = ""
+    rejection_basis: Short(LONG_TEXT) = ""
+    rejection_reason: Short(LONG_TEXT) = ""
+    idempotency_key: Short(64) | None = Field(
         None, description="a retry with the same key returns the same case"
     )
 
 
 class VisitIn(Schema):
-    window_number: int | None = None
-    checks: list[CheckIn]
-    outcome: str
-    rejection_basis: str = ""
-    rejection_reason: str = ""
-    idempotency_key: str | None = None
+    window_number: SmallNumber | None = None
+    checks: list[CheckIn] = Field(max_length=200)
+    outcome: Text(Case, "outcome")
+    rejection_basis: Short(LONG_TEXT) = ""
+    rejection_reason: Short(LONG_TEXT) = ""
+    idempotency_key: Short(64) | None = None
 
 
 class NoticeOut(Schema):
@@ -62,7 +67,7 @@ class NoticeOut(Schema):
     adds_items: bool
 
 
-class StepOut(Schema):
+class CaseStepOut(Schema):
     order: int
     name: str = Field(alias="step.name")
     state: str
@@ -111,7 +116,7 @@ class CaseOut(Schema):
     on_time: bool | None
     owner: str
     notices: list[NoticeOut]
-    steps: list[StepOut]
+    steps: list[CaseStepOut]
     referrals: list[ReferralOut]
 
     @staticmethod
@@ -175,15 +180,15 @@ class PublicStatus(Schema):
 
 
 class StepIn(Schema):
-    note: str = ""
-    reason: str = ""
+    note: Text(CaseStep, "note") = ""
+    reason: Short(200) = ""
 
 
 class ReferIn(Schema):
-    task: str
-    to_staff_id: int | None = None
-    to_window_id: int | None = None
-    to_unit_id: int | None = None
+    task: Text(Referral, "task")
+    to_staff_id: DbId | None = None
+    to_window_id: DbId | None = None
+    to_unit_id: DbId | None = None
 
 
 def _actor(request):

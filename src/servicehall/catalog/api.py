@@ -17,7 +17,7 @@ class MaterialOut(Schema):
     condition: str
 
 
-class StepOut(Schema):
+class MatterStepOut(Schema):
     order: int
     name: str
     role: str
@@ -53,7 +53,7 @@ class MatterDetail(MatterOut):
     handler: str
     contact_phone: str
     materials: list[MaterialOut]
-    steps: list[StepOut]
+    steps: list[MatterStepOut]
 
     @staticmethod
     def resolve_materials(obj):

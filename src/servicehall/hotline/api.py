@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from servicehall.errors import InvalidInput
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
+from servicehall.schemas import DbId, Text
 
 from . import services
 from .models import HotlineCall
@@ -21,7 +22,7 @@ from .models import HotlineCall
 router = Router(tags=["hotline"])
 
 
-class CallOut(Schema):
+class HotlineCallOut(Schema):
     id: int
     unit: int = Field(alias="unit_id")
     seat: int | None = Field(None, description="seat (window) number")
@@ -62,16 +63,16 @@ class CallOut(Schema):
 
 
 class RingIn(Schema):
-    caller_number: str = ""
-    seat_id: int | None = Field(None, description="the seat it rings at; decides the unit")
-    unit_id: int | None = Field(None, description="without a seat; default the token's unit")
+    caller_number: Text(HotlineCall, "caller_number") = ""
+    seat_id: DbId | None = Field(None, description="the seat it rings at; decides the unit")
+    unit_id: DbId | None = Field(None, description="without a seat; default the token's unit")
     at: dt.datetime | None = Field(None, description="when it began ringing; default now")
 
 
 class AnswerIn(Schema):
     at: dt.datetime | None = Field(None, description="when it was answered; default now")
-    seat_id: int | None = None
-    badge_no: str | None = Field(
+    seat_id: DbId | None = None
+    badge_no: Text(Staff, "badge_no") | None = Field(
         None, description="the operator who answered; default the token's staff member"
     )
 
@@ -94,7 +95,7 @@ def _seat(seat_id):
     return get_object_or_404(Window.objects.select_related("unit"), pk=seat_id) if seat_id else None
 
 
-@router.post("/hotline/calls", response={201: CallOut})
+@router.post("/hotline/calls", response={201: HotlineCallOut})
 def ring(request, payload: RingIn):
     """A call starts ringing; a call from the same number within 24 h is linked as a repeat."""
     actor = _actor(request)
@@ -113,7 +114,7 @@ def ring(request, payload: RingIn):
     return Status(201, call)
 
 
-@router.post("/hotline/calls/{call_id}/answer", response=CallOut)
+@router.post("/hotline/calls/{call_id}/answer", response=HotlineCallOut)
 def answer(request, call_id: int, payload: AnswerIn | None = None):
     """The call is answered (by the operator named, or the token's staff member)."""
     payload = payload or AnswerIn()
@@ -129,14 +130,14 @@ def answer(request, call_id: int, payload: AnswerIn | None = None):
     )
 
 
-@router.post("/hotline/calls/{call_id}/end", response=CallOut)
+@router.post("/hotline/calls/{call_id}/end", response=HotlineCallOut)
 def end(request, call_id: int, payload: EndIn | None = None):
     """The call ends; unanswered, it is recorded as abandoned (the caller hung up)."""
     payload = payload or EndIn()
     return services.hang_up(actor=_actor(request), call=_call(call_id), at=payload.at)
 
 
-@router.get("/hotline/calls/{call_id}", response=CallOut)
+@router.get("/hotline/calls/{call_id}", response=HotlineCallOut)
 def call_detail(request, call_id: int):
     call = _call(call_id)
     require(_actor(request), Action.TAKE_HOTLINE_CALL, unit=call.unit)

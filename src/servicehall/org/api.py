@@ -5,11 +5,12 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from servicehall.schemas import DbId, Short, SmallNumber, Text
 from servicehall.web.masking import mask_phone
 
 from . import services
 from .choices import Role
-from .models import Sector, Staff, Unit, Window
+from .models import Custody, Sector, Staff, Unit, Window
 from .permissions import Action, actor_for, matrix_rows, require
 
 router = Router(tags=["registry"])
@@ -31,17 +32,17 @@ class WindowOut(Schema):
 
 
 class WindowIn(Schema):
-    number: int
-    function: str
-    kind: str = "general"
+    number: SmallNumber
+    function: Text(Window, "function")
+    kind: Text(Window, "kind") = "general"
     is_duty_lead: bool = False
     active: bool = True
 
 
 class WindowPatch(Schema):
-    number: int | None = None
-    function: str | None = None
-    kind: str | None = None
+    number: SmallNumber | None = None
+    function: Text(Window, "function") | None = None
+    kind: Text(Window, "kind") | None = None
     is_duty_lead: bool | None = None
     active: bool | None = None
 
@@ -69,26 +70,26 @@ class StaffOut(Schema):
 
 
 class StaffIn(Schema):
-    name: str
-    badge_no: str
+    name: Text(Staff, "name")
+    badge_no: Text(Staff, "badge_no")
     role: Role
-    title: str = ""
-    window_number: int | None = None
+    title: Text(Staff, "title") = ""
+    window_number: SmallNumber | None = None
     party_member: bool = False
     certified_on: dt.date | None = None
-    phone: str = ""
+    phone: Text(Staff, "phone") = ""
     on_duty: bool = False
     active: bool = True
 
 
 class StaffPatch(Schema):
-    name: str | None = None
+    name: Text(Staff, "name") | None = None
     role: Role | None = None
-    title: str | None = None
-    window_number: int | None = None
+    title: Text(Staff, "title") | None = None
+    window_number: SmallNumber | None = None
     party_member: bool | None = None
     certified_on: dt.date | None = None
-    phone: str | None = None
+    phone: Text(Staff, "phone") | None = None
     on_duty: bool | None = None
     active: bool | None = None
 
@@ -104,11 +105,15 @@ class UnitOut(Schema):
     code: str
     name: str
     kind: str
-    sector: str = Field(alias="sector.code")
+    sector: str = Field(description="sector code")
     authority: str | None = None
     address: str
     supervision_phone: str
     registered_population: int | None
+
+    @staticmethod
+    def resolve_sector(obj):
+        return obj.sector.code
 
     @staticmethod
     def resolve_authority(obj):
@@ -119,10 +124,18 @@ class UnitDetail(UnitOut):
     windows: list[WindowOut]
     findings: list[FindingOut]
 
+    @staticmethod
+    def resolve_windows(obj):
+        return list(obj.windows.all())
+
+    @staticmethod
+    def resolve_findings(obj):
+        return [f.__dict__ for f in services.staffing_findings(obj)]
+
 
 class CustodyIn(Schema):
-    item: str = Field(description="seal, blank_certificates or fee_money")
-    holder_id: int
+    item: Text(Custody, "item") = Field(description="seal, blank_certificates or fee_money")
+    holder_id: DbId
 
 
 class CustodyOut(Schema):
@@ -132,8 +145,8 @@ class CustodyOut(Schema):
 
 
 class AuthorizeIn(Schema):
-    action: str
-    unit_id: int | None = None
+    action: Short(60)
+    unit_id: DbId | None = None
 
 
 class MeOut(Schema):
@@ -199,13 +212,7 @@ def _unit(request, unit_id, action=Action.VIEW_REGISTRY):
 
 @router.get("/units/{unit_id}", response=UnitDetail)
 def unit(request, unit_id: int):
-    _, unit = _unit(request, unit_id)
-    unit.findings = services.staffing_findings(unit)
-    return {
-        **UnitOut.from_orm(unit).dict(by_alias=False),
-        "windows": list(unit.windows.all()),
-        "findings": [f.__dict__ for f in unit.findings],
-    }
+    return _unit(request, unit_id)[1]
 
 
 @router.get("/units/{unit_id}/staffing-checks", response=list[FindingOut])

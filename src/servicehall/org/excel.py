@@ -31,6 +31,7 @@ from .choices import OrganizationKind, Role, UnitKind, WindowKind
 from .models import Organization, Sector, Staff, Unit, Window
 from .permissions import Action, Actor, require
 from .services import phone_problem
+from .validators import MASKED_PHONE
 
 
 @dataclass(frozen=True)
@@ -490,7 +491,8 @@ def _apply(actor, data, report, progress):
                 rows.error(
                     number, "window", _("This unit has no window %(n)s.") % {"n": row["window"]}
                 )
-            if "*" not in (row.get("phone") or "") and phone_problem(row.get("phone") or ""):
+            masked = MASKED_PHONE.fullmatch(row.get("phone") or "")
+            if not masked and phone_problem(row.get("phone") or ""):
                 rows.error(number, "phone", phone_problem(row["phone"]))
             continue
         unit = rows.ref(units, row, number, "unit", _("unit"))
@@ -507,7 +509,8 @@ def _apply(actor, data, report, progress):
         if "certified_on" in row:
             obj.certified_on = row["certified_on"]
         phone = row.get("phone")
-        if phone is not None and "*" not in phone:  # a masked export keeps the stored phone
+        # a masked export (138****5678) keeps the stored phone; anything else is checked
+        if phone is not None and not MASKED_PHONE.fullmatch(phone):
             obj.phone = phone
         if "window" in row:
             obj.window = windows.get((unit.pk, row["window"])) if unit and row["window"] else None

@@ -24,6 +24,7 @@ from .choices import (
     UnitKind,
     WindowKind,
 )
+from .validators import validate_name, validate_phone
 
 
 class Sector(models.Model):
@@ -51,7 +52,7 @@ class Organization(models.Model):
     """The organizing office (文明办) or a sector authority (主管部门)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_name])
     sector = models.ForeignKey(
         Sector,
         verbose_name=_("sector"),
@@ -85,7 +86,7 @@ class Unit(models.Model):
     code = models.SlugField(
         _("code"), max_length=40, unique=True, help_text=_("Short code used in imports and URLs.")
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="units"
@@ -145,7 +146,7 @@ class Window(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="windows"
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    function = models.CharField(_("function"), max_length=100)
+    function = models.CharField(_("function"), max_length=100, validators=[validate_name])
     kind = models.CharField(
         _("kind"), max_length=20, choices=WindowKind.choices, default=WindowKind.GENERAL
     )
@@ -200,7 +201,9 @@ class Staff(models.Model):
         blank=True,
         related_name="staff",
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     badge_no = models.CharField(_("badge number"), max_length=20)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
@@ -227,7 +230,7 @@ class Staff(models.Model):
         blank=True,
         related_name="staff",
     )
-    title = models.CharField(_("title"), max_length=50, blank=True)
+    title = models.CharField(_("title"), max_length=50, blank=True, validators=[validate_name])
     party_member = models.BooleanField(_("party member"), default=False)
     photo = models.ImageField(_("photo"), upload_to=staff_photo_path, blank=True)
     certified_on = models.DateField(
@@ -236,7 +239,7 @@ class Staff(models.Model):
         blank=True,
         help_text=_("Date of the training certificate; nobody serves before it."),  # R-ORG-3
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     on_duty = models.BooleanField(
         _("on duty"), default=False, help_text=_("Serving at the posted window today.")
     )
@@ -307,7 +310,7 @@ class Staff(models.Model):
 class LeadershipGroup(models.Model):
     """A leading group (领导小组) of a unit or organization (R-ORG-2)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("unit"),
@@ -353,9 +356,13 @@ class LeadershipMember(models.Model):
         LeadershipGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members"
     )
     position = models.CharField(_("position"), max_length=20, choices=LeadershipPosition.choices)
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_name]
+    )
     title = models.CharField(_("title"), max_length=80, blank=True)
-    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
     staff = models.ForeignKey(
         Staff, verbose_name=_("staff member"), on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -4,7 +4,6 @@ Each function takes keyword-only arguments, runs in one transaction, checks the 
 against the permission matrix and raises a ServiceError with a message that says what to fix.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from .models import (
     Window,
 )
 from .permissions import CUSTODY_ACTION, Action, Actor, require, require_staff_may
+from .validators import phone_problem  # noqa: F401 — the registry's phone rule, used by the import
 
 
 def scope_of(instance):
@@ -107,22 +107,6 @@ def _check_manage(actor, instance):
                 ),
                 rule="R-ORG-3",
             )
-
-
-MOBILE = re.compile(r"1[3-9]\d{9}")
-LANDLINE = re.compile(r"(?:0\d{2,3}-?|\(0\d{2,3}\))[2-9]\d{6,7}(?:-\d{1,6})?")
-
-
-def phone_problem(value: str):
-    """Why `value` is not a Chinese mobile (11 digits, 13–19…) or landline number (area code
-    and 7–8 digits, an extension after a dash), or None if it is one."""
-    text = re.sub(r"[\s\u3000]", "", value or "")
-    if not text or MOBILE.fullmatch(text) or LANDLINE.fullmatch(text):
-        return None
-    return _(
-        "“%(value)s” is not a phone number: a mobile has 11 digits starting 13–19 (e.g. "
-        "13812345678), a landline its area code and 7–8 digits (e.g. 0371-25661234)."
-    ) % {"value": value}
 
 
 def auxiliaries_allowed(unit) -> int | None:
@@ -216,10 +200,6 @@ def save_record(*, actor: Actor, instance):
         _full_clean(instance)
     except InvalidInput as exc:
         errors.update(exc.errors)
-    if isinstance(instance, (Staff, LeadershipMember)) and (
-        problem := phone_problem(instance.phone)
-    ):
-        errors.setdefault("phone", []).append(problem)
     if isinstance(instance, Staff) and not errors.keys() & {"unit", "role", "active"}:
         try:
             _check_staff_rules(instance)

@@ -17,9 +17,10 @@ from ninja import Field, Router, Schema, Status
 from servicehall.errors import InvalidInput
 from servicehall.org.models import Window
 from servicehall.org.permissions import Action, actor_for, require
+from servicehall.schemas import DbId, Text
 
 from . import services
-from .models import Queue, Ticket
+from .models import Queue, Ticket, WindowPause
 
 router = Router(tags=["queue"])
 
@@ -42,7 +43,7 @@ class TicketOut(Schema):
         return obj.window.number if obj.window_id else None
 
 
-class CallOut(Schema):
+class TicketCallOut(Schema):
     ticket: TicketOut | None = Field(description="null when nobody waits")
 
 
@@ -53,21 +54,21 @@ class CallNextIn(Schema):
 
 
 class CallNumberIn(Schema):
-    label: str
+    label: Text(Ticket, "label")
 
 
 class PauseIn(Schema):
-    reason: str
-    minutes: int = 5
+    reason: Text(WindowPause, "reason")
+    minutes: int = Field(5, ge=1, le=240)
 
 
 class TransferIn(Schema):
-    to_queue_id: int | None = None
-    to_window_id: int | None = None
+    to_queue_id: DbId | None = None
+    to_window_id: DbId | None = None
 
 
 class TakeIn(Schema):
-    matter_id: int | None = None
+    matter_id: DbId | None = None
     green_channel: bool = False
 
 
@@ -107,14 +108,14 @@ def sign_out(request, window_id: int):
     return {"signed_out_at": session.signed_out_at}
 
 
-@router.post("/windows/{window_id}/call-next", response=CallOut)
+@router.post("/windows/{window_id}/call-next", response=TicketCallOut)
 def call_next(request, window_id: int, payload: CallNextIn | None = None):
     """Call the next ticket by the window's rule (R-Q-1); the boards show it (R-Q-2)."""
     finish = payload.finish_current if payload else False
     # the window's id is enough: the service checks it and the session in one round trip
     ticket = services.call_next(actor=_actor(request), window=window_id, finish_current=finish)
     # The busiest route answers without validating its own output again (decision 0009);
-    # CallOut stays the documented contract, and test_api checks the two agree.
+    # TicketCallOut stays the documented contract, and test_api checks the two agree.
     body = {"ticket": ticket_out(ticket) if ticket else None}
     return HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), content_type="application/json")
 
@@ -136,7 +137,7 @@ def ticket_out(t) -> dict:
     }
 
 
-@router.post("/windows/{window_id}/call-number", response=CallOut)
+@router.post("/windows/{window_id}/call-number", response=TicketCallOut)
 def call_number(request, window_id: int, payload: CallNumberIn):
     actor, window = _window(request, window_id)
     return {"ticket": services.call_number(actor=actor, window=window, label=payload.label)}

@@ -3,10 +3,11 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from servicehall.errors import InvalidInput
 from servicehall.org.models import Unit
+from servicehall.schemas import DbId, Short
 from servicehall.workcal import TimeLimit
 
 from . import services
@@ -30,10 +31,10 @@ class YearOut(Schema):
 
 class DeadlineIn(Schema):
     start: dt.datetime
-    n: int
-    unit: str = "working_days"
-    unit_id: int | None = None
-    pauses: list[tuple[dt.datetime, dt.datetime]] = []
+    n: int = Field(ge=0, le=10_000)
+    unit: Short(20) = "working_days"
+    unit_id: DbId | None = None
+    pauses: list[tuple[dt.datetime, dt.datetime]] = Field([], max_length=1000)
 
 
 class DeadlineOut(Schema):
