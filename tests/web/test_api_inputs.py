@@ -61,10 +61,6 @@ def test_applicant_name_longer_than_its_column_is_refused(demo):
     assert Case.objects.count() == before
 
 
-# the rating device's input is being reworked on its own branch (device pairing, issue 12)
-LEFT_TO_THE_RATING_BRANCH = {"RatingIn"}
-
-
 def test_every_api_string_has_the_length_of_its_column():
     """Every str field of an input schema is bounded (max_length), so nothing reaches the
     database longer than its column."""
@@ -74,8 +70,6 @@ def test_every_api_string_has_the_length_of_its_column():
     unbounded = []
     for name, component in schema["components"]["schemas"].items():
         if not (name.endswith("In") or name.endswith("Patch")):
-            continue
-        if name in LEFT_TO_THE_RATING_BRANCH:
             continue
         for field, spec in component.get("properties", {}).items():
             options = spec.get("anyOf", [spec])

@@ -9,26 +9,28 @@ from ninja import Field, Router, Schema
 
 from servicehall.errors import Forbidden
 from servicehall.org.permissions import actor_for
+from servicehall.schemas import DbId, Short, Text
 
 from . import services
+from .models import TAGS, Rating
 
 router = Router(tags=["feedback"])
 
 
 class RatingIn(Schema):
-    ticket_id: int | None = Field(
+    ticket_id: DbId | None = Field(
         None, description="the visit, from a paired rating device (its cookie names the device)"
     )
-    link: str | None = Field(None, description="the token of the link on the slip")
+    link: Short(200) | None = Field(None, description="the token of the link on the slip")
     overall: int = Field(description="5 very satisfied … 1 very dissatisfied")
     efficiency: int | None = None
     competence: int | None = None
     attitude: int | None = None
-    tags: list[str] = []
-    comment: str = ""
-    reason: str = Field("", description="required at 2 or below")
-    idempotency_key: str = Field(description="8–64 characters; a retry sends the same")
-    callback_phone: str = Field(
+    tags: list[Short(20)] = Field([], max_length=len(TAGS))
+    comment: Text(Rating, "comment") = ""
+    reason: Text(Rating, "reason") = Field("", description="required at 2 or below")
+    idempotency_key: Short(64) = Field(description="8–64 characters; a retry sends the same")
+    callback_phone: Short(20) = Field(
         "", description="at 2 or below: a phone for the call-back, kept apart, never published"
     )
     callback_consent: bool = Field(False, description="the citizen agreed to be called back")
