@@ -13,8 +13,8 @@ class ServiceError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
-        # the requirement id (R-XXX-n) for machines and logs (the API's "rule" field), never
-        # part of the message a person reads
+        # the requirement id (such as R-CASE-4) for machines and logs (the API's "rule"
+        # field), never part of the message a person reads
         self.rule = rule
 
     def __str__(self):

@@ -321,7 +321,7 @@ def devices(request):
         try:
             if act == "enroll":
                 window = Window.objects.filter(
-                    pk=_int(request.POST.get("window")), unit=unit, active=True
+                    pk=as_int(request.POST.get("window")) or 0, unit=unit, active=True
                 ).first()
                 if window is None:
                     raise ServiceError(_("Choose one of the unit's windows."))
@@ -330,7 +330,7 @@ def devices(request):
                 )
             else:
                 device = RatingDevice.objects.filter(
-                    pk=_int(request.POST.get("device")), window__unit=unit
+                    pk=as_int(request.POST.get("device")) or 0, window__unit=unit
                 ).first()
                 if device is None or act not in ("pair_again", "revoke"):
                     raise ServiceError(_("Choose one of the unit's rating devices."))
@@ -365,8 +365,3 @@ def devices(request):
         },
         status=status,
     )
-
-
-def _int(value):
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else 0
