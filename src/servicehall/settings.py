@@ -168,6 +168,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's cursors bind on the client and never prepare; servicehall.db.fetch_prepared
     # asks for a prepared statement, which psycopg gives only with a threshold set.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+# R-LAW-2: in production the application connects as a role that owns nothing (see
+# docs/operations.md); `migrate`, run as the owner, then grants it its privileges.
+DB_APP_ROLE = os.environ.get("SERVICEHALL_DB_APP_ROLE", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
