@@ -39,6 +39,29 @@ def test_create_change_delete_in_the_app_each_write_one_event_with_the_person(lo
     assert events[1].changes_dict["function"] == ["户籍证明", "户籍证明开具"]
 
 
+def test_the_address_in_the_trail_is_not_one_the_client_wrote(login, demo, settings):
+    """X-Forwarded-For's first entry is the client's own words: the trail keeps the address
+    the connection (or, behind TRUSTED_PROXY_COUNT proxies, the outermost proxy) saw."""
+    client = login("leader")
+    client.post(
+        f"/org/units/{demo.pk}/windows/new/",
+        {"number": 7, "function": "户籍证明", "kind": "household", "active": "on"},
+        HTTP_X_FORWARDED_FOR="6.6.6.6",
+        REMOTE_ADDR="10.1.2.3",
+    )
+    window = Window.objects.get(unit=demo, number=7)
+    event = entries_for(window).get()
+    assert event.remote_addr == "10.1.2.3" and event.actor.username == "leader"
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(
+        f"/org/units/{demo.pk}/windows/{window.pk}/",
+        {"number": 7, "function": "户籍证明开具", "kind": "household", "active": "on"},
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert entries_for(window).last().remote_addr == "203.0.113.9"
+
+
 def test_a_change_through_an_api_token_names_the_token_user(demo):
     from django.test import Client
 

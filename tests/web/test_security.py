@@ -199,6 +199,8 @@ def test_every_page_carries_a_content_security_policy_and_a_permissions_policy(c
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     features = response["Permissions-Policy"]
     assert "camera=()" in features and "geolocation=()" in features
+    api = client.get("/api/v1/matters")  # JSON is never a document: no policy to build
+    assert api.status_code == 200 and "Content-Security-Policy" not in api
 
 
 def test_a_live_page_may_reach_the_event_server_and_nothing_else(client, demo, settings):
