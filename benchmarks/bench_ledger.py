@@ -80,12 +80,12 @@ JOIN LATERAL (
 ) s ON true
 """
 INSERT_SQL = """
-INSERT INTO cases_case (number, lookup_code, unit_id, window_id, matter_id, applicant_name, id_type,
+INSERT INTO cases_case (number, check_code, unit_id, window_id, matter_id, applicant_name, id_type,
   id_number, phone, received_by_id, owner_id, outcome, status, green_channel, green_reason, visits,
   over_visits, received_at, accepted_at, due_at, statutory_due_at, due_estimated, due_state,
   finished_at, on_time, clock, rejection_basis, rejection_reason, rejection_number,
   notices_given)
-SELECT 'B' || g, lpad(to_hex(g), 12, '0'), s.unit_id, s.window_id, s.matter_id, '测试申请人',
+SELECT 'B' || g, upper(left(md5(g::text), 6)), s.unit_id, s.window_id, s.matter_id, '测试申请人',
   'resident_id', '410203199001011234', '13800000000', s.staff_id, s.staff_id,
   (ARRAY['accepted','on_the_spot','notice','rejected'])[1 + g % 4],
   (ARRAY['completed','completed','awaiting','rejected'])[1 + g % 4],

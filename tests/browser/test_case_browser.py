@@ -82,6 +82,8 @@ def test_a_household_case_from_intake_to_completion(live_server, page, shot):
     referral = case.referrals.get()
     page.goto(f"{base}/cases/referrals/{referral.pk}/slip/print/")
     assert referral.slip_number in page.inner_text("body") and "受理登记单" in page.inner_text("h1")
+    assert case.check_code in page.inner_text(".check-code")
+    slip_link = page.inner_text(".status-link")
     page.goto(f"{base}/cases/referrals/{referral.pk}/handoff/print/")
     assert referral.handoff_number in page.inner_text("body") and "交办单" in page.inner_text("h1")
     shot(page, "handoff-slip")
@@ -110,7 +112,27 @@ def test_a_household_case_from_intake_to_completion(live_server, page, shot):
 
     # the citizen checks the case without personal data on the page
     log_out(page)
-    page.goto(f"{base}/status/?number={referral.slip_number}")
+    # the number alone shows nothing but the form asking for the code
+    page.goto(f"{base}/status/")
+    page.fill("#number", referral.slip_number)
+    page.fill("#code", "")
+    page.eval_on_selector("#code", "e => e.removeAttribute('required')")
+    submit(page, "form[role=search] button")
+    assert "查询码" in page.inner_text("[role=alert]") and "已办结" not in page.inner_text("main")
+    # a wrong code reads exactly as an unknown number
+    page.fill("#code", "22222Z")
+    submit(page, "form[role=search] button")
+    wrong = page.inner_text("[role=alert]")
+    page.fill("#number", "S2026-9999-000001")
+    submit(page, "form[role=search] button")
+    assert page.inner_text("[role=alert]") == wrong and "已办结" not in page.inner_text("main")
+    # the last four of the ID number (a lower-case x would do as well)
+    page.fill("#number", referral.slip_number)
+    page.fill("#code", case.id_number[-4:].lower())
+    submit(page, "form[role=search] button")
     text = page.inner_text("main")
     assert "已办结" in text and "赵丽" not in text and "13912345678" not in text
     shot(page, "case-status-public")
+    # the link printed on the slip (and in its QR code) opens the case at once
+    page.goto(slip_link)
+    assert "已办结" in page.inner_text("main")

@@ -2,6 +2,7 @@
 the officer's explanation on the one-time notice, landing on the hand-off receipts."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -81,13 +82,14 @@ def test_the_receipt_is_dated_by_beijing_time_with_labelled_signatures_and_a_sta
     for label in ("受理人签字", "申请人签字", "日期"):
         assert label in printed
     assert "<svg" in printed
-    assert f"http://testserver/status/?number={accepted.number}" in printed
+    link = f"http://testserver/status/?number={accepted.number}&amp;code={accepted.check_code}"
+    assert link in printed
 
 
 def test_the_status_link_on_the_receipt_finds_the_case(login, client, accepted):
     printed = _text(login("officer").get(f"/cases/{accepted.pk}/receipt/print/"))
     link = re.search(r'<td class="status-link">([^<]+)</td>', printed).group(1)
-    path = link.removeprefix("http://testserver")
+    path = html.unescape(link).removeprefix("http://testserver")
     client.logout()
     page = _text(client.get(path))
     assert "户口迁移" in page and APPLICANT["name"] not in page
@@ -106,8 +108,9 @@ def test_with_a_public_base_url_the_receipt_and_slip_link_and_encode_it(
     settings.SERVICEHALL = {**settings.SERVICEHALL, "PUBLIC_URL": "https://zwfw.kaifeng.gov.cn"}
     receipt = _text(client.get(f"/cases/{accepted.pk}/receipt/print/"))
     slip = _text(client.get(f"/cases/referrals/{referral.pk}/slip/print/"))
-    assert f"https://zwfw.kaifeng.gov.cn/status/?number={accepted.number}" in receipt
-    assert f"https://zwfw.kaifeng.gov.cn/status/?number={referral.slip_number}" in slip
+    code = f"&amp;code={accepted.check_code}"
+    assert f"https://zwfw.kaifeng.gov.cn/status/?number={accepted.number}{code}" in receipt
+    assert f"https://zwfw.kaifeng.gov.cn/status/?number={referral.slip_number}{code}" in slip
     assert "testserver" not in receipt and "testserver" not in slip
 
 

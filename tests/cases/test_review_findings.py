@@ -209,7 +209,7 @@ def test_the_public_status_gives_shanghai_dates(client, actor, migration):
     case = accept(
         actor("officer"), migration, now=at(2026, 3, 10, 7, 30)
     )  # 23:30 UTC the day before
-    body = client.get(f"/api/v1/status/{case.number}").json()
+    body = client.get(f"/api/v1/status/{case.number}", {"code": case.check_code}).json()
     assert body["received_on"] == "2026-03-10"
 
 

@@ -105,7 +105,8 @@ def _pages(demo, objects):
         ("officer", f"/cases/{case.pk}/", []),
         ("officer", f"/cases/{case.pk}/visit/", []),
         ("officer", f"/cases/{case.pk}/receipt/print/", []),
-        (None, "/status/", ["number"]),
+        (None, "/status/", ["number", "code"]),
+        (None, f"/status/?number={case.number}&code={case.check_code}", ["number", "code"]),
         ("leader", "/reviews/", []),
         (None, f"/ratings/{demo.code}/", ["month"]),
         ("leader", "/reviews/patterns/", ["unit", "month"]),
@@ -141,10 +142,10 @@ def _check(response, where, name=None):
             assert name in message, (where, message)
 
 
-@pytest.mark.parametrize("index", range(44))
+@pytest.mark.parametrize("index", range(45))
 def test_every_page_with_bad_query_values(demo, objects, index):
     pages = _pages(demo, objects)
-    assert len(pages) == 44
+    assert len(pages) == 45
     username, path, names = pages[index]
     path, _sep, query = path.partition("?")
     base = dict(parse_qsl(query))
@@ -218,6 +219,7 @@ def test_nul_and_long_values_in_url_paths(demo):
         "/wall/" + "x" * 3000 + "/",
         "/complaints/" + "长" * 2000 + "/",
         "/status/?number=" + "长" * 3000,
+        "/status/?number=C1&code=" + "长" * 3000,
     ]:
         response = client.get(path)
         assert response.status_code in (200, 400, 403, 404), (path, response.status_code)
@@ -321,6 +323,8 @@ def test_api_bad_query_and_path_values_are_4xx_json(demo, value):
         (f"/api/v1/units/{unit}/ledger/statistics", {"date_to": value}),
         (f"/api/v1/cases/{value}", {}),
         (f"/api/v1/status/{value}", {}),
+        (f"/api/v1/status/{value}", {"code": value}),
+        ("/api/v1/status/C2026-0004-000001", {"code": value}),
         (f"/api/v1/calendar/{value}", {}),
         ("/api/v1/matters", {"q": value, "unit": value}),
         (f"/api/v1/matters/{value}", {}),

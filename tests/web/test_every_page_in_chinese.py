@@ -270,8 +270,10 @@ def detail_pages(w, username):
         reverse("wall", args=[unit.code]),
         reverse("screen"),
         reverse("ratings_published", args=[unit.code]),
-        reverse("case_status") + f"?number={case.number}",
-        reverse("case_status") + f"?number={ref.slip_number}",
+        reverse("case_status") + f"?number={case.number}&code={case.check_code}",
+        reverse("case_status") + f"?number={ref.slip_number}&code={case.id_number[-4:]}",
+        reverse("case_status") + f"?number={case.number}",  # asks for the code
+        reverse("case_status") + f"?number={case.number}&code=22222Z",  # matches nothing
         reverse("complaint_status") + f"?code={w['complaint'].code}",
         reverse("permissions"),
     ]

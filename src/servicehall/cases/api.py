@@ -6,11 +6,13 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from django.views.decorators.cache import never_cache
+from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from servicehall.catalog.models import Matter
-from servicehall.errors import Forbidden, InvalidInput
+from servicehall.errors import Forbidden, InvalidInput, NotFound
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for
 from servicehall.pagination import Pagination
@@ -360,14 +362,39 @@ def ledger_statistics(
     return services.statistics(qs)
 
 
-@router.get("/status/{number}", response=PublicStatus, auth=None, tags=["public"])
-def public_status(request, number: str):
-    """A case by its case, notice or receipt number, without personal data."""
-    c = services.find_case(number)
-    if c is None:
-        from django.http import Http404
+class StatusRefused(Schema):
+    detail: str
+    rule: str | None = None
 
-        raise Http404(number)
+
+@router.get(
+    "/status/{number}",
+    response={200: PublicStatus, 404: StatusRefused},
+    auth=None,
+    tags=["public"],
+)
+@decorate_view(never_cache)  # an answer for one applicant: no shared cache keeps it
+def public_status(
+    request,
+    number: Text(Case, "number"),
+    code: str = Query(
+        ...,
+        max_length=40,
+        description="the check code printed on the receipt or notice, or the last four "
+        "characters of the applicant's ID number (case-insensitive)",
+    ),
+):
+    """A case by its case, notice or receipt number and the applicant's check code, without
+    personal data. A wrong code answers 404 exactly as an unknown number does."""
+    c = services.find_case_for_applicant(number, code)
+    if c is None:
+        raise NotFound(
+            _(
+                "No case matches this number and code. Check both against your receipt or "
+                "notice, or enter the last four characters of the applicant's ID number instead "
+                "of the code."
+            )
+        )
     return {
         "number": c.number,
         "matter": c.matter.name,

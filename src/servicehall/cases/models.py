@@ -11,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.web.masking import mask_id, mask_phone
 
+# no 0/O, 1/I/L or U (as complaint codes): read off paper and typed without a second look
+CHECK_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_CODE_LENGTH = 6  # 30⁶ ≈ 7.3 × 10⁸ per case
+
+
+def new_check_code() -> str:
+    return "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(CHECK_CODE_LENGTH))
+
 
 class IdType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident ID card")
@@ -45,7 +53,10 @@ class DueState(models.TextChoices):
 
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=40, unique=True)
-    lookup_code = models.CharField(_("lookup code"), max_length=16, unique=True, editable=False)
+    # printed on what the applicant takes home; with the number it opens the public status
+    # page (decision 0018). Kept in the clear: staff reprint it, and the row already holds the
+    # full ID number it stands beside.
+    check_code = models.CharField(_("check code"), max_length=8, editable=False)
     intake_token = models.CharField(
         max_length=40, null=True, blank=True, unique=True, editable=False
     )
@@ -121,8 +132,8 @@ class Case(models.Model):
         return f"{self.number} {self.matter.name}"
 
     def save(self, *args, **kwargs):
-        if not self.lookup_code:
-            self.lookup_code = secrets.token_hex(8).upper()
+        if not self.check_code:
+            self.check_code = new_check_code()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -2,6 +2,8 @@
 transaction, and writes a CaseEvent for each transition (R-CASE-1 … R-CASE-5)."""
 
 import datetime as dt
+import hmac
+import re
 
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q
@@ -17,6 +19,8 @@ from servicehall.worktime import services as worktime
 
 from .idnumbers import id_problem, phone_problem
 from .models import (
+    CHECK_CODE_ALPHABET,
+    CHECK_CODE_LENGTH,
     Case,
     CaseEvent,
     CaseStep,
@@ -827,6 +831,33 @@ def find_case(number: str):
         )
         case = referral.case if referral else None
     return case
+
+
+def normalize_secret(secret: str) -> str:
+    """What a citizen typed as the check code or the ID number's last four: letters and digits
+    only, upper case (a lower-case x is the X of a resident ID)."""
+    return re.sub(r"[^0-9A-Z]", "", (secret or "").upper())[:40]
+
+
+_NO_CASE_CODE = CHECK_CODE_ALPHABET[:CHECK_CODE_LENGTH]  # compared against when no case is found
+
+
+def _same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def find_case_for_applicant(number: str, secret: str):
+    """The case behind a number, for the public status page and API, only if `secret` is its
+    check code or the last four characters of the applicant's ID number; otherwise None,
+    whether the number exists or not, so that a wrong pair tells nothing about the number
+    (issue 12: numbers run in order, anyone can guess one). Constant-time comparisons."""
+    given = normalize_secret(secret)
+    case = find_case(number) if given else None
+    code = case.check_code if case else _NO_CASE_CODE
+    tail = normalize_secret(case.id_number)[-4:] if case else _NO_CASE_CODE[:4]
+    by_code = _same(given, code)
+    by_id = _same(given, tail) and len(given) == 4 and len(tail) == 4
+    return case if case is not None and (by_code or by_id) else None
 
 
 # ---- deadlines (background job) -----------------------------------------------------

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicehall.catalog.models import Matter
@@ -373,9 +374,11 @@ def print_refusal(request, pk):
     return render(request, "cases/print_refusal.html", {"case": case})
 
 
-def _status_link(request, number):
-    """The public status page of a number, and its QR code, for a printed document."""
-    url = public_url(request, reverse("case_status") + "?" + urlencode({"number": number}))
+def _status_link(request, number, case):
+    """The public status page of a number with the case's check code, and its QR code, for a
+    printed document: scanning the paper opens the case."""
+    query = urlencode({"number": number, "code": case.check_code})
+    url = public_url(request, reverse("case_status") + "?" + query)
     return {"status_url": url, "status_qr": qr_svg(url, scale=2)}
 
 
@@ -388,7 +391,7 @@ def print_receipt(request, pk):
     return render(
         request,
         "cases/print_receipt.html",
-        {"case": case, **_status_link(request, case.number)},
+        {"case": case, **_status_link(request, case.number, case)},
     )
 
 
@@ -407,7 +410,7 @@ def print_referral(request, pk, kind):
             "referral": referral,
             "case": referral.case,
             "kinds": ["slip", "handoff"] if kind == "both" else [kind],
-            **_status_link(request, referral.slip_number),
+            **_status_link(request, referral.slip_number, referral.case),
         },
     )
 
@@ -468,13 +471,31 @@ def notifications(request):
 # ---- public ------------------------------------------------------------------------------
 
 
+@never_cache
 def status(request):
-    """Citizens look up a case by case, notice or receipt number; no personal data is shown."""
+    """Citizens look up a case by its number and its check code (or the last four characters of
+    the applicant's ID number); no personal data is shown. A number alone shows nothing: the
+    form asks for the code, and a wrong pair answers as an unknown number does."""
     number = text_param(request.GET, "number")
-    case = services.find_case(number) if number else None
+    code = text_param(request.GET, "code")
+    case = services.find_case_for_applicant(number, code) if number and code else None
     steps = list(case.steps.select_related("step").order_by("order")) if case else []
+    if case or not (number or code):
+        problem = None
+    elif not code:
+        problem = _(
+            "Enter the check code printed on your receipt, or the last four characters of the "
+            "applicant's ID number."
+        )
+    elif not number:
+        problem = _("Enter the case, notice or receipt number printed on your receipt or notice.")
+    else:
+        problem = _(
+            "No case matches this number and code. Check both against your receipt or notice, "
+            "or enter the last four characters of the applicant's ID number instead of the code."
+        )
     return render(
         request,
         "cases/status.html",
-        {"number": number, "case": case, "steps": steps, "searched": bool(number)},
+        {"number": number, "code": code, "case": case, "steps": steps, "problem": problem},
     )
