@@ -309,9 +309,9 @@ SERVICEHALL = {
     "IMPORT_MAX_MB": float(os.environ.get("SERVICEHALL_IMPORT_MAX_MB", "10")),
     "IMPORT_MAX_UNPACKED_MB": float(os.environ.get("SERVICEHALL_IMPORT_MAX_UNPACKED_MB", "50")),
     "IMPORT_MAX_RATIO": float(os.environ.get("SERVICEHALL_IMPORT_MAX_RATIO", "100")),
-    "IMPORT_MAX_ROWS": int(os.environ.get("SERVICEHALL_IMPORT_MAX_ROWS", "20000")),
+    "IMPORT_MAX_ROWS": int(os.environ.get("SERVICEHALL_IMPORT_MAX_ROWS", "10000")),
     # a file with more rows than this is imported as a background job with a progress page
-    "IMPORT_JOB_ROWS": int(os.environ.get("SERVICEHALL_IMPORT_JOB_ROWS", "2000")),
+    "IMPORT_JOB_ROWS": int(os.environ.get("SERVICEHALL_IMPORT_JOB_ROWS", "500")),
     # the import page lists this many problems and counts the rest
     "IMPORT_ERRORS_SHOWN": int(os.environ.get("SERVICEHALL_IMPORT_ERRORS_SHOWN", "200")),
 }

@@ -127,7 +127,7 @@ def test_too_many_rows_are_refused_before_parsing_naming_the_limit(settings, log
     data = filled_template({"windows": window_rows(60)})
     response = login("admin").post("/org/import/", {"file": upload(data)})
     assert response.status_code == 400
-    assert "文件共有 60 行,每次最多可导入 50 行" in page_message(response)
+    assert "文件共有 60 行，每次最多可导入 50 行" in page_message(response)
     assert "拆分" in page_message(response)
     assert parsed == []
     assert not Window.objects.filter(unit=demo, number__gte=100).exists()
@@ -138,7 +138,7 @@ def test_too_big_an_upload_is_refused_naming_the_limit(settings, login, demo, pa
     data = b"PK" + b"\0" * (1536 * 1024)
     response = login("admin").post("/org/import/", {"file": upload(data)})
     assert response.status_code == 400
-    assert "文件大小为 1.5 MB,每次最多可导入 1 MB" in page_message(response)
+    assert "文件大小为 1.5 MB，每次最多可导入 1 MB" in page_message(response)
     assert parsed == []
 
 

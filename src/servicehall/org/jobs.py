@@ -32,9 +32,10 @@ from .permissions import Action, Actor, actor_for, require
 
 log = logging.getLogger(__name__)
 
-# A running job whose claim is older than this is taken to have died with its process.
-# An import within SERVICEHALL_IMPORT_MAX_ROWS takes well under a minute (benchmarks/).
-LEASE = dt.timedelta(minutes=10)
+# A running job whose claim is older than this is taken to have died with its process. The
+# import saves about 60 rows/s (benchmarks/bench_import.py): the default row limit of 10,000
+# takes about 3 minutes, a tenth of this.
+LEASE = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 3
 _EVERY = 0.5  # seconds between writes of a job's progress
 Status = ImportJob.Status
