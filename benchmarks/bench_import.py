@@ -3,6 +3,10 @@ the same rules as the app, saved one by one, audited) against a baseline measure
 run on the same workbook: openpyxl's read-only pass plus one bulk_create per sheet, with no
 validation and no audit — the least any import of this file could cost.
 
+Then the limits checked before parsing (decision 0015): what the check costs on this file,
+and the time and memory to refuse a zip bomb — a 0.6 MB workbook whose sharedStrings.xml
+unpacks to 600 MB (which took a worker to 1.3 GB before the check) — against the import.
+
     .venv/bin/python benchmarks/bench_import.py [--units 50 --windows 6 --staff 20]
 
 Runs on a fresh SQLite file in a temp folder (or DATABASE_URL's server, into a database it
@@ -13,9 +17,11 @@ import argparse
 import io
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
+import zipfile
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--units", type=int, default=50)
@@ -146,6 +152,30 @@ try:
     assert report.ok, [str(e) for e in report.errors[:5]]
     assert Staff.objects.count() == args.units * args.staff
 
+    start = time.perf_counter()
+    excel.check_file(io.BytesIO(data))
+    check = time.perf_counter() - start
+
+    # the bomb, written in pieces so that building it costs no memory either
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for m in src.infolist():
+            dst.writestr(m, src.read(m))
+        info = zipfile.ZipInfo("xl/sharedStrings.xml")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with dst.open(info, "w", force_zip64=True) as part:
+            piece = b"<si><t>" + b"A" * 1000 + b"</t></si>"
+            for _ in range(600_000):
+                part.write(piece)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    try:
+        excel.check_file(io.BytesIO(bomb.getvalue()))
+        raise AssertionError("the bomb was not refused")
+    except excel.ImportRefused:
+        refuse = time.perf_counter() - start
+    rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+
     result = {
         "benchmark": "import",
         "database": connection.vendor,
@@ -155,6 +185,14 @@ try:
         "baseline_seconds": round(baseline, 3),
         "baseline_rows_per_s": round(rows / baseline, 1),
         "ratio_to_baseline": round(baseline / full, 3),
+        "check_seconds": round(check, 4),
+        "bomb_mb": round(len(bomb.getvalue()) / 2**20, 2),
+        "bomb_unpacked_mb": round(
+            sum(i.file_size for i in zipfile.ZipFile(bomb).infolist()) / 2**20
+        ),
+        "refuse_bomb_seconds": round(refuse, 4),
+        "refuse_bomb_rss_growth_mb": round(rss_growth / 1024, 1),
+        "refuse_vs_import": round(refuse / full, 5),
     }
 finally:
     teardown_databases(old, verbosity=0)

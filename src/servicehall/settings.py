@@ -306,4 +306,15 @@ SERVICEHALL = {
     # Each worker trusts an API token it has checked for this long: a console calls many
     # times a minute. A revoked token or deactivated account stops within it (decision 0009).
     "TOKEN_CACHE_SECONDS": float(os.environ.get("SERVICEHALL_TOKEN_CACHE_SECONDS", "10")),
+    # Registry imports (decision 0015): checked with zipfile before openpyxl parses anything,
+    # so that no upload can take a worker's memory or time. An uploaded workbook's size, what
+    # it unpacks to, how far any member over 1 MB is compressed, and its rows.
+    "IMPORT_MAX_MB": float(os.environ.get("SERVICEHALL_IMPORT_MAX_MB", "10")),
+    "IMPORT_MAX_UNPACKED_MB": float(os.environ.get("SERVICEHALL_IMPORT_MAX_UNPACKED_MB", "50")),
+    "IMPORT_MAX_RATIO": float(os.environ.get("SERVICEHALL_IMPORT_MAX_RATIO", "100")),
+    "IMPORT_MAX_ROWS": int(os.environ.get("SERVICEHALL_IMPORT_MAX_ROWS", "10000")),
+    # a file with more rows than this is imported as a background job with a progress page
+    "IMPORT_JOB_ROWS": int(os.environ.get("SERVICEHALL_IMPORT_JOB_ROWS", "500")),
+    # the import page lists this many problems and counts the rest
+    "IMPORT_ERRORS_SHOWN": int(os.environ.get("SERVICEHALL_IMPORT_ERRORS_SHOWN", "200")),
 }

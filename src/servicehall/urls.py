@@ -37,6 +37,7 @@ org_patterns = (
         ),
         path("delete/<str:kind>/<int:pk>/", org_views.delete, name="delete"),
         path("import/", org_views.import_page, name="import"),
+        path("import/jobs/<int:pk>/", org_views.import_job, name="import_job"),
         path("import/template.xlsx", org_views.import_template, name="template"),
         path("export.xlsx", org_views.export, name="export"),
     ],

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from servicehall.feedback.services import DEVICE_COOKIE
 from servicehall.org.demo import LOGINS
-from servicehall.org.models import Staff
+from servicehall.org.models import ImportJob, Staff
 from tests.conftest import pair_device
 
 from .test_navigation import _nav_links
@@ -241,7 +241,24 @@ def world(demo, actor):
     feedback.seal()
     rating.refresh_from_db()
     complaint = Complaint.objects.filter(unit=demo).first() or Complaint.objects.first()
+    admin = get_user_model().objects.get(username="admin")
+    import_jobs = [
+        ImportJob.objects.create(user=admin, filename="名录.xlsx", rows_total=3000),
+        ImportJob.objects.create(
+            user=admin,
+            filename="名录-有误.xlsx",
+            rows_total=3000,
+            status="failed",
+            summary="发现 250 个问题，未导入任何数据。",
+            errors=[["窗口", 2, "窗口号", "请填写整数，例如 3。"]],
+            error_count=250,
+        ),
+        ImportJob.objects.create(
+            user=admin, filename="名录-全.xlsx", rows_total=3000, status="done", summary="已导入"
+        ),
+    ]
     return {
+        "import_jobs": import_jobs,
         "unit": demo,
         "window": window,
         "case": case,
@@ -304,6 +321,7 @@ def detail_pages(w, username):
             reverse("admin:org_unit_change", args=[unit.pk]),
             reverse("admin:worktime_slapolicy_changelist"),
         ]
+        pages += [job.get_absolute_url() for job in w["import_jobs"]]
     return pages
 
 

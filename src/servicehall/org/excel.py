@@ -7,10 +7,15 @@ one transaction that is rolled back if anything failed.
 """
 
 import datetime as dt
+import html
+import os
 import re
+import zipfile
+import zlib
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -186,6 +191,16 @@ class ImportReport:
     def ok(self):
         return not self.errors
 
+    @property
+    def shown_errors(self):
+        """The first problems, as many as a page shows (a file of 100,000 bad rows would
+        otherwise answer with a page of tens of megabytes)."""
+        return self.errors[: settings.SERVICEHALL["IMPORT_ERRORS_SHOWN"]]
+
+    @property
+    def more_errors(self):
+        return max(len(self.errors) - settings.SERVICEHALL["IMPORT_ERRORS_SHOWN"], 0)
+
     def count(self, kind, created):
         target = self.created if created else self.updated
         target[kind] = target.get(kind, 0) + 1
@@ -208,6 +223,173 @@ class ImportReport:
 
 class _Rollback(Exception):
     pass
+
+
+class ImportRefused(ServiceError):
+    """A file refused before openpyxl parses any of it (too big, a zip bomb, too many rows,
+    not a workbook); nothing was changed."""
+
+
+NOT_XLSX = gettext_lazy("This is not an Excel .xlsx file; save it as .xlsx and retry.")
+_MB = 1024 * 1024
+# a row element of a sheet's XML, with or without a namespace prefix (not <rowBreaks>)
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_SPLIT = gettext_lazy(
+    "Split the workbook into smaller files (for example a few units, or one sheet, per file) "
+    "and import them one after another."
+)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What the checks before parsing found: bytes uploaded and unpacked, and data rows
+    (every row element of the sheets the import reads, but their header rows, whatever
+    their `<dimension>` says)."""
+
+    size: int
+    unpacked: int
+    rows: int
+
+
+def _mb(n):
+    return f"{n / _MB:.1f}".removesuffix(".0")
+
+
+def check_size(size: int):
+    """The upload limit (SERVICEHALL_IMPORT_MAX_MB)."""
+    limit = settings.SERVICEHALL["IMPORT_MAX_MB"] * _MB
+    if size > limit:
+        raise ImportRefused(
+            _("The file is %(size)s MB; at most %(limit)s MB can be imported at once. %(split)s")
+            % {"size": _mb(size), "limit": _mb(limit), "split": _SPLIT}
+        )
+
+
+def _size_of(source):
+    if getattr(source, "size", None) is not None:  # an uploaded file
+        return source.size
+    if hasattr(source, "seek"):
+        position = source.tell()
+        size = source.seek(0, os.SEEK_END)
+        source.seek(position)
+        return size
+    return os.path.getsize(source)
+
+
+def _too_big_unpacked(limit):
+    return ImportRefused(
+        _(
+            "The file unpacks to more than %(limit)s MB (an .xlsx is a zip archive); files "
+            "this large, or archives made to unpack far beyond their size, are not read. "
+            "Save the data again from Excel into a new workbook without pictures or unused "
+            "sheets; if it is still too big: %(split)s"
+        )
+        % {"limit": _mb(limit), "split": _SPLIT}
+    )
+
+
+_TAG_ATTRS = re.compile(rb'([\w:.-]+)\s*=\s*"([^"]*)"')
+
+
+def _attrs(tag):
+    return {
+        k.decode(): html.unescape(v.decode("utf-8", "replace")) for k, v in _TAG_ATTRS.findall(tag)
+    }
+
+
+def _read_parts(archive) -> set | None:
+    """The worksheet parts of the sheets the import reads (found by name in the workbook's
+    XML, with a regular expression: nothing is parsed); None if that cannot be told."""
+    try:
+        book = archive.getinfo("xl/workbook.xml")
+        rels = archive.getinfo("xl/_rels/workbook.xml.rels")
+        if book.file_size > _MB or rels.file_size > _MB:
+            return None
+        book, rels = archive.read(book), archive.read(rels)
+    except KeyError:
+        return None
+    targets = {}
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        a = _attrs(tag)
+        target = a.get("Target", "")
+        targets[a.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    parts = set()
+    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book):
+        a = _attrs(tag)
+        rid = next((v for k, v in a.items() if k.endswith(":id")), None)
+        if _sheet_for(a.get("name", "")) and rid in targets:
+            parts.add(targets[rid])
+    return parts
+
+
+def check_file(source) -> FileCheck:
+    """Refuse, before openpyxl reads anything, a workbook that could take a worker's memory
+    or time: the upload's size, the zip members' declared sizes and compression ratio, then
+    their real sizes while streaming through them (bounded memory), counting rows on the way.
+    Raises ImportRefused with what to do; leaves a file object at its start."""
+    conf = settings.SERVICEHALL
+    size = _size_of(source)
+    check_size(size)
+    max_unpacked = conf["IMPORT_MAX_UNPACKED_MB"] * _MB
+    max_ratio = conf["IMPORT_MAX_RATIO"]
+    if hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if sum(m.file_size for m in members) > max_unpacked:
+                raise _too_big_unpacked(max_unpacked)
+            for m in members:
+                if m.file_size > _MB and m.file_size > max_ratio * max(m.compress_size, 1):
+                    raise ImportRefused(
+                        _(
+                            "Part “%(part)s” of the file is compressed %(ratio)s times (at most "
+                            "%(limit)s is read): it looks made to exhaust the server. Save the "
+                            "data again from Excel into a new workbook and import that."
+                        )
+                        % {
+                            "part": m.filename[:80],
+                            "ratio": m.file_size // max(m.compress_size, 1),
+                            "limit": f"{max_ratio:g}",
+                        }
+                    )
+            unpacked = rows = 0
+            read = _read_parts(archive)
+            for m in members:
+                is_sheet = (
+                    m.filename in read
+                    if read is not None
+                    else m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+                )
+                real = sheet_rows = 0
+                tail = b""
+                with archive.open(m) as part:
+                    while chunk := part.read(_MB):
+                        real += len(chunk)
+                        unpacked += len(chunk)
+                        # the declared sizes are the sender's word: the real bytes count too
+                        if unpacked > max_unpacked or real > m.file_size:
+                            raise _too_big_unpacked(max_unpacked)
+                        if is_sheet:
+                            data = tail + chunk
+                            sheet_rows += sum(1 for r in _ROW.finditer(data) if r.end() > len(tail))
+                            tail = data[-64:]
+                rows += max(sheet_rows - 1, 0)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        raise ImportRefused(NOT_XLSX) from None
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    max_rows = conf["IMPORT_MAX_ROWS"]
+    if rows > max_rows:
+        raise ImportRefused(
+            _(
+                "The file has %(rows)s rows; at most %(limit)s rows can be imported at once. "
+                "%(split)s"
+            )
+            % {"rows": rows, "limit": max_rows, "split": _SPLIT}
+        )
+    return FileCheck(size=size, unpacked=unpacked, rows=rows)
 
 
 INSTRUCTIONS_TITLE = "说明 Instructions"
@@ -291,6 +473,10 @@ def _read(workbook, report):
                     RowError(ws.title, 0, "—", _("Unknown sheet: rename it as in the template."))
                 )
             continue
+        if hasattr(ws, "reset_dimensions"):
+            # a stale <dimension ref> would end the read early and import part of the
+            # sheet: read every row the sheet has
+            ws.reset_dimensions()
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None) or ()
         index = {}
@@ -526,34 +712,40 @@ def _apply(actor, data, report, progress):
 
 
 def count_rows(source) -> int:
-    workbook = load_workbook(source, read_only=True, data_only=True)
-    total = sum(max(ws.max_row - 1, 0) for ws in workbook.worksheets if _sheet_for(ws.title))
-    workbook.close()
-    if hasattr(source, "seek"):
-        source.seek(0)
-    return total
+    """Data rows of a workbook, counted from its sheets' XML (checks the limits too)."""
+    return check_file(source).rows
 
 
-def import_registry(*, actor: Actor, source, progress=None) -> ImportReport:
-    """Import a filled-in template (path or file object). All-or-nothing."""
+def import_registry(
+    *, actor: Actor, source, progress=None, checked=None, before_commit=None
+) -> ImportReport:
+    """Import a filled-in template (path or file object). All-or-nothing.
+
+    The file's limits are checked first (ImportRefused), unless `checked` says they were.
+    `before_commit(report)` runs inside the transaction when every row was saved; what it
+    raises rolls the import back."""
     require(actor, Action.IMPORT_REGISTRY)
+    if checked is None:
+        check_file(source)
     report = ImportReport()
     progress = progress or (lambda n: None)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:
-        report.errors.append(
-            RowError("—", 0, "—", _("This is not an Excel .xlsx file; save it as .xlsx and retry."))
-        )
+        report.errors.append(RowError("—", 0, "—", str(NOT_XLSX)))
         return report
-    data = _read(workbook, report)
-    workbook.close()
+    try:
+        data = _read(workbook, report)
+    finally:
+        workbook.close()
     report.rows = sum(len(rows) for rows in data.values())
     try:
         with transaction.atomic():
             _apply(actor, data, report, progress)
             if report.errors:
                 raise _Rollback
+            if before_commit is not None:
+                before_commit(report)
     except _Rollback:
         report.created.clear()
         report.updated.clear()

@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import excel
 from .choices import CustodyItem
 from .models import LeadershipGroup, LeadershipMember, Organization, Staff, Unit, Window
 
@@ -100,7 +102,25 @@ class CustodyForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file"),
-        help_text=_("Fill in the template; every sheet is checked before anything is saved."),
-    )
+    file = forms.FileField(label=_("Excel file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conf = settings.SERVICEHALL
+        self.fields["file"].help_text = _(
+            "Fill in the template; every sheet is checked before anything is saved. At most "
+            "%(mb)s MB and %(rows)s rows per file; above %(job)s rows the import runs in the "
+            "background and shows its progress."
+        ) % {
+            "mb": f"{conf['IMPORT_MAX_MB']:g}",
+            "rows": conf["IMPORT_MAX_ROWS"],
+            "job": conf["IMPORT_JOB_ROWS"],
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            excel.check_size(upload.size)  # before anything reads it
+        except excel.ImportRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload

@@ -469,6 +469,55 @@ class ApiToken(models.Model):
         return token, key
 
 
+class ImportJob(models.Model):
+    """A registry import too large to answer within one request (decision 0015): the upload
+    is kept here until a background thread, or failing that the periodic worker, has run it.
+    The import itself stays all-or-nothing; this row says how far it got and what came out."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to start")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("nothing imported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(editable=False)  # emptied once the job has finished
+    language = models.CharField(max_length=16, default="zh-hans")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    summary = models.TextField(_("result"), blank=True)
+    errors = models.JSONField(default=list, blank=True)  # the first problems, as listed
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("org:import_job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
 # Audit trail: every create, change and delete of these models writes one event.
 # Phones are masked in the trail like everywhere else.
 auditlog.register(Sector)

@@ -1,5 +1,6 @@
 """Pages of the registry: the tree, a unit, its edit forms, custody, import/export, the wall."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -10,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicehall.errors import Forbidden, ServiceError
+from servicehall.errors import Forbidden, NotFound, ServiceError
 from servicehall.web.views import forbidden, save_with_service
 
-from . import excel, services
+from . import excel, jobs, services
 from .forms import (
     CustodyForm,
     ImportForm,
@@ -273,12 +274,48 @@ def import_page(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = excel.import_registry(actor=actor, source=form.cleaned_data["file"])
-        if report.ok:
-            messages.success(request, report.summary())
-            return redirect("org:tree")
+        upload = form.cleaned_data["file"]
+        try:
+            checked = excel.check_file(upload)  # before openpyxl parses anything
+            if checked.rows > settings.SERVICEHALL["IMPORT_JOB_ROWS"]:
+                job = jobs.submit(actor=actor, upload=upload, rows=checked.rows)
+                return redirect(job)
+            report = excel.import_registry(actor=actor, source=upload, checked=checked)
+        except excel.ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            if report.ok:
+                messages.success(request, report.summary())
+                return redirect("org:tree")
     status = 400 if request.method == "POST" else 200
-    return render(request, "org/import.html", {"form": form, "report": report}, status=status)
+    recent = jobs.visible_jobs(actor).filter(user=request.user)[:5]
+    return render(
+        request,
+        "org/import.html",
+        {"form": form, "report": report, "jobs": recent},
+        status=status,
+    )
+
+
+@_guard
+def import_job(request, pk):
+    """A background import's progress, then its result; the uploader's and the office's."""
+    try:
+        job = jobs.job_for(actor_for(request.user), pk)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    total = max(job.rows_total, 1)
+    done = min(jobs.rows_done(job), job.rows_total)
+    return render(
+        request,
+        "org/import_job.html",
+        {
+            "job": job,
+            "rows_done": done,
+            "percent": 100 if job.status == job.Status.DONE else done * 100 // total,
+            "more_errors": max(job.error_count - len(job.errors), 0),
+        },
+    )
 
 
 @_guard

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from servicehall.cases.services import check_deadlines
 from servicehall.complaints.services import overdue
 from servicehall.feedback.services import seal
+from servicehall.org.jobs import pick_up as pick_up_imports
 from servicehall.queueing.appointments import mark_no_shows
 from servicehall.queueing.rota import backup_alerts
 from servicehall.queueing.services import pause_overruns
@@ -29,10 +30,13 @@ class Command(BaseCommand):
             # the sealer does this within a second; here too, so that a stopped sealer
             # cannot keep a bad review's rectification from opening (R-LAW-2)
             sealed = seal()
+            # registry imports left waiting, or whose process died (decision 0015)
+            imports = pick_up_imports()
             self.stdout.write(
                 f"due soon: {counts['warning']}, overdue: {counts['overdue']}, "
                 f"backups alerted: {covered}, pauses over time: {overrun}, "
-                f"complaints past their answer deadline: {late}, ratings sealed: {sealed}"
+                f"complaints past their answer deadline: {late}, ratings sealed: {sealed}, "
+                f"imports run: {imports}"
             )
             if not every:
                 return

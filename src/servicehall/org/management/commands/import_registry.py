@@ -34,18 +34,21 @@ class Command(BaseCommand):
             # Someone with shell access to the server acts as the office.
             actor = Actor(user=None, staff=None, role=Role.ORGANIZER_ADMIN)
         try:
-            total = excel.count_rows(path)
+            # the same limits as the import page, before anything is parsed
+            checked = excel.check_file(path)
         except FileNotFoundError:
             raise CommandError(f"No such file: {path}") from None
-        except Exception:
-            total = None
+        except excel.ImportRefused as exc:
+            raise CommandError(str(exc)) from None
         with (
             tqdm(
-                total=total, unit="row", disable=total is None or total < 200, file=sys.stderr
+                total=checked.rows, unit="row", disable=checked.rows < 200, file=sys.stderr
             ) as bar,
             set_actor(user),
         ):
-            report = excel.import_registry(actor=actor, source=path, progress=bar.update)
+            report = excel.import_registry(
+                actor=actor, source=path, progress=bar.update, checked=checked
+            )
         if report.ok:
             self.stdout.write(self.style.SUCCESS(report.summary()))
             return
