@@ -1,5 +1,6 @@
 import os
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
@@ -45,6 +46,8 @@ def _test_settings(media_root, settings, tmp_path):
         # each test its own checkpoint file: what one test seals is not another's chain
         "RATING_CHECKPOINTS": str(tmp_path / "rating-checkpoints.jsonl"),
     }
+    # each test its own rate-limit counters (tests/web/test_rate_limits.py flushes them)
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:test-{uuid.uuid4().hex}:"
     # Argon2 is the real hasher (tests/web/test_security.py checks it); hashing each demo
     # login with it would cost every test half a second.
     settings.PASSWORD_HASHERS = [

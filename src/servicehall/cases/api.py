@@ -363,6 +363,9 @@ def ledger_statistics(
 @router.get("/status/{number}", response=PublicStatus, auth=None, tags=["public"])
 def public_status(request, number: str):
     """A case by its case, notice or receipt number, without personal data."""
+    from servicehall.web.ratelimits import limit
+
+    limit(request, "lookup")
     c = services.find_case(number)
     if c is None:
         from django.http import Http404

@@ -22,6 +22,7 @@ from servicehall.org.permissions import Action, actor_for, require
 from servicehall.org.views import _guard
 from servicehall.web.params import BadParameter, int_param, page_param, text_param
 from servicehall.web.public import public_url, qr_svg
+from servicehall.web.ratelimits import limit
 from servicehall.worktime import services as worktime
 
 from . import excel, services
@@ -471,6 +472,8 @@ def notifications(request):
 def status(request):
     """Citizens look up a case by case, notice or receipt number; no personal data is shown."""
     number = text_param(request.GET, "number")
+    if number:
+        limit(request, "lookup")
     case = services.find_case(number) if number else None
     steps = list(case.steps.select_related("step").order_by("order")) if case else []
     return render(

@@ -66,6 +66,10 @@ class MatterDetail(MatterOut):
 
 @router.get("/matters", response=list[MatterOut], auth=None)
 def matters(request, q: str = "", unit: str = ""):
+    if q:
+        from servicehall.web.ratelimits import limit
+
+        limit(request, "search")
     qs = public_matters(q)
     if unit:
         qs = qs.filter(unit__code=unit)

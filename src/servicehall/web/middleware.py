@@ -87,3 +87,21 @@ def client_ip(request) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+class RateLimitMiddleware:
+    """A request over a rate limit (servicehall.web.ratelimits) answers 429 with Retry-After:
+    the page in the reader's language, or JSON for the APIs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .ratelimits import RateLimited, response_for
+
+        if isinstance(exception, RateLimited):
+            return response_for(request, exception)
+        return None
