@@ -224,7 +224,9 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_CACHE_PREFIX = "rl:"
-RATELIMIT_FAIL_OPEN = False  # a store that cannot count refuses (429), never lets all through
+# A store that does not answer lets requests through (and logs it): a hall whose kiosk stops
+# when Redis restarts is worse than a minute without limits (decision 0016).
+RATELIMIT_FAIL_OPEN = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -24,6 +24,7 @@ from tests.complaints.test_pages import post_web
 from .test_every_page_in_chinese import problems
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+DOWN = "redis://127.0.0.1:9/0"  # the discard port: nothing answers there
 
 
 def limits(settings, **rules):
@@ -227,6 +228,19 @@ def test_limits_off_lifts_every_limit(client, demo, settings):
     }
     for _ in range(40):
         assert client.get("/status/", {"number": "KF-0000-0000"}).status_code == 200
+
+
+def test_a_store_that_does_not_answer_lets_the_hall_work(client, demo, settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DOWN},
+    }
+    settings.RATELIMIT_USE_CACHE = "down"
+    limits(settings, ticket="1/h")
+    queue = Queue.objects.filter(unit=demo, active=True, green_channel=False).first()
+    url = reverse("kiosk", args=[demo.code])
+    assert [client.post(url, {"queue": queue.pk}).status_code for _ in range(2)] == [302, 302]
+    assert "not counted" in caplog.text
 
 
 # --- shared across processes ------------------------------------------------------------

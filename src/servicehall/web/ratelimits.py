@@ -11,12 +11,15 @@ with Retry-After, and nothing was changed. Staff signed in are never limited by 
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
 from servicehall.errors import ServiceError
+
+logger = logging.getLogger(__name__)
 
 # What each rule limits, as people read it in the 429 answer.
 WHAT = {
@@ -64,15 +67,22 @@ def limit(request, rule: str, value: str | None = None) -> None:
         return  # staff at work: their pages have no public limits
     if value is not None:
         value = hashlib.sha256(value.encode()).hexdigest()
+    from redis import RedisError
+
     over = []
     for rate in rates(rule):
-        usage = get_usage(
-            request,
-            group=rule,
-            key=(lambda g, r: value) if value is not None else address,
-            rate=rate,
-            increment=True,
-        )
+        try:
+            usage = get_usage(
+                request,
+                group=rule,
+                key=(lambda g, r: value) if value is not None else address,
+                rate=rate,
+                increment=True,
+            )
+        except (RedisError, OSError):
+            # Redis away: the hall keeps issuing numbers unlimited rather than stop (0016)
+            logger.exception("rate limit %s not counted: the store did not answer", rule)
+            return
         if usage is not None and usage["should_limit"]:
             over.append(usage["time_left"])
     if over:
