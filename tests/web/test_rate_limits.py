@@ -16,8 +16,9 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from servicehall.cases.idnumbers import with_check_digit
 from servicehall.complaints.models import ApiClient, Complaint
-from servicehall.queueing.models import Queue, Ticket
+from servicehall.queueing.models import Appointment, AppointmentSlot, Queue, Ticket
 from servicehall.settings import _RATE_LIMIT_DEFAULTS, _rate_limits
 from tests.complaints.test_pages import post_web
 
@@ -105,6 +106,24 @@ def test_kiosk_tickets_over_the_limit_get_429_and_take_no_number(client, demo, s
     assert Ticket.objects.count() == before + 2
     check_in = client.post(reverse("kiosk_check_in", args=[demo.code]), {"code": "123456"})
     assert_429(check_in)  # checking in a booking takes a number too: the same budget
+
+
+def test_bookings_over_the_limit_get_429_and_book_nothing(client, demo, settings):
+    limits(settings, booking="1/h")
+    slot = AppointmentSlot.objects.filter(matter__code="passport-issue").first()
+    url = f"/book/kf-exit-entry/{slot.pk}/"
+    person = {"name": "赵丽", "id_number": with_check_digit("41020319850612202")}
+    assert client.post(url, person | {"phone": "13912345678"}).status_code == 302
+    page = assert_429(client.post(url, person | {"phone": "13912345679"}))
+    assert "预约" in page
+    assert Appointment.objects.count() == 1
+
+
+def test_rating_links_over_the_limit_get_the_429_page(client, demo, settings):
+    limits(settings, rating="2/h")
+    for _ in range(2):
+        assert client.post("/rate/not-a-token/", {"overall": "5"}).status_code != 429
+    assert "评价" in assert_429(client.post("/rate/not-a-token/", {"overall": "5"}))
 
 
 @pytest.mark.parametrize(
