@@ -14,7 +14,7 @@ from servicehall.errors import Forbidden, InvalidInput
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for
 from servicehall.pagination import Pagination
-from servicehall.schemas import DbId, Short, SmallNumber, Text
+from servicehall.schemas import DbId, RateLimitedOut, Short, SmallNumber, Text
 
 from . import services
 from .models import Case, CaseStep, MaterialCheck, Referral
@@ -360,7 +360,12 @@ def ledger_statistics(
     return services.statistics(qs)
 
 
-@router.get("/status/{number}", response=PublicStatus, auth=None, tags=["public"])
+@router.get(
+    "/status/{number}",
+    response={200: PublicStatus, 429: RateLimitedOut},
+    auth=None,
+    tags=["public"],
+)
 def public_status(request, number: str):
     """A case by its case, notice or receipt number, without personal data."""
     from servicehall.web.ratelimits import limit

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 
 from servicehall.errors import Forbidden, ServiceError
 from servicehall.org.permissions import actor_for
-from servicehall.schemas import DbId, Short, Text
+from servicehall.schemas import DbId, RateLimitedOut, Short, Text
 from servicehall.web.ratelimits import limit
 
 from . import services
@@ -42,7 +42,12 @@ class RatingOut(Schema):
     created: bool
 
 
-@router.post("/ratings", auth=None, response={200: RatingOut, 201: RatingOut}, url_name="rate")
+@router.post(
+    "/ratings",
+    auth=None,
+    response={200: RatingOut, 201: RatingOut, 429: RateLimitedOut},
+    url_name="rate",
+)
 def create(request, payload: RatingIn):
     """Rate a finished visit; 201 when stored now, 200 when this key was stored before."""
     if request.user.is_authenticated or "authorization" in request.headers:

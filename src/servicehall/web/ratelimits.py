@@ -16,6 +16,7 @@ import logging
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
+from redis import RedisError
 
 from servicehall.errors import ServiceError
 
@@ -67,8 +68,6 @@ def limit(request, rule: str, value: str | None = None) -> None:
         return  # staff at work: their pages have no public limits
     if value is not None:
         value = hashlib.sha256(value.encode()).hexdigest()
-    from redis import RedisError
-
     over = []
     for rate in rates(rule):
         try:
