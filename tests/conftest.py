@@ -1,5 +1,6 @@
 import os
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
@@ -45,6 +46,10 @@ def _test_settings(media_root, settings, tmp_path):
         # each test its own checkpoint file: what one test seals is not another's chain
         "RATING_CHECKPOINTS": str(tmp_path / "rating-checkpoints.jsonl"),
     }
+    # Rate limits count in this process's memory, each test under its own prefix, so a
+    # test's queries are its own; tests/web/test_rate_limits.py tests the shared stores.
+    settings.RATELIMIT_USE_CACHE = "default"
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:test-{uuid.uuid4().hex}:"
     # Argon2 is the real hasher (tests/web/test_security.py checks it); hashing each demo
     # login with it would cost every test half a second.
     settings.PASSWORD_HASHERS = [

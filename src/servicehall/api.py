@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, django_auth
 
 from servicehall.errors import ServiceError
 from servicehall.org.models import ApiToken, Staff
+from servicehall.web.ratelimits import RateLimited
 
 # token → (valid until, ApiToken with user and staff); per worker process
 _checked: dict[str, tuple[float, ApiToken]] = {}
@@ -76,6 +77,14 @@ def service_error(request, exc: ServiceError):
     if getattr(exc, "errors", None):
         body["errors"] = exc.errors
     return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    """429 {detail, rule} with Retry-After (decision 0016)."""
+    response = api.create_response(request, {"detail": str(exc), "rule": exc.rule}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 # pydantic's error types → a message in the reader's language (issue 12); %(…)s take the

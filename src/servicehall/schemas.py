@@ -4,7 +4,7 @@ database (no DataError on PostgreSQL, no 100,000 characters silently stored on S
 
 from typing import Annotated
 
-from ninja import Field
+from ninja import Field, Schema
 
 MAX_DB_INT = 2_147_483_647  # what an id column holds on every database
 
@@ -29,3 +29,10 @@ def Text(model, name: str):  # noqa: N802 — reads as a type in a schema
 def Short(length: int):  # noqa: N802
     """A string with no column behind it (a key, a token, a search term), bounded anyway."""
     return Annotated[str, Field(max_length=length)]
+
+
+class RateLimitedOut(Schema):
+    """429 over a rate limit (decision 0016); the Retry-After header says when to try again."""
+
+    detail: str
+    rule: str = Field(description="rate-limit:<rule>, such as rate-limit:lookup")

@@ -3,6 +3,7 @@
 One settings module; the environment chooses the rest:
 - DATABASE_URL: a PostgreSQL URL in production; an SQLite file under var/ by default.
 - SERVICEHALL_ENV=production: secure cookies, HSTS, SSL redirect, a required SECRET_KEY.
+- SERVICEHALL_REDIS_URL: the rate limits' shared counters in Redis; else in the database.
 """
 
 import os
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "servicehall.web.middleware.BadParameterMiddleware",
+    "servicehall.web.middleware.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "servicehall.web.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -206,6 +208,29 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "servicehall.web.middleware.client_ip"
 
+# Rate limits on public writes and look-ups (servicehall.web.ratelimits, decision 0016). The
+# counters are shared by every worker process: in Redis when SERVICEHALL_REDIS_URL is set
+# (production), else in the database's counter table (the demo on a machine with only Python).
+REDIS_URL = os.environ.get("SERVICEHALL_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "servicehall",
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "servicehall.web.counters.CounterCache"}
+    ),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_CACHE_PREFIX = "rl:"
+# A store that does not answer lets requests through (and logs it): a hall whose kiosk stops
+# when Redis restarts is worse than a minute without limits (decision 0016).
+RATELIMIT_FAIL_OPEN = True
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -318,3 +343,39 @@ SERVICEHALL = {
     # the import page lists this many problems and counts the rest
     "IMPORT_ERRORS_SHOWN": int(os.environ.get("SERVICEHALL_IMPORT_ERRORS_SHOWN", "200")),
 }
+# Rate limits, per client address unless named otherwise: each rule's rates ("count/period",
+# m a minute, h an hour), all of which must hold. SERVICEHALL_RATE_LIMITS changes some
+# ("complaint=5/m,20/h;lookup=30/m") or lifts all ("off"); decision 0016 says why these.
+_RATE_LIMIT_DEFAULTS = {
+    "complaint": "5/m,20/h",  # the public complaint form: a citizen sends one
+    "ticket": "20/m,600/h",  # kiosk numbers and check-ins: one kiosk serves the whole hall
+    "booking": "5/m,20/h",  # appointments booked
+    "rating": "10/m,100/h",  # ratings by the slip's link; paired devices are not limited
+    "lookup": "30/m,300/h",  # case and complaint status, by page, API and Open311
+    "search": "60/m,1000/h",  # the public guide's search, by page and API
+    "open311": "30/m,600/h",  # Open311 POST from one address …
+    "open311_key": "60/m,2000/h",  # … and with one api_key, from any address
+}
+
+
+def _rate_limits(text: str, defaults: dict[str, str]) -> dict[str, str]:
+    """SERVICEHALL_RATE_LIMITS: "rule=rates;…" changes the rules it names, "off" lifts all."""
+    if text.strip().lower() == "off":
+        return dict.fromkeys(defaults, "")
+    rules = dict(defaults)
+    for part in filter(None, text.split(";")):
+        name, sep, value = part.partition("=")
+        if not sep or name.strip() not in defaults:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                f"SERVICEHALL_RATE_LIMITS: {part!r} is not rule=rates, a rule of "
+                + ", ".join(defaults)
+            )
+        rules[name.strip()] = value.replace(" ", "")
+    return rules
+
+
+SERVICEHALL["RATE_LIMITS"] = _rate_limits(
+    os.environ.get("SERVICEHALL_RATE_LIMITS", ""), _RATE_LIMIT_DEFAULTS
+)

@@ -16,7 +16,7 @@ from servicehall.errors import Forbidden, InvalidInput, NotFound
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for
 from servicehall.pagination import Pagination
-from servicehall.schemas import DbId, Short, SmallNumber, Text
+from servicehall.schemas import DbId, RateLimitedOut, Short, SmallNumber, Text
 
 from . import services
 from .models import Case, CaseStep, MaterialCheck, Referral
@@ -369,7 +369,7 @@ class StatusRefused(Schema):
 
 @router.get(
     "/status/{number}",
-    response={200: PublicStatus, 404: StatusRefused},
+    response={200: PublicStatus, 404: StatusRefused, 429: RateLimitedOut},
     auth=None,
     tags=["public"],
 )
@@ -386,6 +386,9 @@ def public_status(
 ):
     """A case by its case, notice or receipt number and the applicant's check code, without
     personal data. A wrong code answers 404 exactly as an unknown number does."""
+    from servicehall.web.ratelimits import limit
+
+    limit(request, "lookup")
     c = services.find_case_for_applicant(number, code)
     if c is None:
         raise NotFound(

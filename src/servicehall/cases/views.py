@@ -23,6 +23,7 @@ from servicehall.org.permissions import Action, actor_for, require
 from servicehall.org.views import _guard
 from servicehall.web.params import BadParameter, int_param, page_param, text_param
 from servicehall.web.public import public_url, qr_svg
+from servicehall.web.ratelimits import limit
 from servicehall.worktime import services as worktime
 
 from . import excel, services
@@ -478,6 +479,8 @@ def status(request):
     form asks for the code, and a wrong pair answers as an unknown number does."""
     number = text_param(request.GET, "number")
     code = text_param(request.GET, "code")
+    if number:
+        limit(request, "lookup")
     case = services.find_case_for_applicant(number, code) if number and code else None
     steps = list(case.steps.select_related("step").order_by("order")) if case else []
     if case or not (number or code):

@@ -3,6 +3,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from servicehall.schemas import RateLimitedOut
+
 from .models import Matter
 from .services import public_matters
 
@@ -64,8 +66,12 @@ class MatterDetail(MatterOut):
         return list(obj.steps.all())
 
 
-@router.get("/matters", response=list[MatterOut], auth=None)
+@router.get("/matters", response={200: list[MatterOut], 429: RateLimitedOut}, auth=None)
 def matters(request, q: str = "", unit: str = ""):
+    if q:
+        from servicehall.web.ratelimits import limit
+
+        limit(request, "search")
     qs = public_matters(q)
     if unit:
         qs = qs.filter(unit__code=unit)

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from servicehall.web.params import text_param
 from servicehall.web.public import public_url, qr_svg
+from servicehall.web.ratelimits import limit
 
 from . import services
 from .models import Matter
@@ -12,6 +13,8 @@ from .models import Matter
 
 def guide(request):
     q = text_param(request.GET, "q", max_length=100)
+    if q:
+        limit(request, "search")
     matters = list(services.public_matters(q))
     units = {}
     for matter in matters:

@@ -36,6 +36,7 @@ from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import actor_for
 from servicehall.web.masking import mask_text
 from servicehall.web.public import public_url
+from servicehall.web.ratelimits import RateLimited, limit
 
 from . import services
 from .models import ApiClient, Category, Channel, Complaint, key_digest
@@ -540,6 +541,10 @@ def endpoint(*methods):
                 root, payload, status = view(request, **kwargs)
             except Refused as exc:
                 return _errors(fmt, exc)
+            except RateLimited as exc:
+                response = _errors(fmt, Refused(429, exc))
+                response["Retry-After"] = str(exc.retry_after)
+                return response
             return _answer(fmt, root, payload, status)
 
         return wrapper
@@ -565,12 +570,17 @@ def service_view(request, service_code):
 @endpoint("GET", "POST")
 def requests_view(request):
     if request.method == "POST":
+        limit(request, "open311")
+        if request.POST.get("api_key"):  # a key's budget, whichever addresses it comes from
+            limit(request, "open311_key", value=request.POST["api_key"])
         return "service_requests", [filed(file_request(request.POST))], 201
+    limit(request, "lookup")
     return "service_requests", [as_request(c) for c in find_requests(request.GET)], 200
 
 
 @endpoint("GET")
 def request_view(request, service_request_id):
+    limit(request, "lookup")
     return "service_requests", [as_request(request_by_id(service_request_id))], 200
 
 

@@ -14,6 +14,7 @@ from servicehall.org import services as org
 from servicehall.org.permissions import CITIZEN, Action, actor_for
 from servicehall.web import once
 from servicehall.web.params import page_param, text_param
+from servicehall.web.ratelimits import limit
 from servicehall.web.views import add_service_errors, forbidden
 
 from . import services
@@ -62,6 +63,7 @@ def new(request):
     form = ComplaintForm(request.POST or None, initial={"unit": request.GET.get("unit")})
     key = request.POST.get("once") if once.valid(request.POST.get("once")) else once.new_key()
     if request.method == "POST":
+        limit(request, "complaint")
         if once.stored(ONCE_FORM, key):  # sent twice: the first one stands, whatever this says
             return redirect(f"{request.path}?filed={key}")
         if form.is_valid():
@@ -86,6 +88,8 @@ def new(request):
 def status(request):
     """Look up by code: where it stands and the answer, never who filed it."""
     code = text_param(request.GET, "code")
+    if code:
+        limit(request, "lookup")
     complaint = services.by_code(code) if code else None
     return render(
         request,

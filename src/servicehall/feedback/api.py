@@ -7,9 +7,10 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from servicehall.errors import Forbidden
+from servicehall.errors import Forbidden, ServiceError
 from servicehall.org.permissions import actor_for
-from servicehall.schemas import DbId, Short, Text
+from servicehall.schemas import DbId, RateLimitedOut, Short, Text
+from servicehall.web.ratelimits import limit
 
 from . import services
 from .models import TAGS, Rating
@@ -41,7 +42,12 @@ class RatingOut(Schema):
     created: bool
 
 
-@router.post("/ratings", auth=None, response={200: RatingOut, 201: RatingOut}, url_name="rate")
+@router.post(
+    "/ratings",
+    auth=None,
+    response={200: RatingOut, 201: RatingOut, 429: RateLimitedOut},
+    url_name="rate",
+)
 def create(request, payload: RatingIn):
     """Rate a finished visit; 201 when stored now, 200 when this key was stored before."""
     if request.user.is_authenticated or "authorization" in request.headers:
@@ -63,6 +69,7 @@ def create(request, payload: RatingIn):
         overall=payload.overall, phone=payload.callback_phone, consent=payload.callback_consent
     )
     if payload.link:
+        limit(request, "rating")  # a citizen's phone, by the slip's link: per address
         rating, created = services.rate(
             actor=actor,
             ticket=services.visit_for_link(payload.link),
@@ -71,13 +78,20 @@ def create(request, payload: RatingIn):
             **levels,
         )
     else:
-        rating, created = services.rate_at_device(
-            actor=actor,
-            credential=request.COOKIES.get(services.DEVICE_COOKIE, ""),
-            ticket_id=payload.ticket_id,
-            idempotency_key=payload.idempotency_key,
-            **levels,
-        )
+        try:
+            rating, created = services.rate_at_device(
+                actor=actor,
+                credential=request.COOKIES.get(services.DEVICE_COOKIE, ""),
+                ticket_id=payload.ticket_id,
+                idempotency_key=payload.idempotency_key,
+                **levels,
+            )
+        except ServiceError:
+            # A paired device is not limited: R-FB-1 already bounds it (its own window's
+            # visits, each once) and its posts are the hot path. A refused post counts against
+            # its address, so guessing credentials or visits is.
+            limit(request, "rating")
+            raise
     services.leave_contact(rating, phone)
     # the answer is as small as RatingOut; written directly, as call-next's (decision 0009)
     return JsonResponse({"id": rating.pk, "created": created}, status=201 if created else 200)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from servicehall.errors import Forbidden, ServiceError
 from servicehall.org.permissions import Action, actor_for, require
 from servicehall.web.params import BadParameter, as_int, int_param, text_param
+from servicehall.web.ratelimits import limit
 
 from . import services
 from .models import DIMENSIONS, TAGS, Level, Rectification
@@ -24,6 +25,8 @@ def rate_link(request, token):
     """Rate a visit through the link or QR code on the slip, once. The POST redirects to the
     page again (?thanks=1), which can be reloaded; the form's key makes a resent POST find the
     stored rating (R-LAW-2 一次一评)."""
+    if request.method == "POST":
+        limit(request, "rating")
     try:
         ticket = services.visit_for_link(token)
     except ServiceError as exc:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from servicehall.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
+from servicehall.web.ratelimits import limit
 
 from . import services
 from .models import BoardEvent, Queue, Ticket
@@ -62,6 +63,7 @@ def kiosk(request, code):
     """A touch screen in the hall: one big button per queue."""
     unit = _unit(code)
     if request.method == "POST":
+        limit(request, "ticket")
         queue = Queue.objects.filter(
             pk=_int(request.POST.get("queue")) or 0, unit=unit, active=True
         ).first()
@@ -577,6 +579,7 @@ def book_slot(request, code, slot_id):
     errors, data = {}, request.POST
     key = data.get("once") if once.valid(data.get("once")) else once.new_key()
     if request.method == "POST":
+        limit(request, "booking")
         try:
             once.submit_once(
                 "booking",
@@ -604,6 +607,7 @@ def kiosk_check_in(request, code):
     from .appointments import check_in
 
     unit = _unit(code)
+    limit(request, "ticket")
     try:
         ticket = check_in(code=request.POST.get("code", ""), unit=unit)
     except ServiceError as exc:

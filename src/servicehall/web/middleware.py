@@ -143,3 +143,21 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             auditlog_value.reset(token)
+
+
+class RateLimitMiddleware:
+    """A request over a rate limit (servicehall.web.ratelimits) answers 429 with Retry-After:
+    the page in the reader's language, or JSON for the APIs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .ratelimits import RateLimited, response_for
+
+        if isinstance(exception, RateLimited):
+            return response_for(request, exception)
+        return None

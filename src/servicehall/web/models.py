@@ -17,3 +17,20 @@ class OneTimeKey(models.Model):
 
     def __str__(self):
         return f"{self.form} {self.object_id}"
+
+
+class RateCounter(models.Model):
+    """One rate-limit counter of servicehall.web.counters, the store used when no Redis is
+    configured: a row per (rule, client, window), counted up by one atomic UPDATE, so every
+    worker process sees the same count (decision 0016)."""
+
+    key = models.CharField(_("key"), max_length=250, primary_key=True)
+    count = models.IntegerField(_("count"))
+    expires = models.FloatField(_("expires (Unix time)"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self):
+        return f"{self.key} {self.count}"
