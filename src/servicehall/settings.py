@@ -352,6 +352,9 @@ _RATE_LIMIT_DEFAULTS = {
     "booking": "5/m,20/h",  # appointments booked
     "rating": "10/m,100/h",  # ratings by the slip's link; paired devices are not limited
     "lookup": "30/m,300/h",  # case and complaint status, by page, API and Open311
+    # wrong codes tried for one case number, from any address: the last four of an ID number
+    # are ~11,000 values, which many addresses could otherwise try in an afternoon
+    "wrong_code": "10/h",
     "search": "60/m,1000/h",  # the public guide's search, by page and API
     "open311": "30/m,600/h",  # Open311 POST from one address …
     "open311_key": "60/m,2000/h",  # … and with one api_key, from any address

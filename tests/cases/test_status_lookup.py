@@ -243,3 +243,22 @@ def test_the_openapi_document_puts_the_code_in_the_query_and_documents_the_404(c
     assert where == {"number": "path", "code": "query"}
     assert next(p for p in operation["parameters"] if p["name"] == "code")["required"]
     assert {"200", "404"} <= set(operation["responses"])
+
+
+def test_wrong_codes_for_one_number_are_limited_from_every_address(case, settings):
+    """The last four of an ID number are ~11,000 values: wrong codes count against the number
+    itself, whichever addresses send them; the right code still needs no wrong ones."""
+    from tests.web.test_rate_limits import limits
+
+    limits(settings, wrong_code="3/h", lookup="100/h")
+    for n in range(3):
+        guesser = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
+        assert NOT_FOUND in _alert(_page(guesser, number=case.number, code=f"{n:04d}"))
+    fourth = Client(REMOTE_ADDR="198.51.100.7").get(
+        "/status/", {"number": case.number, "code": "0042"}
+    )
+    assert fourth.status_code == 429 and "错误查询码" in fourth.content.decode()
+    api = Client(REMOTE_ADDR="198.51.100.8").get(
+        f"/api/v1/status/{case.number}", {"code": case.check_code}
+    )
+    assert api.status_code == 429 and api.json()["rule"] == "rate-limit:wrong_code"

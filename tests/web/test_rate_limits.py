@@ -147,7 +147,7 @@ def test_look_up_pages_over_the_limit_get_429(client, demo, settings, url, param
 
 @pytest.mark.parametrize(
     "url, rule",
-    [("/api/v1/status/KF-0000-0000", "lookup"), ("/api/v1/matters?q=户口", "search")],
+    [("/api/v1/status/KF-0000-0000?code=ABCDEF", "lookup"), ("/api/v1/matters?q=户口", "search")],
 )
 def test_api_look_ups_over_the_limit_get_429_json(client, demo, settings, url, rule):
     limits(settings, lookup="2/h", search="2/h")

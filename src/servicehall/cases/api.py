@@ -388,8 +388,10 @@ def public_status(
     personal data. A wrong code answers 404 exactly as an unknown number does."""
     from servicehall.web.ratelimits import limit
 
+    from .views import lookup_status
+
     limit(request, "lookup")
-    c = services.find_case_for_applicant(number, code)
+    c = lookup_status(request, number, code)
     if c is None:
         raise NotFound(
             _(

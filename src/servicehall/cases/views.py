@@ -472,6 +472,18 @@ def notifications(request):
 # ---- public ------------------------------------------------------------------------------
 
 
+def lookup_status(request, number: str, code: str):
+    """The page's and the API's look-up: wrong codes count against the number itself, from
+    every address together, so that the last four of an ID number cannot be tried through
+    (the caller has counted the look-up against the address)."""
+    key = number.strip().upper()
+    limit(request, "wrong_code", value=key, count=False)
+    case = services.find_case_for_applicant(number, code)
+    if case is None:
+        limit(request, "wrong_code", value=key)
+    return case
+
+
 @never_cache
 def status(request):
     """Citizens look up a case by its number and its check code (or the last four characters of
@@ -481,7 +493,7 @@ def status(request):
     code = text_param(request.GET, "code")
     if number:
         limit(request, "lookup")
-    case = services.find_case_for_applicant(number, code) if number and code else None
+    case = lookup_status(request, number, code) if number and code else None
     steps = list(case.steps.select_related("step").order_by("order")) if case else []
     if case or not (number or code):
         problem = None

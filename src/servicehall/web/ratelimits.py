@@ -32,6 +32,7 @@ WHAT = {
     "search": _("guide searches from this address"),
     "open311": _("Open311 requests sent from this address"),
     "open311_key": _("Open311 requests sent with this api_key"),
+    "wrong_code": _("wrong codes tried for this case number"),
 }
 
 
@@ -61,9 +62,10 @@ def address(group, request) -> str:
     return client_ip(request) or "unknown"
 
 
-def limit(request, rule: str, value: str | None = None) -> None:
+def limit(request, rule: str, value: str | None = None, *, count: bool = True) -> None:
     """Count this request against `rule` (per client address, or per `value`, such as an API
-    key's digest) and raise RateLimited if any of its periods is over."""
+    key's digest) and raise RateLimited if any of its periods is over. With count False, only
+    check: for rules that count failures, which the caller counts once it knows."""
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         return  # staff at work: their pages have no public limits
     if value is not None:
@@ -76,7 +78,7 @@ def limit(request, rule: str, value: str | None = None) -> None:
                 group=rule,
                 key=(lambda g, r: value) if value is not None else address,
                 rate=rate,
-                increment=True,
+                increment=count,
             )
         except (RedisError, OSError):
             # Redis away: the hall keeps issuing numbers unlimited rather than stop (0016)
