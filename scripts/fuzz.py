@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -44,6 +45,25 @@ CHECKS = (
     "response_schema_conformance"
 )
 USER = "admin"  # the demo's administrator: every operation is open to it
+
+# Tokens (the key is shown once, as by `servicehall createtoken`) and each unit's queues.
+SETUP = """
+import collections, json
+from django.contrib.auth import get_user_model
+from servicehall.org.models import ApiToken
+from servicehall.catalog.models import Matter
+from servicehall.queueing.models import Queue
+
+users = get_user_model().objects.filter(username__in=["admin", "officer", "operator110"])
+tokens = {user.username: ApiToken.issue(user=user, name="fuzz")[1] for user in users}
+queues = collections.defaultdict(list)
+for queue in Queue.objects.order_by("pk"):
+    queues[queue.unit_id].append(queue.pk)
+matters = collections.defaultdict(list)
+for matter in Matter.objects.order_by("pk").prefetch_related("materials"):
+    matters[matter.unit_id].append([matter.code, [m.pk for m in matter.materials.all()]])
+print(json.dumps({"tokens": tokens, "queues": queues, "matters": matters}))
+"""
 
 # Ids and codes that exist in the demo city, offered for these parameters half of the time
 # (schemathesis "dictionaries"), so the fuzzer gets past "not found" into each operation's
@@ -106,10 +126,8 @@ def main() -> int:
     try:
         print(f"== fuzz on {kind}: migrate and seed the demo city ==", flush=True)
         _run([BIN / "servicehall", "demo", "--no-serve"], env, folder / "demo.log")
-        token = _run([BIN / "servicehall", "createtoken", USER, "fuzz"], env).strip()
-        config = folder / "schemathesis.toml"
-        known = _run([BIN / "servicehall", "shell", "--no-imports", "-c", KNOWN], env)
-        config.write_text(_config(json.loads(known.strip().splitlines()[-1])))
+        setup = json.loads(_shell(SETUP, env))
+        token = setup["tokens"][USER]
         port = _free_port()
         access_log = folder / "access.log"
         server = subprocess.Popen(  # noqa: S603 - our own server
@@ -139,6 +157,9 @@ def main() -> int:
         )
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/api/v1/openapi.json", server)
+        _warm_up(base, setup)
+        config = folder / "schemathesis.toml"
+        config.write_text(_config(json.loads(_shell(KNOWN, env))))
         print(
             f"== fuzz on {kind}: schemathesis, {args.max_examples} examples per operation, "
             f"seed {args.seed} ==",
@@ -209,6 +230,63 @@ def main() -> int:
     return 1 if failed else 0
 
 
+def _warm_up(base: str, setup: dict) -> None:
+    """A visit, a case and a hotline call made the way staff make them, so that the ids the
+    fuzzer is offered include tickets, cases and calls (the demo city seeds none of them)."""
+    officer, operator = setup["tokens"]["officer"], setup["tokens"]["operator110"]
+    me = _call(base, officer, "GET", "/me")
+    windows = _call(base, officer, "GET", f"/units/{me['unit_id']}/windows")
+    number = next((w["number"] for w in windows), None)
+    for queue in setup["queues"].get(str(me["unit_id"]), []):
+        for _ in range(2):
+            _call(base, officer, "POST", f"/queues/{queue}/tickets", {})
+    if windows:
+        _call(base, officer, "POST", f"/windows/{windows[0]['id']}/sign-in", {})
+        _call(base, officer, "POST", f"/windows/{windows[0]['id']}/call-next", {})
+    for outcome in ("notice", "accepted"):
+        for matter, materials in setup["matters"].get(str(me["unit_id"]), [])[:2]:
+            states = ["presented"] * len(materials)
+            if outcome == "notice" and states:
+                states[0] = "missing"
+            _call(
+                base,
+                officer,
+                "POST",
+                "/cases",
+                {
+                    "matter": matter,
+                    "window_number": number,
+                    "applicant_name": "张三",
+                    "id_number": "110101199003071233",
+                    "phone": "13800000000",
+                    "checks": [
+                        {"material_id": m, "state": state}
+                        for m, state in zip(materials, states, strict=True)
+                    ],
+                    "outcome": outcome,
+                },
+            )
+    _call(base, operator, "POST", "/hotline/calls", {"caller_number": "13800000000"})
+
+
+def _call(base: str, token: str, method: str, path: str, body=None):
+    """One API call; a refusal is printed and the warm-up goes on (it only feeds the ids)."""
+    request = urllib.request.Request(
+        f"{base}/api/v1{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.loads(response.read() or "null")
+    except urllib.error.HTTPError as exc:
+        print(f"warm-up {method} {path}: {exc.code} {exc.read()[:200].decode(errors='replace')}")
+        if exc.code >= 500:
+            raise SystemExit("FAIL: the warm-up met a server error") from exc
+        return []
+
+
 def _config(known: dict[str, list]) -> str:
     """schemathesis.toml: one dictionary per parameter name, bound in the path, the query and
     the body."""
@@ -248,6 +326,12 @@ def _run(command, env, log: Path | None = None) -> str:
         sys.stderr.write(result.stdout[-2000:] + result.stderr[-2000:])
         raise SystemExit(f"FAIL: {' '.join(map(str, command))} exited {result.returncode}")
     return result.stdout
+
+
+def _shell(code: str, env: dict) -> str:
+    """The last line a piece of Python prints inside the app (`servicehall shell`)."""
+    out = _run([BIN / "servicehall", "shell", "--no-imports", "-c", code], env)
+    return out.strip().splitlines()[-1]
 
 
 def _free_port() -> int:

@@ -14,7 +14,7 @@ def _chinese_error(response, status):
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert ERROR_FIELDS <= set(body)
+    assert set(body) >= ERROR_FIELDS
     assert any("\u4e00" <= ch <= "\u9fff" for ch in body["detail"]), body
     return body
 
