@@ -97,7 +97,7 @@ print(json.dumps({
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="a PostgreSQL URL; SQLite when omitted")
-    parser.add_argument("--max-examples", type=int, default=15, help="per operation")
+    parser.add_argument("--max-examples", type=int, default=30, help="per operation")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--timeout", type=int, default=240, help="seconds for schemathesis")
     parser.add_argument("--workers", type=int, default=4)
