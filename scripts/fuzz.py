@@ -8,9 +8,10 @@ content type fails the run.
     .venv/bin/python scripts/fuzz.py --database postgresql://postgres@127.0.0.1:5432/test
 
 On PostgreSQL the script creates its own database (the URL's name + "_fuzz") and drops it at
-the end. The run is bounded (--max-examples per operation, a hard --timeout for the whole
-schemathesis run) and derandomized, so CI runs the same cases every time. It prints the number of
-requests the server answered (from its access log) and their statuses.
+the end. The run is bounded (--max-examples per operation, a hard --timeout for all of
+schemathesis) and derandomized, so CI runs the same cases every time. It prints the number of
+requests the server answered (from its access log) and their statuses; a 5xx there or a
+traceback in the server's log fails the run even where schemathesis saw nothing wrong.
 """
 
 import argparse
