@@ -7,10 +7,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
 from django.db.models.signals import post_delete, post_save
+from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from servicehall.errors import ServiceError
@@ -55,7 +56,58 @@ for model in (ApiToken, get_user_model(), Staff):
     post_save.connect(forget_tokens, sender=model, dispatch_uid=f"forget-tokens-{model.__name__}")
     post_delete.connect(forget_tokens, sender=model, dispatch_uid=f"forget-del-{model.__name__}")
 
-api = NinjaAPI(
+# What the error handlers below answer, documented on every operation (issue 12) so that a
+# client — and the fuzz run's status code and response schema checks (scripts/fuzz.py) — knows
+# every status an operation can give and the body that comes with it.
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "rule": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        # a 422's [{loc, msg, type}], a refused record's {field: [messages]}
+        "errors": {"anyOf": [{"type": "array"}, {"type": "object"}]},
+        "fields": {"type": "object", "additionalProperties": {"type": "array"}},
+    },
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": _("The request breaks a rule or cannot be read; nothing was changed."),
+    "401": _("No valid session or API token."),
+    "403": _("Your role or scope does not allow this."),
+    "404": _("No such object, or not one you may see."),
+    "413": _("The request body is too large."),
+    "422": _("A value does not fit its field."),
+}
+PUBLIC_ERRORS = ("400", "403", "404", "413", "422")  # no sign-in asked, so never a 401
+
+
+class ServicehallAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                statuses = ERRORS if operation.get("security") else PUBLIC_ERRORS
+                responses = operation.setdefault("responses", {})
+                documented = {str(code) for code in responses}  # ninja's keys are ints
+                for status in statuses:
+                    if status in documented:  # the operation's own, as for /authorize
+                        continue
+                    responses.setdefault(
+                        int(status),
+                        {
+                            "description": str(ERRORS[status]),
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = ServicehallAPI(
     title="servicehall API",
     version="1",
     description=str(
@@ -172,7 +224,19 @@ def http_error(request, exc: HttpError):
     detail = str(exc)
     if detail.startswith("Cannot parse request body"):  # ninja's words for broken JSON
         detail = str(VALIDATION_MESSAGES["json_invalid"])
+    elif isinstance(exc, AuthenticationError):  # ninja's "Unauthorized"
+        detail = gettext("Sign in, or send a valid API token: Authorization: Bearer sh_….")
     return api.create_response(request, {"detail": detail, "rule": None}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    """ninja's plain "Not Found" (get_object_or_404), in the reader's language."""
+    return api.create_response(request, not_found_body(), status=404)
+
+
+def not_found_body():
+    return {"detail": gettext("Not found: check the id or code in the address."), "rule": None}
 
 
 @api.exception_handler(RequestDataTooBig)

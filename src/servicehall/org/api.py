@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from servicehall.schemas import DbId, Short, SmallNumber, Text
@@ -185,7 +186,8 @@ def permissions(request):
 def authorize(request, payload: AuthorizeIn):
     """Ask whether the caller may do an action (in a unit): 200 if so, 403 with the reason."""
     if payload.action not in Action.values:
-        return Status(403, {"detail": f"unknown action: {payload.action}", "rule": None})
+        detail = gettext("Unknown action: %(action)s.") % {"action": payload.action}
+        return Status(403, {"detail": detail, "rule": None})
     unit = get_object_or_404(Unit, pk=payload.unit_id) if payload.unit_id else None
     require(_actor(request), payload.action, unit=unit)
     return Status(200, {"allowed": True})

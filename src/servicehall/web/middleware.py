@@ -42,9 +42,14 @@ class BadParameterMiddleware:
 
         if "\x00" in request.path_info:  # no object's code or key holds one
             return self.not_found(request)
+        from django.http.multipartparser import MultiPartParserError
+
         name = nul_in(request.GET)
         if name is None and request.method == "POST" and request.content_type in self.FORMS:
-            name = nul_in(request.POST)
+            try:
+                name = nul_in(request.POST)
+            except MultiPartParserError:  # a multipart body without its boundary (issue 12)
+                return self.unreadable(request)
         if name is not None:
             return self.answer(request, BadParameter(name, _("it contains a NUL character.")))
         return self.get_response(request)
@@ -60,8 +65,23 @@ class BadParameterMiddleware:
         from django.http import Http404, JsonResponse
 
         if request.path_info.startswith(self.MACHINE_PATHS):
-            return JsonResponse({"detail": "Not Found"}, status=404)
+            from servicehall.api import not_found_body
+
+            return JsonResponse(not_found_body(), status=404)
         raise Http404("NUL in the address")
+
+    def unreadable(self, request):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        from servicehall.errors import ServiceError
+
+        from .params import bad_request
+
+        message = _("The request body cannot be read: send JSON, or a complete form.")
+        if request.path_info.startswith(self.MACHINE_PATHS):
+            return JsonResponse({"detail": message, "rule": None}, status=400)
+        return bad_request(request, ServiceError(message))
 
     def answer(self, request, exc):
         from django.http import JsonResponse
