@@ -19,7 +19,10 @@ few at 1–2 with a reason (those open a rectification).
     before the next baseline slice (reported as closed_seal_drain_s).
 (b) open loop: a fixed 300 ratings/s, latency from the scheduled send (no coordinated
     omission). Goal p99 ≤ 20 ms. Then the same at --sustained-rate (150/s), below what the
-    server can take on a small machine, to show the latency when it is not saturated.
+    server can take on a small machine, to show the latency when it is not saturated. Each
+    beside the baseline endpoint at the same rate, in alternating 5 s slices: on a shared
+    virtual disk one slow fsync holds every commit for 50–200 ms, and the baseline's tail
+    shows what of the p99 is the machine's (the stalls are counted for both).
 (c) kill: the 64 devices rate under load, the whole gunicorn (master and workers, one process
     group) is SIGKILLed mid-run and started again the same way; a device resends an unanswered
     rating with the same idempotency key until it gets a 2xx, as the real device does.
@@ -45,7 +48,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--seconds", type=float, default=30, help="closed loop, each of the two")
 parser.add_argument("--clients", type=int, default=64, help="closed-loop rating devices")
 parser.add_argument("--rate", type=int, default=300, help="open-loop ratings per second")
-parser.add_argument("--open-seconds", type=float, default=10)
+parser.add_argument(
+    "--open-seconds", type=float, default=30, help="each open loop, ours and the baseline's"
+)
 parser.add_argument(
     "--sustained-rate", type=int, default=150, help="a second open loop, below saturation"
 )
@@ -316,9 +321,10 @@ async def closed_loops(clients, seconds, phase, slice_seconds=5):
     return baseline, ours, totals[False][0], drain
 
 
-async def open_loop(rate_per_s, seconds, phase):
-    """Latencies from each rating's scheduled send, and the ratings not answered 2xx (an
-    overloaded server's backlog overflowing, say): those count, they do not stop the run."""
+async def open_loop(rate_per_s, seconds, phase, bare=False):
+    """Latencies from each rating's scheduled send (with their scheduled times), and the
+    ratings not answered 2xx (an overloaded server's backlog overflowing, say): those count,
+    they do not stop the run. With bare, the baseline endpoint's."""
     latencies = []
     failed = 0
     begin = time.perf_counter() + 0.1
@@ -327,22 +333,48 @@ async def open_loop(rate_per_s, seconds, phase):
     async def one(payload, at):
         nonlocal failed
         try:
-            await rate(payload)
+            await (bare_rate(payload) if bare else rate(payload))
         except (Unanswered, RuntimeError):
             failed += 1
             return
-        latencies.append(time.perf_counter() - at)
+        latencies.append((at, time.perf_counter() - at))
 
     tasks = []
     for k in range(total):
         at = begin + k / rate_per_s
-        payload = next_rating(k, phase)  # round the windows
+        payload = next_rating(k, phase, take=not bare)  # round the windows
         delay = at - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(payload, at)))
     await asyncio.gather(*tasks)
     return latencies, failed
+
+
+async def open_loops(rate_per_s, seconds, phase, slice_seconds=5):
+    """Ours and the baseline at the same fixed rate, in alternating slices, so that what the
+    machine does to every process (a slow fsync of the shared disk, a noisy neighbour) falls
+    on both alike: ([latency], failed, [baseline latency], stalls, baseline stalls)."""
+    ours, bare, failed, done = [], [], 0, 0.0
+    while done < seconds:
+        step = min(slice_seconds, seconds - done)
+        got, lost = await open_loop(rate_per_s, step, phase)
+        ours += got
+        failed += lost
+        await asyncio.to_thread(wait_sealed, 300)
+        bare += (await open_loop(rate_per_s, step, phase, bare=True))[0]
+        done += step
+    return [x for _at, x in ours], failed, [x for _at, x in bare], stalls(ours), stalls(bare)
+
+
+def stalls(timed, over=0.025, window=0.1):
+    """Moments the whole server stood still: 0.1 s windows of scheduled sends in which every
+    answer took longer than 25 ms (one slow request is the server's; all of them at once, the
+    machine's)."""
+    windows = {}
+    for at, latency in timed:
+        windows.setdefault(int(at / window), []).append(latency)
+    return sum(1 for lat in windows.values() if len(lat) >= 3 and min(lat) > over)
 
 
 async def kill_phase(clients, seconds, phase):
@@ -438,19 +470,22 @@ async def main():
     baseline, ours, closed_count, drain = await closed_loops(args.clients, args.seconds, "c")
     await asyncio.to_thread(wait_sealed, 300)
     await asyncio.to_thread(settle)
-    latencies, open_failed = await open_loop(args.rate, args.open_seconds, "o")
+    opened = await open_loops(args.rate, args.open_seconds, "o")
     await asyncio.to_thread(wait_sealed, 300)
     await asyncio.to_thread(settle)
-    sustained = await open_loop(args.sustained_rate, args.open_seconds, "s")
+    sustained = await open_loops(args.sustained_rate, args.open_seconds, "s")
     await asyncio.to_thread(wait_sealed, 300)
     await asyncio.to_thread(settle)
     kill = await kill_phase(args.clients, args.kill_seconds, "k")
-    return baseline, ours, closed_count, drain, (latencies, sustained), open_failed, kill
+    return baseline, ours, closed_count, drain, (opened, sustained), kill
 
 
 try:
-    baseline, ours, closed_count, drain, loops, open_failed, kill = asyncio.run(main())
-    latencies, (sustained, sustained_failed) = loops
+    baseline, ours, closed_count, drain, loops, kill = asyncio.run(main())
+    (latencies, open_failed, open_bare, open_stalls, open_bare_stalls), sustained_run = loops
+    sustained, sustained_failed, sustained_bare, sustained_stalls, sustained_bare_stalls = (
+        sustained_run
+    )
     # let the sealer finish what the run wrote, as production's would
     seal_wait = wait_sealed(600)
 finally:
@@ -535,11 +570,20 @@ result = {
     "open_p95_ms": ms(pct(latencies, 95)),
     "open_p99_ms": ms(pct(latencies, 99)),
     "open_max_ms": ms(max(latencies)),
+    "open_stalls": open_stalls,
+    # the baseline endpoint at the same rate, in alternating slices of the same run
+    "open_baseline_p50_ms": ms(statistics.median(open_bare)),
+    "open_baseline_p99_ms": ms(pct(open_bare, 99)),
+    "open_baseline_max_ms": ms(max(open_bare)),
+    "open_baseline_stalls": open_bare_stalls,
     # the same open loop at a rate below the server's capacity on this machine
     "sustained_rate": args.sustained_rate,
     "sustained_failed": sustained_failed,
     "sustained_p50_ms": ms(statistics.median(sustained)),
     "sustained_p99_ms": ms(pct(sustained, 99)),
+    "sustained_stalls": sustained_stalls,
+    "sustained_baseline_p99_ms": ms(pct(sustained_bare, 99)),
+    "sustained_baseline_stalls": sustained_bare_stalls,
     "kill_ratings": kill_count,
     "kill_resends": sum(unanswered.values()),
     "kill_unanswered": unanswered,
