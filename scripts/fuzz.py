@@ -29,6 +29,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from servicehall.web.management.commands.serve import gunicorn_argv
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -138,22 +140,10 @@ def main() -> int:
         setup = json.loads(_shell(SETUP, env))
         port = _free_port()
         access_log = folder / "access.log"
+        # `servicehall serve`'s command line, its access log in a file the run reads
         server = subprocess.Popen(  # noqa: S603 - our own server
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "servicehall.wsgi:application",
-                "--config",
-                "python:servicehall.gunicorn_conf",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--timeout",
-                "60",
-                "--chdir",
-                str(ROOT),
+                *gunicorn_argv("127.0.0.1", port, args.workers, str(ROOT)),
                 "--access-logfile",
                 str(access_log),
                 "--access-logformat",
