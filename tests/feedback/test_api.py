@@ -95,7 +95,21 @@ def test_the_link_page_rates_once_on_a_phone(client, visit):
 def test_the_kiosk_slip_carries_the_rating_link(client, demo):
     ticket = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
     page = client.get(f"/kiosk/{demo.code}/slips/{queue.slip_token(ticket)}/").content.decode()
-    assert "<svg" in page and "扫码" in page
+    assert "<svg" in page and "扫码" in page and "或在本机评价" in page
+    assert "您前面还有" in page
+
+
+def test_the_slip_of_a_finished_and_rated_visit_says_so(client, demo, staff_of):
+    """A slip looked at after the visit does not count people ahead: it says it is done, and
+    once rated, no longer offers the rating."""
+    w2 = demo.windows.get(number=2)
+    ticket = finished(demo, w2, staff_of("kf-gulou-hukou", "041235"))
+    url = f"/kiosk/{demo.code}/slips/{queue.slip_token(ticket)}/"
+    page = client.get(url).content.decode()
+    assert "您的业务已办结" in page and "您前面还有" not in page and "<svg" in page
+    services.rate(actor=CITIZEN, ticket=ticket, overall=5, idempotency_key="slip-rated-01")
+    page = client.get(url).content.decode()
+    assert "您已评价" in page and "<svg" not in page
 
 
 def finished(demo, window, staff, minutes_ago=1, n=[0]):  # noqa: B006 - a counter

@@ -175,6 +175,7 @@ def test_a_stale_dimension_still_imports_every_row(actor, demo):
     report = excel.import_registry(actor=actor("admin"), source=io.BytesIO(data))
     assert report.ok, report.errors
     assert report.rows == 3 and "已导入 3 行" in report.summary()
+    assert "Sectors" not in report.summary() and "; " not in report.summary()
     assert set(
         Window.objects.filter(unit=demo, number__gte=100).values_list("number", flat=True)
     ) == {

@@ -88,6 +88,10 @@ def test_a_revoked_devices_stream_and_screen_close(client, demo, w2, actor):
     feedback.revoke_device(actor=actor("leader"), device=RatingDevice.objects.get(window=w2))
     assert events._audience(["events", "screen", token]) is None
     assert "配对此评价器" in client.get("/screen/").content.decode()
+    # the screen still open hears it on its own stream, and no board does
+    told = BoardEvent.objects.filter(kind="unpaired").get()
+    row = {"kind": told.kind, "data": told.data, "unit_id": told.unit_id}
+    assert told.data["window_id"] == w2.pk and events._audiences(row) == [("screen", w2.pk)]
 
 
 def test_a_stream_token_ages_out(demo, w2, monkeypatch):

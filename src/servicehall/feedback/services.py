@@ -520,6 +520,13 @@ def revoke_device(*, actor: Actor, device: RatingDevice, now=None) -> RatingDevi
         device.save(
             update_fields=["revoked_at", "revoked_by", "pairing_hash", "pairing_expires_at"]
         )
+        # a screen already open on the device hears it and shows the pairing form again
+        # (its stream token is refused from now on, but an open stream would stay open)
+        from servicehall.queueing.models import BoardEvent
+
+        BoardEvent.objects.create(
+            unit_id=device.window.unit_id, kind="unpaired", data={"window_id": device.window_id}
+        )
     return device
 
 

@@ -211,14 +211,15 @@ class ImportReport:
         parts = [
             _("%(sheet)s: %(created)s new, %(updated)s updated")
             % {
-                "sheet": _(s.en),
+                "sheet": s.label,
                 "created": self.created.get(s.key, 0),
                 "updated": self.updated.get(s.key, 0),
             }
             for s in SHEETS
             if self.created.get(s.key) or self.updated.get(s.key)
         ]
-        return _("Imported %(rows)s rows. ") % {"rows": self.rows} + "; ".join(parts)
+        # the list's separator is the language's own (Chinese：；)
+        return _("Imported %(rows)s rows. ") % {"rows": self.rows} + _("; ").join(parts)
 
 
 class _Rollback(Exception):

@@ -96,7 +96,8 @@ class Hub:
 
 
 hub = Hub()
-PRIVATE = {"screen"}  # what a window shows its citizen: never on the hall's public stream
+# what a window shows its citizen, and its device revoked: never on the hall's public stream
+PRIVATE = {"screen", "unpaired"}
 
 
 def _audiences(row):

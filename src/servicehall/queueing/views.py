@@ -121,6 +121,7 @@ def kiosk_ticket(request, code, token):
     ).count()
     from django.urls import reverse
 
+    from servicehall.feedback.models import Rating
     from servicehall.feedback.services import link_for
     from servicehall.web.public import public_url, qr_svg
 
@@ -135,6 +136,8 @@ def kiosk_ticket(request, code, token):
             "ahead": ahead,
             "rate_link": link,
             "rate_qr": qr_svg(link),
+            "rated": ticket.state == Ticket.State.DONE
+            and Rating.objects.filter(ticket_id=ticket.pk).exists(),
         },
     )
 

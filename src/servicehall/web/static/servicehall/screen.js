@@ -60,6 +60,9 @@
     if (d.state !== "serving") { text("ticket", "—"); document.getElementById("mirror").hidden = true; }
   });
   source.addEventListener("screen", function (e) { mirror(JSON.parse(e.data)); });
+  // the unit leader stopped this window's device: ask the server again, which shows the
+  // pairing form (no rating prompt on a device whose ratings would be refused)
+  source.addEventListener("unpaired", function () { location.reload(); });
   source.onopen = function () { link.classList.add("up"); };
   source.onerror = function () {
     link.classList.remove("up");
