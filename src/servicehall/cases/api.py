@@ -362,14 +362,9 @@ def ledger_statistics(
     return services.statistics(qs)
 
 
-class StatusRefused(Schema):
-    detail: str
-    rule: str | None = None
-
-
 @router.get(
     "/status/{number}",
-    response={200: PublicStatus, 404: StatusRefused, 429: RateLimitedOut},
+    response={200: PublicStatus, 429: RateLimitedOut},  # its 404 is every API's Error
     auth=None,
     tags=["public"],
 )
