@@ -226,5 +226,13 @@ def test_the_leader_pairs_the_windows_device_in_the_browser(
     # the screen still open hears it and shows the pairing form by itself, no rating prompt
     device.wait_for_selector("text=配对此评价器", timeout=15000)
     assert "配对此评价器" in device.inner_text("main")
+    # the whole code fits its box, on the tablet and on a phone
+    for width, height in ((1280, 800), (390, 844)):
+        device.set_viewport_size({"width": width, "height": height})
+        device.fill("#code", "ABCDE-FGHJK")
+        fits = "(() => { const i = document.getElementById('code'); "
+        fits += "return i.scrollWidth <= i.clientWidth; })()"
+        assert device.evaluate(fits), width
+        shot(device, f"screen-pairing-{width}")
     for context in (office, tablet):
         context.close()
