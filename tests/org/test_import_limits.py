@@ -128,10 +128,48 @@ def test_too_many_rows_are_refused_before_parsing_naming_the_limit(settings, log
     data = filled_template({"windows": window_rows(60)})
     response = login("admin").post("/org/import/", {"file": upload(data)})
     assert response.status_code == 400
-    assert "文件共有 60 行，每次最多可导入 50 行" in page_message(response)
+    assert re.search(r"文件共有 6\d 行，每次最多可导入 50 行", page_message(response))
     assert "拆分" in page_message(response)
     assert parsed == []
     assert not Window.objects.filter(unit=demo, number__gte=100).exists()
+
+
+def _rewritten(xlsx, name, change):
+    src = zipfile.ZipFile(io.BytesIO(xlsx.getvalue() if hasattr(xlsx, "getvalue") else xlsx))
+    return with_member(xlsx, name, change(src.read(name)))
+
+
+def test_rows_are_counted_whatever_the_relationships_look_like(settings, actor, demo, parsed):
+    """Single quotes in the workbook's relationships (valid XML, openpyxl reads them) used to
+    hide every sheet from the count: the rows are counted in every part."""
+    limits(settings, IMPORT_MAX_ROWS=50)
+    data = _rewritten(
+        filled_template({"windows": window_rows(60)}),
+        "xl/_rels/workbook.xml.rels",
+        lambda xml: xml.replace(b'"', b"'"),
+    )
+    with pytest.raises(excel.ImportRefused) as refused:
+        excel.import_registry(actor=actor("admin"), source=io.BytesIO(data))
+    assert "每次最多可导入 50 行" in str(refused.value) and parsed == []
+
+
+def test_a_part_not_in_utf8_is_refused_before_parsing(actor, demo, parsed):
+    """A sheet written in UTF-16 hides its rows from a byte count: refused, as Excel never
+    writes one."""
+    data = filled_template({"windows": window_rows(3)})
+    sheet = next(n for n in zipfile.ZipFile(data).namelist() if n.startswith("xl/worksheets/sheet"))
+
+    def utf16(xml):
+        text = xml.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        return text.encode("utf-16")
+
+    before = counts()
+    with pytest.raises(excel.ImportRefused) as refused:
+        excel.import_registry(
+            actor=actor("admin"), source=io.BytesIO(_rewritten(data, sheet, utf16))
+        )
+    assert "不是 UTF-8" in str(refused.value) and sheet in str(refused.value)
+    assert parsed == [] and counts() == before
 
 
 def test_too_big_an_upload_is_refused_naming_the_limit(settings, login, demo, parsed):
@@ -171,7 +209,9 @@ def stale_dimension(xlsx):
 
 def test_a_stale_dimension_still_imports_every_row(actor, demo):
     data = stale_dimension(filled_template({"windows": window_rows(3)}))
-    assert excel.check_file(io.BytesIO(data)).rows == 3
+    # every row element counts, whatever the dimension says (and the template's lists too)
+    empty = excel.check_file(io.BytesIO(stale_dimension(filled_template({})))).rows
+    assert excel.check_file(io.BytesIO(data)).rows == empty + 3
     report = excel.import_registry(actor=actor("admin"), source=io.BytesIO(data))
     assert report.ok, report.errors
     assert report.rows == 3 and "已导入 3 行" in report.summary()

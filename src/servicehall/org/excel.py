@@ -244,12 +244,15 @@ _SPLIT = gettext_lazy(
 @dataclass(frozen=True)
 class FileCheck:
     """What the checks before parsing found: bytes uploaded and unpacked, and data rows
-    (every row element of the sheets the import reads, but their header rows, whatever
-    their `<dimension>` says)."""
+    (every row element of every part, but one header row each, whatever their
+    `<dimension>` says)."""
 
     size: int
     unpacked: int
     rows: int
+    # the rows of the sheets the import reads, as the workbook names them: the progress's
+    # total (the limits count every part, above)
+    read_rows: int
 
 
 def _mb(n):
@@ -286,6 +289,22 @@ def _too_big_unpacked(limit):
             "sheets; if it is still too big: %(split)s"
         )
         % {"limit": _mb(limit), "split": _SPLIT}
+    )
+
+
+# what an XML part may begin with: a UTF-8 declaration, or none; anything else (UTF-16 with
+# or without its mark, another declared encoding) hides its rows from the count below
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
+_WIDE = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00")
+
+
+def _not_utf8(head: bytes) -> bool:
+    if head.startswith(_WIDE):
+        return True
+    declared = _DECLARED.match(head[:200])
+    return bool(declared) and declared.group(1).lower().replace(b"_", b"-") not in (
+        b"utf-8",
+        b"utf8",
     )
 
 
@@ -354,28 +373,36 @@ def check_file(source) -> FileCheck:
                             "limit": f"{max_ratio:g}",
                         }
                     )
-            unpacked = rows = 0
-            read = _read_parts(archive)
+            unpacked = rows = read_rows = 0
+            read = _read_parts(archive) or set()
+            # rows are counted in every part, not only those the workbook names as its sheets:
+            # which part is a sheet is the sender's word too (a relationship written another
+            # way would hide one), and a row element stands in no other part
             for m in members:
-                is_sheet = (
-                    m.filename in read
-                    if read is not None
-                    else m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
-                )
                 real = sheet_rows = 0
                 tail = b""
                 with archive.open(m) as part:
                     while chunk := part.read(_MB):
+                        if real == 0 and _not_utf8(chunk):
+                            raise ImportRefused(
+                                _(
+                                    "Part “%(part)s” of the file is not in UTF-8, as Excel "
+                                    "writes it. Save the data again from Excel into a new "
+                                    "workbook and import that."
+                                )
+                                % {"part": m.filename[:80]}
+                            )
                         real += len(chunk)
                         unpacked += len(chunk)
                         # the declared sizes are the sender's word: the real bytes count too
                         if unpacked > max_unpacked or real > m.file_size:
                             raise _too_big_unpacked(max_unpacked)
-                        if is_sheet:
-                            data = tail + chunk
-                            sheet_rows += sum(1 for r in _ROW.finditer(data) if r.end() > len(tail))
-                            tail = data[-64:]
+                        data = tail + chunk
+                        sheet_rows += sum(1 for r in _ROW.finditer(data) if r.end() > len(tail))
+                        tail = data[-64:]
                 rows += max(sheet_rows - 1, 0)
+                if m.filename in read:
+                    read_rows += max(sheet_rows - 1, 0)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
         raise ImportRefused(NOT_XLSX) from None
     finally:
@@ -390,7 +417,7 @@ def check_file(source) -> FileCheck:
             )
             % {"rows": rows, "limit": max_rows, "split": _SPLIT}
         )
-    return FileCheck(size=size, unpacked=unpacked, rows=rows)
+    return FileCheck(size=size, unpacked=unpacked, rows=rows, read_rows=read_rows or rows)
 
 
 INSTRUCTIONS_TITLE = "说明 Instructions"
@@ -714,7 +741,7 @@ def _apply(actor, data, report, progress):
 
 def count_rows(source) -> int:
     """Data rows of a workbook, counted from its sheets' XML (checks the limits too)."""
-    return check_file(source).rows
+    return check_file(source).read_rows
 
 
 def import_registry(

@@ -278,7 +278,7 @@ def import_page(request):
         try:
             checked = excel.check_file(upload)  # before openpyxl parses anything
             if checked.rows > settings.SERVICEHALL["IMPORT_JOB_ROWS"]:
-                job = jobs.submit(actor=actor, upload=upload, rows=checked.rows)
+                job = jobs.submit(actor=actor, upload=upload, rows=checked.read_rows)
                 return redirect(job)
             report = excel.import_registry(actor=actor, source=upload, checked=checked)
         except excel.ImportRefused as exc:

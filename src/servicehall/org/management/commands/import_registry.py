@@ -42,7 +42,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         with (
             tqdm(
-                total=checked.rows, unit="row", disable=checked.rows < 200, file=sys.stderr
+                total=checked.read_rows,
+                unit="row",
+                disable=checked.read_rows < 200,
+                file=sys.stderr,
             ) as bar,
             set_actor(user),
         ):
