@@ -355,6 +355,7 @@ _RATE_LIMIT_DEFAULTS = {
     # wrong codes tried for one case number, from any address: the last four of an ID number
     # are ~11,000 values, which many addresses could otherwise try in an afternoon
     "wrong_code": "10/h",
+    "pairing": "10/m,60/h",  # pairing codes typed in at a rating device's /screen/
     "search": "60/m,1000/h",  # the public guide's search, by page and API
     "open311": "30/m,600/h",  # Open311 POST from one address …
     "open311_key": "60/m,2000/h",  # … and with one api_key, from any address

@@ -254,11 +254,26 @@ def test_wrong_codes_for_one_number_are_limited_from_every_address(case, setting
     for n in range(3):
         guesser = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
         assert NOT_FOUND in _alert(_page(guesser, number=case.number, code=f"{n:04d}"))
+        # wrong check codes do not count against the number (only the last-four path)
+        _page(guesser, number=case.number, code=_wrong(case.check_code))
     fourth = Client(REMOTE_ADDR="198.51.100.7").get(
         "/status/", {"number": case.number, "code": "0042"}
     )
     assert fourth.status_code == 429 and "错误查询码" in fourth.content.decode()
-    api = Client(REMOTE_ADDR="198.51.100.8").get(
-        f"/api/v1/status/{case.number}", {"code": case.check_code}
-    )
+    api = Client(REMOTE_ADDR="198.51.100.8").get(f"/api/v1/status/{case.number}", {"code": "1234"})
     assert api.status_code == 429 and api.json()["rule"] == "rate-limit:wrong_code"
+    # the applicant's check code is never locked out by someone else's wrong guesses
+    page = _page(Client(REMOTE_ADDR="198.51.100.9"), number=case.number, code=case.check_code)
+    assert _shows_case(page)
+
+
+def test_the_public_look_up_runs_the_same_queries_whether_the_number_exists(case):
+    """No timing tells whether a number exists: every look-up runs, found or not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as found:
+        services.find_case_for_applicant(case.number, _wrong(case.check_code))
+    with CaptureQueriesContext(connection) as missing:
+        services.find_case_for_applicant(UNKNOWN, _wrong(case.check_code))
+    assert len(found.captured_queries) == len(missing.captured_queries) == 3

@@ -384,6 +384,12 @@ def test_filters_and_the_90_day_default(client, demo, key):
         f"{BASE}requests.json", {"start_date": "2026-10-01T00:00:00", "api_key": key}
     )
     assert naive.status_code == 400 and "start_date" in errors_of(naive)
+    for name, value in (
+        ("end_date", "0001-01-01T00:00:00-12:00"),
+        ("start_date", "0001-01-01T00:00:00+14:00"),
+    ):
+        far = client.get(f"{BASE}requests.json", {name: value, "api_key": key})
+        assert far.status_code == 400 and "2000" in errors_of(far)  # an OverflowError once
     assert (
         client.get(f"{BASE}requests.json", {"status": "pending", "api_key": key}).status_code == 400
     )

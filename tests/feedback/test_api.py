@@ -99,6 +99,14 @@ def test_the_kiosk_slip_carries_the_rating_link(client, demo):
     assert "您前面还有" in page
 
 
+def test_the_kiosk_leaves_no_slip_behind_for_the_next_person(client, demo):
+    """The kiosk is shared: its slip is never cached and goes back to the start by itself."""
+    ticket = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
+    response = client.get(f"/kiosk/{demo.code}/slips/{queue.slip_token(ticket)}/")
+    assert "no-store" in response["Cache-Control"]
+    assert f'http-equiv="refresh" content="60;url=/kiosk/{demo.code}/"' in response.content.decode()
+
+
 def test_the_slip_of_a_finished_and_rated_visit_says_so(client, demo, staff_of):
     """A slip looked at after the visit does not count people ahead: it says it is done, and
     once rated, no longer offers the rating."""

@@ -128,3 +128,13 @@ def test_a_staff_login_cannot_pair_a_device(login, demo, w2, actor):
     refused = client.post("/screen/", {"code": code})
     assert refused.status_code == 403 and "已登录工作人员账号" in refused.content.decode()
     assert feedback.DEVICE_COOKIE not in refused.cookies
+
+
+def test_pairing_codes_cannot_be_tried_at_will(client, demo, settings):
+    from tests.web.test_rate_limits import limits
+
+    limits(settings, pairing="3/h")
+    for _ in range(3):
+        assert client.post("/screen/", {"code": "AAAAA-AAAAA"}).status_code == 400
+    refused = client.post("/screen/", {"code": "AAAAA-AAAAA"})
+    assert refused.status_code == 429 and "配对码" in refused.content.decode()

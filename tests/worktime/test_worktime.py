@@ -147,7 +147,48 @@ def test_the_api_refuses_a_bad_limit_plainly(client, db):
         json.dumps({"start": "2026-09-30T10:00:00+08:00", "n": 5, "unit": "fortnights"}),
         content_type="application/json",
     )
-    assert response.status_code == 400 and "unit must be one of" in response.json()["detail"]
+    body = response.json()
+    assert response.status_code == 400 and "请从以下选择" in body["detail"]
+    assert "working_days" in body["errors"]["unit"][0]
+
+
+@pytest.mark.parametrize(
+    "payload, field, words",
+    [
+        (
+            {"start": "9999-12-31T09:00:00+08:00", "n": 10000, "unit": "calendar_days"},
+            "start",
+            "2000",
+        ),
+        ({"start": "0001-01-01T00:00:00+08:00", "n": 1}, "start", "2000"),
+        ({"start": "2026-09-30T10:00:00", "n": 1}, "start", "时区偏移"),
+        (
+            {
+                "start": "2026-09-30T10:00:00+08:00",
+                "n": 1,
+                "pauses": [["0001-01-01T00:00:00+08:00", "9999-12-31T00:00:00+08:00"]] * 3,
+            },
+            "pauses",
+            "2000",
+        ),
+        (
+            {
+                "start": "2026-09-30T10:00:00+08:00",
+                "n": 1,
+                "pauses": [["2026-09-29T10:00:00+08:00", "2026-09-30T12:00:00+08:00"]],
+            },
+            "pauses",
+            "晚于起算时间",
+        ),
+    ],
+)
+def test_the_deadline_refuses_what_it_cannot_count_in_chinese(client, db, payload, field, words):
+    """Years the calendar cannot count, times without an offset, pauses before the start: a
+    400 naming the field in Chinese, never a 500 (an OverflowError once)."""
+    response = client.post("/api/v1/deadline", json.dumps(payload), content_type="application/json")
+    body = response.json()
+    assert response.status_code == 400 and words in body["detail"], body
+    assert field in body["errors"]
 
 
 def test_calendar_changes_are_audited(login, demo):

@@ -814,22 +814,24 @@ def complete_referral(*, actor: Actor, referral: Referral, note: str = "", now=N
     return referral
 
 
-def find_case(number: str):
-    """The case behind a case, notice, refusal or receipt number (case-insensitive)."""
+def find_case(number: str, *, every_query=False):
+    """The case behind a case, notice, refusal or receipt number (case-insensitive). With
+    every_query, all three look-ups run whatever the first finds, so that the time of an
+    answer tells nobody whether the number exists (the public look-up)."""
     number = (number or "").strip().upper()
     if not number:
         return None
     case = Case.objects.filter(Q(number=number) | Q(rejection_number=number)).first()
-    if case is None:
+    if case is None or every_query:
         notice = Notice.objects.filter(number=number).select_related("case").first()
-        case = notice.case if notice else None
-    if case is None:
+        case = case or (notice.case if notice else None)
+    if case is None or every_query:
         referral = (
             Referral.objects.filter(Q(slip_number=number) | Q(handoff_number=number))
             .select_related("case")
             .first()
         )
-        case = referral.case if referral else None
+        case = case or (referral.case if referral else None)
     return case
 
 
@@ -852,7 +854,7 @@ def find_case_for_applicant(number: str, secret: str):
     whether the number exists or not, so that a wrong pair tells nothing about the number
     (issue 12: numbers run in order, anyone can guess one). Constant-time comparisons."""
     given = normalize_secret(secret)
-    case = find_case(number) if given else None
+    case = find_case(number, every_query=True) if given else None
     code = case.check_code if case else _NO_CASE_CODE
     tail = normalize_secret(case.id_number)[-4:] if case else _NO_CASE_CODE[:4]
     by_code = _same(given, code)

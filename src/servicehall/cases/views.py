@@ -473,13 +473,16 @@ def notifications(request):
 
 
 def lookup_status(request, number: str, code: str):
-    """The page's and the API's look-up: wrong codes count against the number itself, from
-    every address together, so that the last four of an ID number cannot be tried through
-    (the caller has counted the look-up against the address)."""
+    """The page's and the API's look-up (the caller has counted it against the address). The
+    last four of an ID number are ~11,000 values: wrong ones count against the number itself,
+    from every address together. A check code is never held up by them, so that nobody can
+    lock an applicant out of their own case by trying wrong last fours."""
     key = number.strip().upper()
-    limit(request, "wrong_code", value=key, count=False)
+    by_id_tail = len(services.normalize_secret(code)) == 4
+    if by_id_tail:
+        limit(request, "wrong_code", value=key, count=False)
     case = services.find_case_for_applicant(number, code)
-    if case is None:
+    if case is None and by_id_tail:
         limit(request, "wrong_code", value=key)
     return case
 

@@ -334,6 +334,10 @@ def _when(params, name, errors):
         value = parse_datetime(raw)
     except ValueError:
         value = None
+    # a year the database and the 90-day span can hold (0001-01-01 with an offset overflows)
+    if value is not None and not (2000 <= value.year <= 2100):
+        errors.append(_("%(name)s: give a date between the years 2000 and 2100.") % {"name": name})
+        return None
     if value is None or timezone.is_naive(value):
         errors.append(
             _("%(name)s: give a date and time with its offset, such as 2026-10-01T00:00:00+08:00.")

@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicehall.errors import Forbidden, InvalidInput, NotFound, ServiceError
@@ -103,9 +104,16 @@ def _int(value):
     return as_int(value)
 
 
+# how long the kiosk shows a slip before it is ready for the next person (time to print it and
+# scan its rating code)
+KIOSK_SLIP_SECONDS = 60
+
+
+@never_cache
 def kiosk_ticket(request, code, token):
     """The slip of a number just taken, with its rating link: only by the slip's own token,
-    never by a number anyone can count through."""
+    never by a number anyone can count through. Never cached, and the kiosk goes back to its
+    start by itself, so that the next person at it finds no one else's rating link."""
     unit = _unit(code)
     ticket_id = services.ticket_for_slip(token)
     if ticket_id is None:
@@ -136,6 +144,7 @@ def kiosk_ticket(request, code, token):
             "ahead": ahead,
             "rate_link": link,
             "rate_qr": qr_svg(link),
+            "back_after": KIOSK_SLIP_SECONDS,
             "rated": ticket.state == Ticket.State.DONE
             and Rating.objects.filter(ticket_id=ticket.pk).exists(),
         },
@@ -204,6 +213,7 @@ def _pair_screen(request, feedback):
     error, status = "", 200
     logged_in = request.user.is_authenticated  # a device never runs with a staff login
     if request.method == "POST" and not logged_in:
+        limit(request, "pairing")  # codes are not guessed in their minutes; nor tried at will
         try:
             _device, credential = feedback.pair_device(request.POST.get("code", ""))
         except ServiceError as exc:
@@ -215,7 +225,7 @@ def _pair_screen(request, feedback):
                 credential,
                 max_age=10 * 365 * 24 * 3600,
                 secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,  # the page's scripts (and whoever opens its tools) never read it
+                httponly=True,  # the page's scripts never read it (nor could a script slipped in)
                 samesite="Strict",  # no other site can rate with it
             )
             return response

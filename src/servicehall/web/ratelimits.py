@@ -33,6 +33,7 @@ WHAT = {
     "open311": _("Open311 requests sent from this address"),
     "open311_key": _("Open311 requests sent with this api_key"),
     "wrong_code": _("wrong codes tried for this case number"),
+    "pairing": _("pairing codes tried from this address"),
 }
 
 

@@ -3,12 +3,14 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from servicehall.errors import InvalidInput
 from servicehall.org.models import Unit
 from servicehall.schemas import DbId, Short
-from servicehall.workcal import TimeLimit
+from servicehall.workcal import UNITS, TimeLimit
 
 from . import services
 
@@ -65,17 +67,37 @@ def year(request, year: int):
     }
 
 
+def _refused(payload: DeadlineIn) -> dict:
+    """What the calendar would refuse in English, or overflow on, named per field here."""
+    errors = {}
+    if payload.unit not in UNITS:
+        errors["unit"] = [_("Choose one of: %(units)s.") % {"units": ", ".join(UNITS)}]
+    for name, times in (("start", [payload.start]), ("pauses", sum(payload.pauses, ()))):
+        if any(timezone.is_naive(t) for t in times):
+            errors[name] = [_("Give times with their offset, such as 2026-10-01T09:00:00+08:00.")]
+        elif any(not (2000 <= t.year <= 2100) for t in times):
+            errors[name] = [_("Give times between the years 2000 and 2100.")]
+    placed = "start" not in errors and "pauses" not in errors
+    if placed and any(b < a or a < payload.start for a, b in payload.pauses):
+        errors["pauses"] = [_("Each pause begins after the start and ends after it begins.")]
+    return errors
+
+
 @router.post("/deadline", response=DeadlineOut, auth=None)
 def deadline(request, payload: DeadlineIn):
     """When a limit started at `start` ends (the unit's working hours if unit_id is given)."""
+    if errors := _refused(payload):
+        raise InvalidInput(errors)
     try:
         limit = TimeLimit(payload.n, payload.unit)
         unit = get_object_or_404(Unit, pk=payload.unit_id) if payload.unit_id else None
         due, text = services.calculate(
             start=payload.start, limit=limit, unit=unit, pauses=payload.pauses
         )
-    except ValueError as exc:
-        raise InvalidInput({"__all__": [str(exc)]}) from None
+    except (ValueError, OverflowError):
+        raise InvalidInput(
+            {"__all__": [_("This deadline cannot be counted: it ends beyond the calendar.")]}
+        ) from None
     return {
         "at": due.at,
         "last_day": due.last_day,
