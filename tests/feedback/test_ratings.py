@@ -257,3 +257,25 @@ def test_a_rectification_or_an_appeal_changed_behind_the_back_is_named(
     assert [(f.rating_id, f.problem) for f in services.verify()] == [(rating.pk, "rectification")]
     _behind_the_back("DELETE FROM feedback_rectification WHERE id = %s", [rect.pk])
     assert [(f.rating_id, f.problem) for f in services.verify()] == [(rating.pk, "unrectified")]
+
+
+def test_the_sealer_goes_on_after_a_database_error(monkeypatch, visits):
+    """A locked database once stopped `seal_ratings --every` for good; now it tries again."""
+    from servicehall.feedback.management.commands import seal_ratings
+
+    calls = []
+
+    def flaky(batch):
+        calls.append(batch)
+        if len(calls) == 1:
+            raise DatabaseError("database is locked")
+        if len(calls) == 3:
+            raise SystemExit  # enough: stop the loop
+        return 0
+
+    monkeypatch.setattr(seal_ratings, "seal", flaky)
+    monkeypatch.setattr(seal_ratings.os, "nice", lambda n: 0)
+    monkeypatch.setattr(seal_ratings.time, "sleep", lambda s: None)
+    with pytest.raises(SystemExit):
+        call_command("seal_ratings", every=0.01)
+    assert len(calls) == 3

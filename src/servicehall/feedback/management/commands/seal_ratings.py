@@ -1,11 +1,14 @@
+import logging
 import os
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from servicehall.feedback.services import seal
 
 BATCH = 1000
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -20,9 +23,17 @@ class Command(BaseCommand):
             # goes first and the seal a few milliseconds later
             os.nice(10)
         while True:
-            sealed = seal(batch=BATCH)
             if not every:
-                self.stdout.write(f"sealed: {sealed}")
+                self.stdout.write(f"sealed: {seal(batch=BATCH)}")
                 return
+            try:
+                sealed = seal(batch=BATCH)
+            except DatabaseError:
+                # a locked SQLite file, a restarted server: the sealer goes on once the
+                # database answers again (nothing is lost: the rows wait unsealed)
+                log.exception("sealing failed; trying again")
+                close_old_connections()
+                time.sleep(every)
+                continue
             if sealed < BATCH:  # caught up: wait, so that a pass seals a batch, not a few rows
                 time.sleep(every)
