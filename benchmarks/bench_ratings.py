@@ -76,7 +76,7 @@ from django.utils import timezone  # noqa: E402
 
 from servicehall.feedback.services import (  # noqa: E402
     DEVICE_COOKIE,
-    LOW,
+    bad_review_level,
     enroll_device,
     pair_device,
     verify,
@@ -224,7 +224,7 @@ def next_rating(device_no, phase, take=True):
     ticket = d["tickets"].pop() if take else d["tickets"][-1]
     serial += 1
     overall = rng.choice(LEVELS)
-    low = overall <= LOW
+    low = overall <= bad_review_level()
     payload = {
         "_device": d["credential"],  # sent as the cookie, not in the body
         "ticket_id": ticket,
@@ -524,7 +524,7 @@ with psycopg.connect(bench_url) as conn:
         SELECT count(*) FILTER (WHERE r.overall <= %s), count(x.id)
         FROM feedback_rating r LEFT JOIN feedback_rectification x ON x.rating_id = r.id
         """,
-        [LOW],
+        [bad_review_level()],
     ).fetchone()
     lag = {
         phase: (p95, n)

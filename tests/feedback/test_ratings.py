@@ -279,3 +279,22 @@ def test_the_sealer_goes_on_after_a_database_error(monkeypatch, visits):
     with pytest.raises(SystemExit):
         call_command("seal_ratings", every=0.01)
     assert len(calls) == 3
+
+
+def test_the_bad_review_level_is_one_setting_everywhere(visits, settings, client, demo):
+    """R-LAW-2: raised to 3, a 3 asks why (the service), opens a rectification when sealed
+    (the sealer), and the device and the link page ask for the reason from 3 (their forms)."""
+    from servicehall.feedback.models import Rectification
+    from tests.conftest import pair_device
+
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "BAD_REVIEW_LEVEL": 3}
+    with pytest.raises(InvalidInput) as refused:
+        rate(visits[0], overall=3)
+    assert "reason" in refused.value.errors
+    rating, _ = rate(visits[0], overall=3, reason="等了很久")
+    assert services.seal() == 1
+    assert Rectification.objects.filter(rating=rating).exists()
+    client.cookies[services.DEVICE_COOKIE] = pair_device(demo.windows.get(number=2))
+    assert 'id="rate-form" data-low="3"' in client.get("/screen/").content.decode()
+    link = client.get(f"/rate/{services.link_for(visits[1])}/").content.decode()
+    assert 'data-low="3"' in link

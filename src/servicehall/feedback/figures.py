@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from servicehall.queueing.models import Ticket
 
+from .services import bad_review_level
+
 GOOD = 4  # 满意 and 非常满意
 
 
@@ -37,7 +39,7 @@ def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
     """{"total": row, "by_window": {n: row}, "by_staff": {name: row}, "by_day": {date: row}}."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.SERVICEHALL["RATING_LINK_DAYS"])
-    bad_level = settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
+    bad_level = bad_review_level()
     visits = Ticket.objects.filter(
         queue__unit=unit,
         state=Ticket.State.DONE,

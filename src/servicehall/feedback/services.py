@@ -27,7 +27,15 @@ from servicehall.org.permissions import Action, Actor, require
 from .models import SIGNED_FIELDS, Rating, RatingDevice, Rectification
 
 GENESIS = "0" * 64
-LOW = 2  # at or below this, a rating asks for its reason (and opens a rectification)
+
+
+def bad_review_level() -> int:
+    """R-LAW-2: at or below this overall level a rating is a bad review: it asks the citizen
+    why (and for a call-back), and its seal opens a rectification. One setting
+    (SERVICEHALL_BAD_REVIEW_LEVEL) for the service, the sealer, the figures and the device."""
+    return settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
+
+
 SEAL_LOCK = 7302  # advisory-lock namespace of the sealer on PostgreSQL
 
 
@@ -151,7 +159,7 @@ def _new_rating(target: dict, given: dict) -> Rating:
         "attitude": _level("attitude", given["attitude"]),
     }
     reason = (given["reason"] or "").strip()
-    if overall <= LOW and not reason:
+    if overall <= bad_review_level() and not reason:
         raise InvalidInput({"reason": [_("Please tell us what went wrong.")]})
     tags = [str(t).strip()[:30] for t in (given["tags"] or []) if str(t).strip()][:10]
     rating = _model(
@@ -772,7 +780,7 @@ def seal(batch=1000, now=None) -> int:
     were sealed."""
     now = now or timezone.now()
     at = {f: SIGNED_FIELDS.index(f) for f in ("overall", "unit_id", "window_id", "created_at")}
-    worst = settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
+    worst = bad_review_level()
     with transaction.atomic():
         if connection.vendor == "postgresql":  # one sealer at a time
             with connection.cursor() as cur:
@@ -883,7 +891,7 @@ def _verify_rectifications(now, grace) -> list["Finding"]:
     for rect in Rectification.objects.order_by("pk").iterator(chunk_size=2000):
         if not constant_time_compare(rect.mac, sign_rectification(rect)):
             findings.append(Finding(rect.rating_id, None, "rectification"))
-    worst = settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
+    worst = bad_review_level()
     orphans = Rating.objects.filter(
         overall__lte=worst, seq__isnull=False, rectification__isnull=True
     ).values_list("pk", "seq")
@@ -997,7 +1005,7 @@ def check_contact(*, overall, phone: str, consent: bool) -> str:
     from servicehall.cases.idnumbers import phone_problem
 
     phone = "".join((phone or "").split())
-    if not phone or not isinstance(overall, int) or overall > LOW:
+    if not phone or not isinstance(overall, int) or overall > bad_review_level():
         return ""
     problem = phone_problem(phone)
     if problem:
@@ -1013,7 +1021,7 @@ def leave_contact(rating: Rating, phone: str, now=None):
     """Keep the checked phone (check_contact) for the call-back of this low rating, once."""
     from .models import CallbackContact
 
-    if not phone or rating.overall > LOW:
+    if not phone or rating.overall > bad_review_level():
         return None
     contact, _created = CallbackContact.objects.get_or_create(
         rating=rating, defaults={"phone": phone, "consented_at": now or timezone.now()}

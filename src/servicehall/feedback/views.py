@@ -34,7 +34,7 @@ def rate_link(request, token):
     context = {
         "ticket": ticket,
         "levels": Level.choices,
-        "low": services.LOW,
+        "low": services.bad_review_level(),
         "dimensions": DIMENSIONS,
         "tags": [str(t) for t in TAGS],
         "key": request.POST.get("key") or uuid.uuid4().hex,

@@ -196,6 +196,7 @@ def screen(request):
         "queueing/screen.html",
         {
             "levels": Level.choices,
+            "low": feedback.bad_review_level(),
             "dimensions": DIMENSIONS,
             "tags": [str(t) for t in TAGS],
             "window": window,

@@ -97,7 +97,8 @@
   }
   function update() {
     var level = Number((form.querySelector("input[name=overall]:checked") || {}).value || 0);
-    reasonField.hidden = callbackField.hidden = !(level && level <= 2);
+    // the bad-review level is the server's setting (SERVICEHALL_BAD_REVIEW_LEVEL), never a copy
+    reasonField.hidden = callbackField.hidden = !(level && level <= Number(form.dataset.low));
     reasonField.querySelector("textarea").required = !reasonField.hidden;
     var phone = form.querySelector("input[name=callback_phone]");
     // a number is kept only with the citizen's consent
