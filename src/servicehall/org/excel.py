@@ -403,6 +403,9 @@ def check_file(source) -> FileCheck:
                 rows += max(sheet_rows - 1, 0)
                 if m.filename in read:
                     read_rows += max(sheet_rows - 1, 0)
+    # what zipfile raises for a file that is no workbook: not a zip, a corrupt stream, a part
+    # cut short, a compression method it lacks (NotImplementedError), a password
+    # (RuntimeError): each answered as not an .xlsx, nothing imported
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
         raise ImportRefused(NOT_XLSX) from None
     finally:

@@ -72,7 +72,8 @@ def _refused(payload: DeadlineIn) -> dict:
     errors = {}
     if payload.unit not in UNITS:
         errors["unit"] = [_("Choose one of: %(units)s.") % {"units": ", ".join(UNITS)}]
-    for name, times in (("start", [payload.start]), ("pauses", sum(payload.pauses, ()))):
+    paused = [t for pause in payload.pauses for t in pause]
+    for name, times in (("start", [payload.start]), ("pauses", paused)):
         if any(timezone.is_naive(t) for t in times):
             errors[name] = [_("Give times with their offset, such as 2026-10-01T09:00:00+08:00.")]
         elif any(not (2000 <= t.year <= 2100) for t in times):
