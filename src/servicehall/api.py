@@ -14,9 +14,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
-from servicehall.errors import ServiceError
+from servicehall.core.errors import ServiceError
+from servicehall.core.ratelimits import RateLimited
 from servicehall.org.models import ApiToken, Staff
-from servicehall.web.ratelimits import RateLimited
 
 # token → (valid until, ApiToken with user and staff); per worker process
 _checked: dict[str, tuple[float, ApiToken]] = {}

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "auditlog",
     "servicehall.web.apps.AxesConfig",  # django-axes, its name translated
     "ninja",  # Swagger UI from its own static files, never a CDN (the docs work offline)
+    "servicehall.core",
     "servicehall.web",
     "servicehall.audit",
     "servicehall.org",
@@ -167,7 +168,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the test share it across threads, and only a file gives them WAL and the busy timeout.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-servicehall.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's cursors bind on the client and never prepare; servicehall.db.fetch_prepared
+    # Django's cursors bind on the client and never prepare; servicehall.core.db.fetch_prepared
     # asks for a prepared statement, which psycopg gives only with a threshold set.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 # R-LAW-2: in production the application connects as a role that owns nothing (see
@@ -206,9 +207,9 @@ AXES_VERBOSE = False
 # the outermost of them added to X-Forwarded-For, else the connection's (a client's own header
 # is never believed), so a lock-out hits the attacker's address, not every user of that name.
 TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "servicehall.web.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "servicehall.core.http.client_ip"
 
-# Rate limits on public writes and look-ups (servicehall.web.ratelimits, decision 0016). The
+# Rate limits on public writes and look-ups (servicehall.core.ratelimits, decision 0016). The
 # counters are shared by every worker process: in Redis when SERVICEHALL_REDIS_URL is set
 # (production), else in the database's counter table (the demo on a machine with only Python).
 REDIS_URL = os.environ.get("SERVICEHALL_REDIS_URL", "")
@@ -222,7 +223,7 @@ CACHES = {
             "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
         }
         if REDIS_URL
-        else {"BACKEND": "servicehall.web.counters.CounterCache"}
+        else {"BACKEND": "servicehall.core.counters.CounterCache"}
     ),
 }
 RATELIMIT_USE_CACHE = "ratelimit"
@@ -286,7 +287,7 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "servicehall.web.masking.MaskingFilter"}},
+    "filters": {"mask_personal_data": {"()": "servicehall.core.masking.MaskingFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from servicehall.cases.idnumbers import with_check_digit
 from servicehall.cases.models import Case
 from servicehall.catalog.models import Matter
+from servicehall.core.idnumbers import with_check_digit
 from servicehall.org.demo import seed_demo
 
 from .test_org_browser import log_in

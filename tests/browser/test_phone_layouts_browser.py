@@ -108,8 +108,8 @@ def test_pages_fit_a_phone(live_server, phone, shot, large):
 def test_a_booking_and_the_case_intake_fit_a_phone(live_server, phone, shot, large):
     """The two forms a phone is most used for: the citizen's booking, whose check-in code
     must be read whole, and the officer's intake with its materials to tick."""
-    from servicehall.cases.idnumbers import with_check_digit
     from servicehall.catalog.models import Matter
+    from servicehall.core.idnumbers import with_check_digit
 
     seed_demo()
     page = phone(large)

@@ -6,9 +6,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from servicehall.cases.idnumbers import with_check_digit
 from servicehall.cases.models import Case
 from servicehall.catalog.models import Matter
+from servicehall.core.idnumbers import with_check_digit
 from servicehall.org.demo import seed_demo
 from servicehall.org.models import Staff
 

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servicehall.cases.idnumbers import with_check_digit
 from servicehall.catalog.models import Matter
+from servicehall.core.idnumbers import with_check_digit
 
 SH = ZoneInfo("Asia/Shanghai")
 VALID_ID = with_check_digit("41020319900101123")

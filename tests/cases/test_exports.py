@@ -85,7 +85,7 @@ def test_the_import_template_has_the_same_header(login):
 
 
 def test_a_moment_is_written_as_local_wall_time():
-    from servicehall.web.xlsx import excel_value, text_width
+    from servicehall.core.xlsx import excel_value, text_width
 
     value, fmt = excel_value(HALF_PAST_MIDNIGHT)
     assert value == dt.datetime(2026, 12, 2, 0, 30) and value.tzinfo is None and fmt

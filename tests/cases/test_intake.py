@@ -5,7 +5,7 @@ import pytest
 
 from servicehall.cases import services
 from servicehall.cases.models import Case, Status
-from servicehall.errors import Forbidden, InvalidInput
+from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.worktime.models import CalendarDay
 
 from .conftest import APPLICANT, accept, all_presented, at

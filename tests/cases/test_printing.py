@@ -117,7 +117,7 @@ def test_with_a_public_base_url_the_receipt_and_slip_link_and_encode_it(
 def test_the_status_qr_encodes_the_public_url(rf, settings):
     import segno
 
-    from servicehall.web.public import public_url, qr_svg
+    from servicehall.core.public import public_url, qr_svg
 
     settings.SERVICEHALL = {**settings.SERVICEHALL, "PUBLIC_URL": "https://zwfw.kaifeng.gov.cn/"}
     url = public_url(rf.get("/cases/1/receipt/print/"), "/status/?number=C1")

@@ -4,7 +4,7 @@ has two receipts and stays open until completed."""
 import pytest
 
 from servicehall.cases import services
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.models import Staff, Window
 
 from .conftest import accept

@@ -6,7 +6,7 @@ import pytest
 
 from servicehall.cases import services
 from servicehall.cases.models import Case
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.models import Staff, Unit, Window
 
 from .conftest import APPLICANT, accept, all_presented, at

@@ -5,7 +5,7 @@ import pytest
 
 from servicehall.cases import services
 from servicehall.cases.models import Status
-from servicehall.errors import Forbidden, ServiceError
+from servicehall.core.errors import Forbidden, ServiceError
 
 from .conftest import APPLICANT, accept, all_presented, at
 
@@ -74,7 +74,7 @@ def test_only_a_pausable_step_pauses_and_it_needs_a_reason(actor, migration):
         services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=1), reason="x")
     assert exc.value.rule == "R-TIME-2"
     services.complete_step(actor=actor("officer"), case_step=case.steps.get(order=1))
-    from servicehall.errors import InvalidInput
+    from servicehall.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
         services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=2), reason=" ")

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from servicehall.catalog.models import Matter
-from servicehall.errors import InvalidInput
+from servicehall.core.errors import InvalidInput
 from servicehall.org import services as org_services
 
 
@@ -36,7 +36,7 @@ def test_a_fee_needs_its_legal_basis(demo):
 
 
 def test_another_units_leader_cannot_edit_a_matter(actor, demo):
-    from servicehall.errors import Forbidden
+    from servicehall.core.errors import Forbidden
 
     matter = Matter.objects.get(code="passport-issue")
     matter.promised_n = 5

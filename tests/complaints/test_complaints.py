@@ -9,7 +9,7 @@ import pytest
 from servicehall.cases.models import Notification
 from servicehall.complaints import services
 from servicehall.complaints.models import Channel, Complaint, Opening, Violation
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.permissions import CITIZEN
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,7 @@ import re
 from django.urls import reverse
 
 from servicehall.complaints.models import Complaint
-from servicehall.web.models import OneTimeKey
+from servicehall.core.models import OneTimeKey
 
 DATA = {
     "kind": "complaint",

@@ -325,7 +325,7 @@ def test_a_revoked_device_stops_at_once_and_pairing_again_rotates(client, demo, 
 
 
 def test_only_the_units_leader_enrols_and_a_code_works_once(demo, actor):
-    from servicehall.errors import Forbidden, InvalidInput
+    from servicehall.core.errors import Forbidden, InvalidInput
 
     window = demo.windows.get(number=2)
     for who in ("officer", "dutylead", "auxiliary"):
@@ -340,7 +340,7 @@ def test_only_the_units_leader_enrols_and_a_code_works_once(demo, actor):
 
 
 def test_a_pairing_code_expires(demo, actor, settings):
-    from servicehall.errors import InvalidInput
+    from servicehall.core.errors import InvalidInput
 
     device, code = services.enroll_device(actor=actor("leader"), window=demo.windows.get(number=2))
     later = timezone.now() + dt.timedelta(

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from servicehall.db import grant_app_role
-from servicehall.errors import ServiceError
+from servicehall.core.db import grant_app_role
+from servicehall.core.errors import ServiceError
 from servicehall.feedback import services
 from servicehall.feedback.models import Rating
 from servicehall.org.permissions import CITIZEN

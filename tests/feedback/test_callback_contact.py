@@ -9,7 +9,7 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.urls import reverse
 
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.feedback import services
 from servicehall.feedback.models import CallbackContact, Rating, Rectification
 from servicehall.org.permissions import CITIZEN

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.feedback import services
 from servicehall.feedback.models import AppendOnly, Rating
 from servicehall.org.permissions import CITIZEN

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from servicehall.cases.models import Notification
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.feedback import services
 from servicehall.feedback.models import Rectification
 from servicehall.org.permissions import CITIZEN

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from servicehall.complaints.models import Channel, Complaint
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.hotline import services
 from servicehall.hotline.models import HotlineCall
 

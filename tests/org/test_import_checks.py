@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from servicehall.errors import InvalidInput
+from servicehall.core.errors import InvalidInput
 from servicehall.org import excel, services
 from servicehall.org.models import Staff, Unit
 from servicehall.org.permissions import actor_for

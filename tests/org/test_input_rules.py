@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.forms import modelform_factory
 from django.test import Client
 
-from servicehall.errors import InvalidInput
+from servicehall.core.errors import InvalidInput
 from servicehall.org import services
 from servicehall.org.models import ApiToken, Staff, Unit, Window
 from servicehall.org.permissions import actor_for

@@ -2,7 +2,7 @@
 
 import pytest
 
-from servicehall.errors import Forbidden
+from servicehall.core.errors import Forbidden
 from servicehall.org.choices import Role
 from servicehall.org.models import Unit
 from servicehall.org.permissions import CITIZEN, MATRIX, Action, require

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servicehall.cases.idnumbers import with_check_digit
 from servicehall.catalog.models import Matter
-from servicehall.errors import InvalidInput, ServiceError
+from servicehall.core.errors import InvalidInput, ServiceError
+from servicehall.core.idnumbers import with_check_digit
 from servicehall.queueing import appointments
 from servicehall.queueing.models import Appointment, AppointmentSlot, ContactTask
 

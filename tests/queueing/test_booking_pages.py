@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from servicehall.cases.idnumbers import with_check_digit
+from servicehall.core.idnumbers import with_check_digit
 from servicehall.queueing.models import Appointment, AppointmentSlot
 
 

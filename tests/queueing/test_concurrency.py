@@ -79,7 +79,7 @@ def _close(window_id, staff_user_id, barrier, out):
     connections.close_all()
     from django.contrib.auth import get_user_model
 
-    from servicehall.errors import ServiceError
+    from servicehall.core.errors import ServiceError
     from servicehall.org.permissions import actor_for
 
     actor = actor_for(get_user_model().objects.get(pk=staff_user_id))

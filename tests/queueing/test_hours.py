@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from servicehall.errors import ServiceError
+from servicehall.core.errors import ServiceError
 from servicehall.org.models import Unit
 from servicehall.queueing import services
 from servicehall.queueing.models import Queue, Ticket
@@ -88,7 +88,7 @@ def test_the_kiosk_page_at_0354_shows_when_it_opens_and_refuses_a_number(
 
 
 def test_booking_check_in_at_the_kiosk_follows_the_hours(client, demo, clock):
-    from servicehall.cases.idnumbers import with_check_digit
+    from servicehall.core.idnumbers import with_check_digit
     from servicehall.queueing.appointments import book
     from servicehall.queueing.models import AppointmentSlot
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from servicehall.cases.models import Notification
-from servicehall.errors import Forbidden, ServiceError
+from servicehall.core.errors import Forbidden, ServiceError
 from servicehall.queueing import services
 from servicehall.queueing.models import Queue
 

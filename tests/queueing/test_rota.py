@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from servicehall.errors import InvalidInput
+from servicehall.core.errors import InvalidInput
 from servicehall.queueing import rota
 from servicehall.queueing.models import DutyAssignment
 from servicehall.worktime.models import ExtendedSession
@@ -82,7 +82,7 @@ def test_the_duty_lead_is_a_leader_and_an_auxiliary_is_never_one(actor, demo, st
 
 
 def test_only_leaders_manage_the_rota(actor, demo, staff_of):
-    from servicehall.errors import Forbidden
+    from servicehall.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
         rota.assign(

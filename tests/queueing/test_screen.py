@@ -3,7 +3,7 @@ on the window's private stream; the hall's public board never does."""
 
 import pytest
 
-from servicehall.errors import Forbidden
+from servicehall.core.errors import Forbidden
 from servicehall.queueing import events, services
 from servicehall.queueing.models import BoardEvent
 

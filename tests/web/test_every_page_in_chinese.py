@@ -350,7 +350,7 @@ def test_every_page_reads_in_chinese(client, world, username):
 def test_no_message_a_person_reads_names_a_requirement_id():
     """Requirement ids live in code comments and docs; the catalogue (both languages) and the
     errors services raise carry none (the API keeps the id in its machine field "rule")."""
-    from servicehall.errors import Forbidden
+    from servicehall.core.errors import Forbidden
 
     for lang in ("zh_Hans", "en"):
         po = polib.pofile(str(Path(settings.BASE_DIR) / f"locale/{lang}/LC_MESSAGES/django.po"))
@@ -363,7 +363,7 @@ def test_no_message_a_person_reads_names_a_requirement_id():
 def test_the_auxiliary_cap_reads_without_its_requirement_id(demo):
     from django.utils import translation
 
-    from servicehall.errors import InvalidInput
+    from servicehall.core.errors import InvalidInput
     from servicehall.org.choices import Role
     from servicehall.org.services import _check_auxiliary_cap
 

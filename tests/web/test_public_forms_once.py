@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from servicehall.cases.idnumbers import with_check_digit
 from servicehall.catalog.models import Matter
+from servicehall.core.idnumbers import with_check_digit
 from servicehall.queueing.models import Appointment, AppointmentSlot
 
 ID1 = with_check_digit("41020319850612202")

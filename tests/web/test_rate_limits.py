@@ -17,8 +17,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from servicehall.cases.idnumbers import with_check_digit
 from servicehall.complaints.models import ApiClient, Complaint
+from servicehall.core.idnumbers import with_check_digit
 from servicehall.queueing.models import Appointment, AppointmentSlot, Queue, Ticket
 from servicehall.settings import _RATE_LIMIT_DEFAULTS, _rate_limits
 from tests.complaints.test_pages import post_web

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path
 
-from servicehall.web.masking import MaskingFilter, mask_id, mask_phone, mask_text
+from servicehall.core.masking import MaskingFilter, mask_id, mask_phone, mask_text
 
 
 def test_passwords_are_hashed_with_argon2(django_user_model, settings):

@@ -3,8 +3,8 @@ import datetime as dt
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from servicehall.core.pagination import Pagination
 from servicehall.org.permissions import actor_for
-from servicehall.pagination import Pagination
 
 from . import services
 

@@ -1,10 +1,10 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from servicehall.core.params import choice_param, int_param, page_param, text_param
 from servicehall.org.models import Unit
 from servicehall.org.permissions import actor_for
 from servicehall.org.views import _guard
-from servicehall.web.params import choice_param, int_param, page_param, text_param
 
 from . import services
 

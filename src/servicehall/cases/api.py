@@ -12,11 +12,11 @@ from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from servicehall.catalog.models import Matter
-from servicehall.errors import Forbidden, InvalidInput, NotFound
+from servicehall.core.errors import Forbidden, InvalidInput, NotFound
+from servicehall.core.pagination import Pagination
+from servicehall.core.schemas import DbId, RateLimitedOut, Short, SmallNumber, Text
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for
-from servicehall.pagination import Pagination
-from servicehall.schemas import DbId, RateLimitedOut, Short, SmallNumber, Text
 
 from . import services
 from .models import Case, CaseStep, MaterialCheck, Referral
@@ -381,7 +381,7 @@ def public_status(
 ):
     """A case by its case, notice or receipt number and the applicant's check code, without
     personal data. A wrong code answers 404 exactly as an unknown number does."""
-    from servicehall.web.ratelimits import limit
+    from servicehall.core.ratelimits import limit
 
     from .views import lookup_status
 

@@ -2,7 +2,7 @@
 
 from openpyxl import Workbook
 
-from servicehall.web.xlsx import XLSX, write_table
+from servicehall.core.xlsx import XLSX, write_table
 
 __all__ = ["HEADERS", "XLSX", "ledger_workbook"]
 HEADERS = [

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.web.masking import mask_id, mask_phone
+from servicehall.core.masking import mask_id, mask_phone
 
 # no 0/O, 1/I/L or U (as complaint codes): read off paper and typed without a second look
 CHECK_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -10,14 +10,14 @@ from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.idnumbers import id_problem, phone_problem
 from servicehall.org.choices import Role
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, Actor, require
 from servicehall.workcal import SlaClock, TimeLimit
 from servicehall.worktime import services as worktime
 
-from .idnumbers import id_problem, phone_problem
 from .models import (
     CHECK_CODE_ALPHABET,
     CHECK_CODE_LENGTH,

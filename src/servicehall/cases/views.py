@@ -17,13 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicehall.catalog.models import Matter
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.params import BadParameter, int_param, page_param, text_param
+from servicehall.core.public import public_url, qr_svg
+from servicehall.core.ratelimits import limit
 from servicehall.org.models import Unit
 from servicehall.org.permissions import Action, actor_for, require
 from servicehall.org.views import _guard
-from servicehall.web.params import BadParameter, int_param, page_param, text_param
-from servicehall.web.public import public_url, qr_svg
-from servicehall.web.ratelimits import limit
 from servicehall.worktime import services as worktime
 
 from . import excel, services

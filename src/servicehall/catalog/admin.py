@@ -35,7 +35,7 @@ class MatterAdmin(ServiceAdmin):
     def save_formset(self, request, form, formset, change):
         from django.core.exceptions import PermissionDenied
 
-        from servicehall.errors import ServiceError
+        from servicehall.core.errors import ServiceError
         from servicehall.org import services
         from servicehall.org.permissions import actor_for
 

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from servicehall.schemas import RateLimitedOut
+from servicehall.core.schemas import RateLimitedOut
 
 from .models import Matter
 from .services import public_matters
@@ -69,7 +69,7 @@ class MatterDetail(MatterOut):
 @router.get("/matters", response={200: list[MatterOut], 429: RateLimitedOut}, auth=None)
 def matters(request, q: str = "", unit: str = ""):
     if q:
-        from servicehall.web.ratelimits import limit
+        from servicehall.core.ratelimits import limit
 
         limit(request, "search")
     qs = public_matters(q)

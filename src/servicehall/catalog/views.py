@@ -3,9 +3,9 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from servicehall.web.params import text_param
-from servicehall.web.public import public_url, qr_svg
-from servicehall.web.ratelimits import limit
+from servicehall.core.params import text_param
+from servicehall.core.public import public_url, qr_svg
+from servicehall.core.ratelimits import limit
 
 from . import services
 from .models import Matter

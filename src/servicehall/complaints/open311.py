@@ -31,12 +31,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.masking import mask_text
+from servicehall.core.public import public_url
+from servicehall.core.ratelimits import RateLimited, limit
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import actor_for
-from servicehall.web.masking import mask_text
-from servicehall.web.public import public_url
-from servicehall.web.ratelimits import RateLimited, limit
 
 from . import services
 from .models import ApiClient, Category, Channel, Complaint, key_digest

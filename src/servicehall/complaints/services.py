@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.errors import InvalidInput, ServiceError
+from servicehall.core.errors import InvalidInput, ServiceError
 from servicehall.org.permissions import Action, Actor, require
 
 from .models import DEFAULT_POINTS, Category, Channel, Complaint, Opening, Violation

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from servicehall.errors import Forbidden, ServiceError
+from servicehall.core import once
+from servicehall.core.errors import Forbidden, ServiceError
+from servicehall.core.params import page_param, text_param
+from servicehall.core.ratelimits import limit
+from servicehall.core.views import add_service_errors, forbidden
 from servicehall.org import services as org
 from servicehall.org.permissions import CITIZEN, Action, actor_for
-from servicehall.web import once
-from servicehall.web.params import page_param, text_param
-from servicehall.web.ratelimits import limit
-from servicehall.web.views import add_service_errors, forbidden
 
 from . import services
 from .forms import (

@@ -7,10 +7,10 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from servicehall.errors import Forbidden, ServiceError
+from servicehall.core.errors import Forbidden, ServiceError
+from servicehall.core.ratelimits import limit
+from servicehall.core.schemas import DbId, RateLimitedOut, Short, Text
 from servicehall.org.permissions import actor_for
-from servicehall.schemas import DbId, RateLimitedOut, Short, Text
-from servicehall.web.ratelimits import limit
 
 from . import services
 from .models import TAGS, Rating

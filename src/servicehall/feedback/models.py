@@ -279,7 +279,7 @@ class CallbackContact(models.Model):
         verbose_name_plural = _("call-back contacts")
 
     def __str__(self):
-        from servicehall.web.masking import mask_phone
+        from servicehall.core.masking import mask_phone
 
         return mask_phone(self.phone)
 

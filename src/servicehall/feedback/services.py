@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from servicehall.db import fetch_prepared
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.db import fetch_prepared
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.permissions import Action, Actor, require
 
 from .models import SIGNED_FIELDS, Rating, RatingDevice, Rectification
@@ -1002,7 +1002,7 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
 def check_contact(*, overall, phone: str, consent: bool) -> str:
     """The phone a citizen offers for a call-back, cleaned, or "": asked for on a low rating
     only, and kept only with the citizen's consent. InvalidInput names what is wrong."""
-    from servicehall.cases.idnumbers import phone_problem
+    from servicehall.core.idnumbers import phone_problem
 
     phone = "".join((phone or "").split())
     if not phone or not isinstance(overall, int) or overall > bad_review_level():

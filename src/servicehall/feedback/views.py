@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicehall.errors import Forbidden, ServiceError
+from servicehall.core.errors import Forbidden, ServiceError
+from servicehall.core.params import BadParameter, as_int, int_param, text_param
+from servicehall.core.ratelimits import limit
 from servicehall.org.permissions import Action, actor_for, require
-from servicehall.web.params import BadParameter, as_int, int_param, text_param
-from servicehall.web.ratelimits import limit
 
 from . import services
 from .models import DIMENSIONS, TAGS, Level, Rectification
@@ -81,7 +81,7 @@ def rate_link(request, token):
 @login_required
 def reviews(request):
     """The unit's bad reviews being worked off, most urgent first, with the step at hand."""
-    from servicehall.web.views import forbidden
+    from servicehall.core.views import forbidden
 
     actor = actor_for(request.user)
     if actor.staff is None or actor.staff.unit_id is None:
@@ -95,7 +95,7 @@ def reviews(request):
 
 
 def _reviews_page(request, actor, unit, shown=None):
-    from servicehall.web.masking import mask_phone
+    from servicehall.core.masking import mask_phone
 
     now = timezone.now()
     open_ = (
@@ -136,7 +136,7 @@ def _reviews_page(request, actor, unit, shown=None):
 def review_step(request, pk):
     from django.contrib import messages
 
-    from servicehall.web.views import forbidden
+    from servicehall.core.views import forbidden
 
     actor = actor_for(request.user)
     rect = get_object_or_404(Rectification.objects.select_related("unit"), pk=pk)
@@ -231,7 +231,7 @@ def checkpoints(request):
     ?after=<seq> for the newer ones, at most 1000 at a time."""
     from django.http import JsonResponse
 
-    from servicehall.web.params import int_param
+    from servicehall.core.params import int_param
 
     after = int_param(request.GET, "after", default=0, low=0)
     points = [p for p in services.checkpoints() if "bad" not in p and p["seq"] > after]
@@ -243,8 +243,8 @@ def appeals(request):
     """The organizer decides appeals to set aside a rating (R-LAW-2)."""
     from django.contrib import messages
 
+    from servicehall.core.views import forbidden
     from servicehall.org import services as org
-    from servicehall.web.views import forbidden
 
     actor = actor_for(request.user)
     if not actor.allows(Action.DECIDE_APPEAL):
@@ -273,8 +273,8 @@ def appeals(request):
 @login_required
 def patterns(request):
     """Ratings that look made rather than given, for a unit and month (R-FB-1)."""
+    from servicehall.core.views import forbidden
     from servicehall.org import services as org
-    from servicehall.web.views import forbidden
 
     from . import patterns as p
 
@@ -305,8 +305,8 @@ def patterns(request):
 def devices(request):
     """The unit leader's rating devices (R-FB-1): enrol one at a window, pair it again to
     rotate its credential, revoke it. A pairing code is shown once, right after it is made."""
+    from servicehall.core.views import forbidden
     from servicehall.org.models import Window
-    from servicehall.web.views import forbidden
 
     from .models import RatingDevice
 

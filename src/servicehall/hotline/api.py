@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from servicehall.errors import InvalidInput
+from servicehall.core.errors import InvalidInput
+from servicehall.core.schemas import DbId, Text
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
-from servicehall.schemas import DbId, Text
 
 from . import services
 from .models import HotlineCall

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from servicehall.web.masking import mask_phone
+from servicehall.core.masking import mask_phone
 
 # R-FB-5 "电话铃响三声之内接听" and R-LAW-3 (GB/T 33358-2016) "15 s": a ring cycle in China is
 # 1 s on, 4 s off, so three rings are 15 seconds. Law, not a setting.

@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.errors import InvalidInput, ServiceError
+from servicehall.core.errors import InvalidInput, ServiceError
 from servicehall.org.choices import WindowKind
 from servicehall.org.permissions import MATRIX, Action, Actor, require
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicehall.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.params import int_param
 from servicehall.org.choices import WindowKind
 from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
-from servicehall.web.params import int_param
 
 from . import services
 from .models import ANSWER_WITHIN_SECONDS, CHECKLIST, ELEMENTS, HotlineCall, Kind, Outcome
@@ -24,7 +24,7 @@ OPEN_CALL_FOR = dt.timedelta(hours=12)
 
 
 def _forbidden(request, exc):
-    from servicehall.web.views import forbidden
+    from servicehall.core.views import forbidden
 
     return forbidden(request, exc)
 

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.errors import ServiceError
-from servicehall.web.masking import mask_phone
+from servicehall.core.errors import ServiceError
+from servicehall.core.masking import mask_phone
 
 from . import services
 from .models import (

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
-from servicehall.schemas import DbId, Short, SmallNumber, Text
-from servicehall.web.masking import mask_phone
+from servicehall.core.masking import mask_phone
+from servicehall.core.schemas import DbId, Short, SmallNumber, Text
 
 from . import services
 from .choices import Role
@@ -269,7 +269,7 @@ def _apply_staff(staff, data):
         if number is not None and staff.window is None:
             from django.utils.translation import gettext as _
 
-            from servicehall.errors import InvalidInput
+            from servicehall.core.errors import InvalidInput
 
             raise InvalidInput(
                 {"window_number": [_("This unit has no window %(n)s.") % {"n": number}]}

@@ -27,9 +27,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from servicehall.errors import ServiceError
-from servicehall.web.masking import mask_phone
-from servicehall.web.xlsx import append_row, finish_sheet
+from servicehall.core.errors import ServiceError
+from servicehall.core.masking import mask_phone
+from servicehall.core.xlsx import append_row, finish_sheet
 
 from . import services
 from .choices import OrganizationKind, Role, UnitKind, WindowKind

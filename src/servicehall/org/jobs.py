@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from servicehall.errors import NotFound, ServiceError
+from servicehall.core.errors import NotFound, ServiceError
 
 from . import excel, services
 from .models import ImportJob

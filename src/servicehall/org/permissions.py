@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.errors import Forbidden
+from servicehall.core.errors import Forbidden
 
 from .choices import OrganizationKind, Role
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.errors import Forbidden, InvalidInput
+from servicehall.core.errors import Forbidden, InvalidInput
 
 from .choices import CustodyItem, Role, UnitKind, WindowKind
 from .models import (

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicehall.errors import Forbidden, NotFound, ServiceError
-from servicehall.web.views import forbidden, save_with_service
+from servicehall.core.errors import Forbidden, NotFound, ServiceError
+from servicehall.core.views import forbidden, save_with_service
 
 from . import excel, jobs, services
 from .forms import (

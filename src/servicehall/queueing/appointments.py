@@ -9,8 +9,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.cases.idnumbers import id_problem, phone_problem
-from servicehall.errors import InvalidInput, ServiceError
+from servicehall.core.errors import InvalidInput, ServiceError
+from servicehall.core.idnumbers import id_problem, phone_problem
 from servicehall.org.permissions import Action, Actor, require
 from servicehall.workcal import TimeLimit
 from servicehall.worktime import services as worktime

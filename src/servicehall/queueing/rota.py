@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from servicehall.errors import InvalidInput
+from servicehall.core.errors import InvalidInput
 from servicehall.org.choices import Role
 from servicehall.org.permissions import Action, Actor, require
 from servicehall.worktime import services as worktime

@@ -16,7 +16,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from servicehall.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.org.choices import Role, UnitKind
 from servicehall.org.models import Window
 from servicehall.org.permissions import Action, Actor, require
@@ -1014,7 +1014,7 @@ def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:
     console sends: the screen faces the hall, where others wait."""
     from servicehall.cases.models import MaterialCheck, Outcome
     from servicehall.catalog.models import Matter
-    from servicehall.web.masking import mask_id, mask_name, mask_phone
+    from servicehall.core.masking import mask_id, mask_name, mask_phone
 
     require(actor, Action.CALL_TICKET, unit=window.unit)
     _own(actor, window, _session(window))

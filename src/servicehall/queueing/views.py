@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from servicehall.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from servicehall.core.ratelimits import limit
 from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
-from servicehall.web.ratelimits import limit
 
 from . import services
 from .models import BoardEvent, Queue, Ticket
@@ -99,7 +99,7 @@ def _kiosk_page(request, unit, *, error="", check_in_error="", status=200):
 
 def _int(value):
     """A positive whole number from a query or form value, else None (never a 500)."""
-    from servicehall.web.params import as_int
+    from servicehall.core.params import as_int
 
     return as_int(value)
 
@@ -129,9 +129,9 @@ def kiosk_ticket(request, code, token):
     ).count()
     from django.urls import reverse
 
+    from servicehall.core.public import public_url, qr_svg
     from servicehall.feedback.models import Rating
     from servicehall.feedback.services import link_for
-    from servicehall.web.public import public_url, qr_svg
 
     # R-FB-1: rate the visit later, once, from the slip
     link = public_url(request, reverse("rate_link", args=[link_for(ticket)]))
@@ -270,7 +270,7 @@ def console(request):
     try:
         window = _console_window(request, actor)
     except Forbidden as exc:
-        from servicehall.web.views import forbidden
+        from servicehall.core.views import forbidden
 
         return forbidden(request, exc)
     except ServiceError as exc:
@@ -355,7 +355,7 @@ def bad_request(request, exc):
     """A page that says what was wrong with the address and changes nothing (400)."""
     from django.urls import reverse
 
-    from servicehall.web.params import bad_request as page
+    from servicehall.core.params import bad_request as page
 
     return page(request, exc, back=reverse("console"), back_label=_("Back to the console"))
 
@@ -363,7 +363,7 @@ def bad_request(request, exc):
 def _minutes(value):
     value = (value or "5").strip()
     if not value.isdigit():
-        from servicehall.errors import InvalidInput
+        from servicehall.core.errors import InvalidInput
 
         raise InvalidInput({"minutes": [_("Give the expected length in minutes (1–240).")]})
     return int(value)
@@ -382,7 +382,7 @@ def reception(request):
 
     actor = actor_for(request.user)
     if actor.staff is None or actor.staff.unit_id is None:
-        from servicehall.web.views import forbidden
+        from servicehall.core.views import forbidden
 
         return forbidden(request, Forbidden(_("Reception is kept by the staff of a unit.")))
     unit = actor.staff.unit
@@ -392,7 +392,7 @@ def reception(request):
             ticket = services.issue_at_reception(actor=actor, **form.cleaned_data)
             return redirect(f"{request.path}?issued={ticket.pk}")
         except Forbidden as exc:
-            from servicehall.web.views import forbidden
+            from servicehall.core.views import forbidden
 
             return forbidden(request, exc)
         except ServiceError as exc:
@@ -427,7 +427,7 @@ def rota_page(request):
 
     actor = actor_for(request.user)
     if actor.staff is None or actor.staff.unit_id is None:
-        from servicehall.web.views import forbidden
+        from servicehall.core.views import forbidden
 
         return forbidden(request, Forbidden(_("The rota is kept by the staff of a unit.")))
     unit = actor.staff.unit
@@ -440,7 +440,7 @@ def rota_page(request):
             messages.success(request, _("Saved."))
             return redirect("rota")
         except Forbidden as exc:
-            from servicehall.web.views import forbidden
+            from servicehall.core.views import forbidden
 
             return forbidden(request, exc)
         except ServiceError as exc:
@@ -493,7 +493,7 @@ def hall(request):
 
     actor = actor_for(request.user)
     if actor.staff is None or actor.staff.unit_id is None:
-        from servicehall.web.views import forbidden
+        from servicehall.core.views import forbidden
 
         return forbidden(request, Forbidden(_("The hall view is for the staff of a unit.")))
     unit = actor.staff.unit
@@ -549,7 +549,7 @@ def approve(request, pk):
         services.approve_pause(actor=actor, window_pause=pause)
         messages.success(request, _("Approved."))
     except Forbidden as exc:
-        from servicehall.web.views import forbidden
+        from servicehall.core.views import forbidden
 
         return forbidden(request, exc)
     except ServiceError as exc:
@@ -572,7 +572,7 @@ def book(request, code):
 def book_slot(request, code, slot_id):
     """Book one time: the POST redirects to the check-in code (a GET that reloads), and the
     form's one-time key makes a second POST find the first booking."""
-    from servicehall.web import once
+    from servicehall.core import once
 
     from .appointments import book as book_service
     from .models import Appointment, AppointmentSlot
@@ -641,7 +641,7 @@ def contacted(request, pk):
     try:
         contacted_service(actor=actor_for(request.user), task=task)
     except Forbidden as exc:
-        from servicehall.web.views import forbidden
+        from servicehall.core.views import forbidden
 
         return forbidden(request, exc)
     except ServiceError as exc:

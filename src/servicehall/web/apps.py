@@ -25,7 +25,7 @@ def _grant_app_role(using, **kwargs):
     from django.conf import settings
     from django.db import connections
 
-    from servicehall.db import grant_app_role
+    from servicehall.core.db import grant_app_role
 
     if settings.DB_APP_ROLE and connections[using].vendor == "postgresql":
         grant_app_role(settings.DB_APP_ROLE)

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from servicehall.core.http import MACHINE_PATHS, client_ip
+
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """Pages are Chinese unless the person chose English with the switch (its cookie).
@@ -12,7 +14,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     Accept-Language, which is how machines ask for a language.
     """
 
-    MACHINE_PATHS = ("/api/", "/open311/")
+    MACHINE_PATHS = MACHINE_PATHS
 
     def process_request(self, request):
         if request.path_info.startswith(self.MACHINE_PATHS):
@@ -25,7 +27,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 
 class BadParameterMiddleware:
-    """Bad values answer 400 naming the parameter, never 500 (servicehall.web.params): a NUL
+    """Bad values answer 400 naming the parameter, never 500 (servicehall.core.params): a NUL
     byte in any query or form value or name (no database stores one) before the view runs,
     and a BadParameter a view raises. Pages get the 400 page, the APIs JSON."""
 
@@ -38,7 +40,7 @@ class BadParameterMiddleware:
     def __call__(self, request):
         from django.utils.translation import gettext as _
 
-        from .params import BadParameter, nul_in
+        from servicehall.core.params import BadParameter, nul_in
 
         if "\x00" in request.path_info:  # no object's code or key holds one
             return self.not_found(request)
@@ -55,7 +57,7 @@ class BadParameterMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from .params import BadParameter
+        from servicehall.core.params import BadParameter
 
         if isinstance(exception, BadParameter):
             return self.answer(request, exception)
@@ -74,9 +76,8 @@ class BadParameterMiddleware:
         from django.http import JsonResponse
         from django.utils.translation import gettext as _
 
-        from servicehall.errors import ServiceError
-
-        from .params import bad_request
+        from servicehall.core.errors import ServiceError
+        from servicehall.core.params import bad_request
 
         message = _("The request body cannot be read: send JSON, or a complete form.")
         if request.path_info.startswith(self.MACHINE_PATHS):
@@ -86,28 +87,13 @@ class BadParameterMiddleware:
     def answer(self, request, exc):
         from django.http import JsonResponse
 
-        from .params import bad_request
+        from servicehall.core.params import bad_request
 
         if request.path_info.startswith(self.MACHINE_PATHS):
             return JsonResponse(
                 {"detail": str(exc), "errors": exc.errors, "rule": None}, status=400
             )
         return bad_request(request, exc)
-
-
-def client_ip(request) -> str | None:
-    """The client's address (for django-axes): behind N trusted proxies, the N-th address
-    from the right of X-Forwarded-For (each proxy appends the address it was called from, so
-    whatever the client wrote itself stands further left); without proxies, the connection's."""
-    from django.conf import settings
-
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
 
 
 class DocumentCSPMiddleware(CSPMiddleware):
@@ -166,7 +152,7 @@ class AuditContextMiddleware:
 
 
 class RateLimitMiddleware:
-    """A request over a rate limit (servicehall.web.ratelimits) answers 429 with Retry-After:
+    """A request over a rate limit (servicehall.core.ratelimits) answers 429 with Retry-After:
     the page in the reader's language, or JSON for the APIs."""
 
     def __init__(self, get_response):
@@ -176,7 +162,7 @@ class RateLimitMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from .ratelimits import RateLimited, response_for
+        from servicehall.core.ratelimits import RateLimited, response_for
 
         if isinstance(exception, RateLimited):
             return response_for(request, exception)

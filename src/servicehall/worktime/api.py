@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from servicehall.errors import InvalidInput
+from servicehall.core.errors import InvalidInput
+from servicehall.core.schemas import DbId, Short
 from servicehall.org.models import Unit
-from servicehall.schemas import DbId, Short
 from servicehall.workcal import UNITS, TimeLimit
 
 from . import services

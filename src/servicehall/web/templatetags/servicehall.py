@@ -3,7 +3,7 @@ import datetime as dt
 from django import template
 from django.utils import formats, timezone
 
-from servicehall.web import masking
+from servicehall.core import masking
 
 register = template.Library()
 

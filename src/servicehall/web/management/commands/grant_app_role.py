@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from servicehall.db import app_role_grants, grant_app_role
-from servicehall.errors import ServiceError
+from servicehall.core.db import app_role_grants, grant_app_role
+from servicehall.core.errors import ServiceError
 
 
 class Command(BaseCommand):

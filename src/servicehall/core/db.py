@@ -67,7 +67,7 @@ def app_role_grants(role: str) -> list[str]:
 
 def grant_app_role(role: str) -> list[str]:
     """Apply app_role_grants; refuse a role that could undo them."""
-    from servicehall.errors import ServiceError
+    from servicehall.core.errors import ServiceError
 
     with connection.cursor() as cur:
         cur.execute(

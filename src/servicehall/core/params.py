@@ -13,7 +13,7 @@ import re
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from servicehall.errors import InvalidInput
+from servicehall.core.errors import InvalidInput
 
 MAX_INT = 2**31 - 1  # what an id column holds on every database
 MAX_TEXT = 200  # a search term, a number, a code

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OneTimeKey(models.Model):
-    """The one-time key a public form carries (servicehall.web.once): a second POST with the
+    """The one-time key a public form carries (servicehall.core.once): a second POST with the
     same key finds what the first one stored instead of storing it again."""
 
     key = models.CharField(_("key"), max_length=64, unique=True)
@@ -12,6 +12,7 @@ class OneTimeKey(models.Model):
     created_at = models.DateTimeField(_("created"))
 
     class Meta:
+        db_table = "web_onetimekey"  # created by the web app before core existed
         verbose_name = _("one-time form key")
         verbose_name_plural = _("one-time form keys")
 
@@ -20,7 +21,7 @@ class OneTimeKey(models.Model):
 
 
 class RateCounter(models.Model):
-    """One rate-limit counter of servicehall.web.counters, the store used when no Redis is
+    """One rate-limit counter of servicehall.core.counters, the store used when no Redis is
     configured: a row per (rule, client, window), counted up by one atomic UPDATE, so every
     worker process sees the same count (decision 0016)."""
 
@@ -29,6 +30,7 @@ class RateCounter(models.Model):
     expires = models.FloatField(_("expires (Unix time)"), db_index=True)
 
     class Meta:
+        db_table = "web_ratecounter"
         verbose_name = _("rate-limit counter")
         verbose_name_plural = _("rate-limit counters")
 

@@ -1,9 +1,9 @@
 """Rate limits on what the public may do without a login (decision 0016).
 
-Each rule counts requests per client address (the one servicehall.web.middleware.client_ip
+Each rule counts requests per client address (the one servicehall.core.http.client_ip
 believes, never a header the client wrote) or per API key, over one or more periods, in a
 store every worker process shares: Redis when SERVICEHALL_REDIS_URL is set, else a counter
-table in the database (servicehall.web.counters). django-ratelimit keeps the counts.
+table in the database (servicehall.core.counters). django-ratelimit keeps the counts.
 
 A view calls `limit(request, "rule")` before it changes or looks up anything; over the limit
 it raises RateLimited, which the pages answer with the 429 page and the APIs with JSON, both
@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 from redis import RedisError
 
-from servicehall.errors import ServiceError
+from servicehall.core.errors import ServiceError
+from servicehall.core.http import MACHINE_PATHS, client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,6 @@ class RateLimited(ServiceError):
 
 
 def address(group, request) -> str:
-    from .middleware import client_ip
-
     return client_ip(request) or "unknown"
 
 
@@ -96,9 +95,7 @@ def response_for(request, exc: RateLimited):
     from django.http import JsonResponse
     from django.shortcuts import render
 
-    from .middleware import ChineseFirstLocaleMiddleware
-
-    if request.path_info.startswith(ChineseFirstLocaleMiddleware.MACHINE_PATHS):
+    if request.path_info.startswith(MACHINE_PATHS):
         response = JsonResponse({"detail": str(exc), "rule": exc.rule}, status=429)
     else:
         response = render(request, "429.html", {"exception": str(exc)}, status=429)
