@@ -20,7 +20,7 @@ def event_server(settings):
     """The SSE event server in a thread of this process (it shares the test database)."""
     import uvicorn
 
-    from servicehall.queueing.events import app
+    from servicehall.web.events import app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

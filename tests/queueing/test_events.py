@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connections
 
-from servicehall.queueing import events
 from servicehall.queueing.models import BoardEvent
+from servicehall.web import events
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

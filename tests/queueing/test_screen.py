@@ -3,9 +3,12 @@ on the window's private stream; the hall's public board never does."""
 
 import pytest
 
+from servicehall.cases import services as cases
 from servicehall.core.errors import Forbidden
-from servicehall.queueing import events, services
+from servicehall.feedback import screen
+from servicehall.queueing import services
 from servicehall.queueing.models import BoardEvent
+from servicehall.web import events
 
 ID = "410203199001011234"
 
@@ -29,7 +32,7 @@ def test_the_screen_shows_the_form_masked(actor, demo, w2):
     services.sign_in(actor=officer, window=w2)
     matter = demo.matters.filter(materials__isnull=False).first()
     form, material = form_for(matter)
-    event = services.mirror_intake(actor=officer, window=w2, form=form)
+    event = cases.mirror_intake(actor=officer, window=w2, form=form)
     d = event.data
     assert d["applicant"] == "李**" and d["id_number"] == "4102**********1234"
     assert d["phone"] == "138****5678" and ID not in str(d)
@@ -41,8 +44,26 @@ def test_the_screen_shows_the_form_masked(actor, demo, w2):
 def test_only_the_signed_in_staff_member_feeds_the_screen(actor, demo, w2):
     matter = demo.matters.filter(materials__isnull=False).first()
     with pytest.raises(Forbidden):
-        services.mirror_intake(actor=actor("officer"), window=w2, form=form_for(matter)[0])
+        cases.mirror_intake(actor=actor("officer"), window=w2, form=form_for(matter)[0])
     assert not BoardEvent.objects.filter(kind="screen").exists()
+
+
+def test_the_intake_form_feeds_only_the_window_its_author_serves_at(login, actor, demo, w2):
+    """The intake page posts what is typed to its own address (cases, above queueing): the
+    window's staff member reaches the screen; anyone else gets the rule that refused."""
+    from django.urls import reverse
+
+    matter = demo.matters.filter(materials__isnull=False).first()
+    form = form_for(matter)[0]
+    client = login("officer")
+    url = reverse("cases:intake_mirror", args=[w2.pk])
+    refused = client.post(url, form)  # not signed in at window 2
+    assert refused.status_code == 403 and refused.json()["rule"] == "R-Q-3"
+    assert client.post(reverse("cases:intake_mirror", args=[999999]), form).status_code == 404
+    assert not BoardEvent.objects.filter(kind="screen").exists()
+    services.sign_in(actor=actor("officer"), window=w2)
+    assert client.post(url, form).json() == {"ok": True}
+    assert BoardEvent.objects.get(kind="screen").data["id_number"] == "4102**********1234"
 
 
 def test_the_public_board_never_carries_the_screen(actor, demo, w2, monkeypatch):
@@ -50,7 +71,7 @@ def test_the_public_board_never_carries_the_screen(actor, demo, w2, monkeypatch)
     officer = actor("officer")
     services.sign_in(actor=officer, window=w2)
     matter = demo.matters.filter(materials__isnull=False).first()
-    shown = services.mirror_intake(actor=officer, window=w2, form=form_for(matter)[0])
+    shown = cases.mirror_intake(actor=officer, window=w2, form=form_for(matter)[0])
     row = {"pk": shown.pk, "unit_id": demo.pk, "kind": "screen", "data": shown.data}
     assert events._audiences(row) == [("screen", w2.pk)]
     call = {"pk": 1, "unit_id": demo.pk, "kind": "call", "data": {"window_id": w2.pk}}
@@ -101,10 +122,10 @@ def test_a_stream_token_ages_out(demo, w2, monkeypatch):
     from tests.conftest import pair_device
 
     device = feedback.device_for(pair_device(w2))
-    token = services.screen_stream_token(device)
-    later = time.time() + services.SCREEN_STREAM_HOURS * 3600 + 60
+    token = screen.screen_stream_token(device)
+    later = time.time() + screen.SCREEN_STREAM_HOURS * 3600 + 60
     monkeypatch.setattr(time, "time", lambda: later)
-    assert services.window_for_stream(token) is None
+    assert screen.window_for_stream(token) is None
 
 
 def test_the_device_is_paired_with_the_code_at_the_screen(client, demo, w2, actor):

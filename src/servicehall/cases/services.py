@@ -981,3 +981,41 @@ def statistics(qs) -> dict:
     )
     stats["avg_visits"] = round(float(stats["avg_visits"] or 0), 2)
     return stats
+
+
+def mirror_intake(*, actor: Actor, window, form: dict):
+    """Show the citizen what the window is entering for them. Masked here, whatever the
+    console sends: the screen faces the hall, where others wait."""
+    from servicehall.catalog.models import Matter
+    from servicehall.core.masking import mask_id, mask_name, mask_phone
+    from servicehall.queueing import services as queueing
+
+    queueing.require_serving(actor, window)
+    matter_id = str(form.get("matter") or "")
+    matter = (
+        Matter.objects.filter(pk=matter_id, unit=window.unit).first()
+        if matter_id.isdigit()
+        else None
+    )
+    if matter is None:
+        raise InvalidInput({"matter": [_("This matter is not served by this unit.")]})
+    states = dict(MaterialCheck.State.choices)
+    name = str(form.get("applicant_name") or "").strip()[:50]
+    outcome = str(form.get("outcome") or "")
+    data = {
+        "matter": matter.name,
+        "applicant": mask_name(name),
+        "id_number": mask_id(str(form.get("id_number") or "")[:30]),
+        "phone": mask_phone(str(form.get("phone") or "")[:20]),
+        "materials": [
+            {
+                "name": m.name,
+                "state": str(form.get(f"m{m.pk}") or ""),
+                "label": str(states.get(form.get(f"m{m.pk}"), "")),
+                "note": str(form.get(f"n{m.pk}") or "")[:200],
+            }
+            for m in matter.materials.all()
+        ],
+        "outcome": str(dict(Outcome.choices).get(outcome, "")),
+    }
+    return queueing.show_on_screen(actor=actor, window=window, data=data)

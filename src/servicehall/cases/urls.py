@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
+    path("new/mirror/<int:window_id>/", views.intake_mirror, name="intake_mirror"),
     path("find/", views.find, name="find"),
     path("ledger/", views.ledger, name="ledger"),
     path("notifications/", views.notifications, name="notifications"),

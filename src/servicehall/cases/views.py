@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicehall.catalog.models import Matter
-from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.core.params import BadParameter, int_param, page_param, text_param
 from servicehall.core.public import public_url, qr_svg
 from servicehall.core.ratelimits import limit
-from servicehall.org.models import Unit
+from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
 from servicehall.org.views import _guard
 from servicehall.worktime import services as worktime
@@ -161,7 +161,22 @@ def _mirror_url(actor):
     from servicehall.queueing.models import WindowSession
 
     session = WindowSession.objects.filter(staff=actor.staff, signed_out_at__isnull=True).first()
-    return reverse("console_action", args=[session.window_id, "mirror"]) if session else ""
+    return reverse("cases:intake_mirror", args=[session.window_id]) if session else ""
+
+
+@require_POST
+@login_required
+def intake_mirror(request, window_id):
+    """The intake form, as typed, on the citizen screen of the staff member's window (JSON)."""
+    actor = actor_for(request.user)
+    window = Window.objects.filter(pk=window_id).select_related("unit").first()
+    try:
+        if window is None:
+            raise NotFound(_("There is no such window at your unit."))
+        services.mirror_intake(actor=actor, window=window, form=request.POST)
+    except ServiceError as exc:
+        return JsonResponse({"ok": False, "message": str(exc), "rule": exc.rule}, status=exc.status)
+    return JsonResponse({"ok": True})
 
 
 def _case_for(request, pk):

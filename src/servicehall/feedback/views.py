@@ -6,19 +6,26 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicehall.core.errors import Forbidden, ServiceError
+from servicehall.core.http import events_csp, events_url
 from servicehall.core.params import BadParameter, as_int, int_param, text_param
 from servicehall.core.ratelimits import limit
+from servicehall.org.models import Unit
 from servicehall.org.permissions import Action, actor_for, require
+from servicehall.queueing import services as queueing
+from servicehall.queueing.models import Ticket
+from servicehall.queueing.selectors import ahead_of, last_event_id
 
-from . import services
-from .models import DIMENSIONS, TAGS, Level, Rectification
+from . import screen, services
+from .models import DIMENSIONS, TAGS, Level, Rating, Rectification
 
 
 def rate_link(request, token):
@@ -366,5 +373,105 @@ def devices(request):
             "screen_address": request.build_absolute_uri(reverse("screen")),
             "error": error,
         },
+        status=status,
+    )
+
+
+# ---- the kiosk's slip and the citizen screen, the two places a visit is rated (R-FB-1) ---
+
+# how long the kiosk shows a slip before it is ready for the next person (time to print it and
+# scan its rating code)
+KIOSK_SLIP_SECONDS = 60
+
+
+@never_cache
+def kiosk_ticket(request, code, token):
+    """The slip of a number just taken, with its rating link: only by the slip's own token,
+    never by a number anyone can count through. Never cached, and the kiosk goes back to its
+    start by itself, so that the next person at it finds no one else's rating link."""
+    unit = get_object_or_404(Unit, code=code)
+    ticket_id = queueing.ticket_for_slip(token)
+    if ticket_id is None:
+        raise Http404("slip")
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("queue"), pk=ticket_id, queue__unit=unit
+    )
+    ahead = ahead_of(ticket)
+    from servicehall.core.public import public_url, qr_svg
+
+    # R-FB-1: rate the visit later, once, from the slip
+    link = public_url(request, reverse("rate_link", args=[services.link_for(ticket)]))
+    return render(
+        request,
+        "feedback/slip.html",
+        {
+            "unit": unit,
+            "ticket": ticket,
+            "ahead": ahead,
+            "rate_link": link,
+            "rate_qr": qr_svg(link),
+            "back_after": KIOSK_SLIP_SECONDS,
+            "rated": ticket.state == Ticket.State.DONE
+            and Rating.objects.filter(ticket_id=ticket.pk).exists(),
+        },
+    )
+
+
+@events_csp
+def citizen_screen(request):
+    """一机双屏: the screen facing the citizen at one window — who serves them, their number,
+    what is being entered for them, live on the window's private stream (R-Q-2); and, when a
+    visit finishes, the rating device asking about it (R-FB-1). It shows only on a device a
+    unit leader has paired; anywhere else it asks for the pairing code."""
+    device = services.device_for(request.COOKIES.get(services.DEVICE_COOKIE))
+    if device is None or request.method == "POST":
+        return _pair_screen(request)
+    window = device.window
+    state = screen.screen_state(window)  # restored on reload, then followed live
+    return render(
+        request,
+        "feedback/screen.html",
+        {
+            "levels": Level.choices,
+            "low": services.bad_review_level(),
+            "dimensions": DIMENSIONS,
+            "tags": [str(t) for t in TAGS],
+            "window": window,
+            "device": device,
+            "screen_state": state,
+            "stream": screen.screen_stream_token(device),
+            "events_url": events_url(request),
+            "last_event": last_event_id(window.unit),
+        },
+    )
+
+
+def _pair_screen(request):
+    """The pairing page of a rating device: the one-time code a unit leader was given."""
+    error, status = "", 200
+    logged_in = request.user.is_authenticated  # a device never runs with a staff login
+    if request.method == "POST" and not logged_in:
+        limit(request, "pairing")  # codes are not guessed in their minutes; nor tried at will
+        try:
+            _device, credential = services.pair_device(request.POST.get("code", ""))
+        except ServiceError as exc:
+            error, status = str(exc.message), exc.status
+        else:
+            response = redirect("screen")
+            response.set_cookie(
+                services.DEVICE_COOKIE,
+                credential,
+                max_age=10 * 365 * 24 * 3600,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,  # the page's scripts never read it (nor could a script slipped in)
+                samesite="Strict",  # no other site can rate with it
+            )
+            return response
+    elif request.method == "POST":
+        status = 403
+    return render(
+        request,
+        "feedback/screen_pair.html",
+        {"error": error, "logged_in": logged_in, "posted": request.POST.get("code", "")[:20]},
         status=status,
     )

@@ -200,6 +200,11 @@ def _session(window, *, lock=False):
     return qs.select_related("staff").first()
 
 
+def active_session(window):
+    """Who is signed in at the window now (their WindowSession), or None."""
+    return _session(window)
+
+
 def _open_pause(session):
     return session.pauses.filter(ended_at__isnull=True).first() if session else None
 
@@ -928,122 +933,16 @@ STATUS_LABELS = {
 }
 
 
-# ---- the citizen's screen (一机双屏, R-Q-2) ------------------------------------------------
-
-
-SCREEN_STREAM_HOURS = 12  # the screen reloads its page for a new stream token after this
-
-
-def screen_stream_token(device) -> str:
-    """What the citizen screen of a paired rating device shows its event stream: signed,
-    short-lived, naming the device and its window. The screen's stream is private to that
-    window, never the hall's public board stream."""
-    from django.core import signing
-
-    return signing.dumps([device.pk, device.window_id], salt="citizen-screen-stream")
-
-
-def window_for_stream(token: str):
-    """The window a stream token opens: signed by us, not older than SCREEN_STREAM_HOURS, its
-    device still paired and not revoked; else None."""
-    from django.core import signing
-
-    from servicehall.feedback.models import RatingDevice
-
-    try:
-        device_id, window_id = signing.loads(
-            token, salt="citizen-screen-stream", max_age=dt.timedelta(hours=SCREEN_STREAM_HOURS)
-        )
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    device = (
-        RatingDevice.objects.select_related("window__unit")
-        .filter(pk=device_id, window_id=window_id, paired_at__isnull=False, revoked_at=None)
-        .first()
-    )
-    return device.window if device else None
-
-
-def screen_state(window) -> dict:
-    """What the citizen screen shows when it is (re)opened (R-Q-2, R-FB-1): who is signed in,
-    the window's state and current number, the intake mirror of that number if any, and the
-    rating prompt of the visit just finished here that is not rated yet."""
-    session = _session(window)
-    current = current_ticket(window)
-    mirror = None
-    if current is not None:
-        event = (
-            BoardEvent.objects.filter(
-                unit_id=window.unit_id,
-                kind="screen",
-                data__window_id=window.pk,
-                at__gte=current.called_at,
-            )
-            .order_by("-pk")
-            .first()
-        )
-        mirror = event.data if event else None
-    pending = None
-    if session is not None:
-        last = (
-            Ticket.objects.filter(
-                window=window, state=Ticket.State.DONE, ended_at__gte=session.signed_in_at
-            )
-            .order_by("-ended_at", "-pk")
-            .first()
-        )
-        if last is not None and not _rated(last):
-            pending = {"id": last.pk, "ticket": last.label}
-    return {
-        "staff": staff_card(session.staff if session else None),
-        "status": window_status(window),
-        "ticket": current.label if current else None,
-        "mirror": mirror,
-        "rate": pending,
-    }
-
-
-def _rated(ticket) -> bool:
-    from servicehall.feedback.models import Rating
-
-    return Rating.objects.filter(ticket=ticket).exists()
-
-
-def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:
-    """Show the citizen what the window is entering for them. Masked here, whatever the
-    console sends: the screen faces the hall, where others wait."""
-    from servicehall.cases.models import MaterialCheck, Outcome
-    from servicehall.catalog.models import Matter
-    from servicehall.core.masking import mask_id, mask_name, mask_phone
-
+def require_serving(actor: Actor, window: Window):
+    """Refuse unless the actor is the staff member signed in at this window (R-Q-3)."""
     require(actor, Action.CALL_TICKET, unit=window.unit)
-    _own(actor, window, _session(window))
-    matter_id = str(form.get("matter") or "")
-    matter = (
-        Matter.objects.filter(pk=matter_id, unit=window.unit).first()
-        if matter_id.isdigit()
-        else None
+    return _own(actor, window, _session(window))
+
+
+def show_on_screen(*, actor: Actor, window: Window, data: dict) -> BoardEvent:
+    """Put `data` (already masked by the caller) on the citizen screen of the window the actor
+    serves at (一机双屏, R-Q-2): an event of that window's private stream."""
+    require_serving(actor, window)
+    return BoardEvent.objects.create(
+        unit_id=window.unit_id, kind="screen", data={**data, "window_id": window.pk}
     )
-    if matter is None:
-        raise InvalidInput({"matter": [_("This matter is not served by this unit.")]})
-    states = dict(MaterialCheck.State.choices)
-    name = str(form.get("applicant_name") or "").strip()[:50]
-    outcome = str(form.get("outcome") or "")
-    data = {
-        "window_id": window.pk,
-        "matter": matter.name,
-        "applicant": mask_name(name),
-        "id_number": mask_id(str(form.get("id_number") or "")[:30]),
-        "phone": mask_phone(str(form.get("phone") or "")[:20]),
-        "materials": [
-            {
-                "name": m.name,
-                "state": str(form.get(f"m{m.pk}") or ""),
-                "label": str(states.get(form.get(f"m{m.pk}"), "")),
-                "note": str(form.get(f"n{m.pk}") or "")[:200],
-            }
-            for m in matter.materials.all()
-        ],
-        "outcome": str(dict(Outcome.choices).get(outcome, "")),
-    }
-    return BoardEvent.objects.create(unit_id=window.unit_id, kind="screen", data=data)

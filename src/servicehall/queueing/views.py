@@ -2,62 +2,26 @@
 
 import json
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from servicehall.core.http import events_csp, events_url
 from servicehall.core.ratelimits import limit
 from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, actor_for, require
 
 from . import services
 from .models import BoardEvent, Queue, Ticket
+from .selectors import last_event_id
 
 
 def _unit(code):
     return get_object_or_404(Unit, code=code)
-
-
-def _events_url(request):
-    """Where live pages find the event server: the setting, else this host on PORT + 1 (what
-    `servicehall serve` starts, decision 0008)."""
-    if settings.SERVICEHALL["EVENTS_URL"]:
-        return settings.SERVICEHALL["EVENTS_URL"]
-    host, _sep, port = request.get_host().rpartition(":")
-    if not host or not port.isdigit():  # no port in the Host header
-        host, port = request.get_host(), request.get_port()
-    return f"{request.scheme}://{host}:{int(port) + 1}/events"
-
-
-def _events_csp(view):
-    """A page with a live stream may connect to the event server (another port, or the
-    EVENTS_URL setting): its origin joins the Content-Security-Policy's connect-src."""
-    import functools
-    from urllib.parse import urlsplit
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        parts = urlsplit(_events_url(request))
-        if parts.scheme and parts.netloc:
-            response._csp_update = {"connect-src": [f"{parts.scheme}://{parts.netloc}"]}
-        return response
-
-    return wrapped
-
-
-def _last_event(unit):
-    """Where a live page's stream starts: what came before is already on the page."""
-    return (
-        BoardEvent.objects.filter(unit=unit).order_by("-pk").values_list("pk", flat=True).first()
-        or 0
-    )
 
 
 def kiosk(request, code):
@@ -104,54 +68,7 @@ def _int(value):
     return as_int(value)
 
 
-# how long the kiosk shows a slip before it is ready for the next person (time to print it and
-# scan its rating code)
-KIOSK_SLIP_SECONDS = 60
-
-
-@never_cache
-def kiosk_ticket(request, code, token):
-    """The slip of a number just taken, with its rating link: only by the slip's own token,
-    never by a number anyone can count through. Never cached, and the kiosk goes back to its
-    start by itself, so that the next person at it finds no one else's rating link."""
-    unit = _unit(code)
-    ticket_id = services.ticket_for_slip(token)
-    if ticket_id is None:
-        raise Http404("slip")
-    ticket = get_object_or_404(
-        Ticket.objects.select_related("queue"), pk=ticket_id, queue__unit=unit
-    )
-    ahead = Ticket.objects.filter(
-        queue=ticket.queue,
-        day=ticket.day,
-        state=Ticket.State.WAITING,
-        arrived_at__lt=ticket.arrived_at,
-    ).count()
-    from django.urls import reverse
-
-    from servicehall.core.public import public_url, qr_svg
-    from servicehall.feedback.models import Rating
-    from servicehall.feedback.services import link_for
-
-    # R-FB-1: rate the visit later, once, from the slip
-    link = public_url(request, reverse("rate_link", args=[link_for(ticket)]))
-    return render(
-        request,
-        "queueing/ticket.html",
-        {
-            "unit": unit,
-            "ticket": ticket,
-            "ahead": ahead,
-            "rate_link": link,
-            "rate_qr": qr_svg(link),
-            "back_after": KIOSK_SLIP_SECONDS,
-            "rated": ticket.state == Ticket.State.DONE
-            and Rating.objects.filter(ticket_id=ticket.pk).exists(),
-        },
-    )
-
-
-@_events_csp
+@events_csp
 def board(request, code):
     """The hall's display: recent calls and every window's state, live (SSE)."""
     unit = _unit(code)
@@ -171,81 +88,16 @@ def board(request, code):
             "unit": unit,
             "calls": events,
             "windows": windows,
-            "last_event": _last_event(unit),
-            "events_url": _events_url(request),
+            "last_event": last_event_id(unit),
+            "events_url": events_url(request),
         },
-    )
-
-
-@_events_csp
-def screen(request):
-    """一机双屏: the screen facing the citizen at one window — who serves them, their number,
-    what is being entered for them, live on the window's private stream (R-Q-2); and, when a
-    visit finishes, the rating device asking about it (R-FB-1). It shows only on a device a
-    unit leader has paired; anywhere else it asks for the pairing code."""
-    from servicehall.feedback import services as feedback
-    from servicehall.feedback.models import DIMENSIONS, TAGS, Level
-
-    device = feedback.device_for(request.COOKIES.get(feedback.DEVICE_COOKIE))
-    if device is None or request.method == "POST":
-        return _pair_screen(request, feedback)
-    window = device.window
-    state = services.screen_state(window)  # restored on reload, then followed live
-    return render(
-        request,
-        "queueing/screen.html",
-        {
-            "levels": Level.choices,
-            "low": feedback.bad_review_level(),
-            "dimensions": DIMENSIONS,
-            "tags": [str(t) for t in TAGS],
-            "window": window,
-            "device": device,
-            "screen_state": state,
-            "stream": services.screen_stream_token(device),
-            "events_url": _events_url(request),
-            "last_event": _last_event(window.unit),
-        },
-    )
-
-
-def _pair_screen(request, feedback):
-    """The pairing page of a rating device: the one-time code a unit leader was given."""
-    error, status = "", 200
-    logged_in = request.user.is_authenticated  # a device never runs with a staff login
-    if request.method == "POST" and not logged_in:
-        limit(request, "pairing")  # codes are not guessed in their minutes; nor tried at will
-        try:
-            _device, credential = feedback.pair_device(request.POST.get("code", ""))
-        except ServiceError as exc:
-            error, status = str(exc.message), exc.status
-        else:
-            response = redirect("screen")
-            response.set_cookie(
-                feedback.DEVICE_COOKIE,
-                credential,
-                max_age=10 * 365 * 24 * 3600,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,  # the page's scripts never read it (nor could a script slipped in)
-                samesite="Strict",  # no other site can rate with it
-            )
-            return response
-    elif request.method == "POST":
-        status = 403
-    return render(
-        request,
-        "queueing/screen_pair.html",
-        {"error": error, "logged_in": logged_in, "posted": request.POST.get("code", "")[:20]},
-        status=status,
     )
 
 
 def _devices_at(window):
-    from servicehall.feedback.models import RatingDevice
-
-    return list(
-        RatingDevice.objects.filter(window=window, revoked_at=None, paired_at__isnull=False)
-    )
+    # the window's paired rating devices, through the relation feedback's RatingDevice gives
+    # the window: queueing sits below feedback and does not import it (decision 0019)
+    return list(window.rating_devices.filter(revoked_at=None, paired_at__isnull=False))
 
 
 def _console_window(request, actor, window_id=None):
@@ -323,7 +175,6 @@ def console_action(request, window_id, action):
                 minutes=_minutes(request.POST.get("minutes")),
             ),
             "resume": lambda: services.resume_service(actor=actor, window=window),
-            "mirror": lambda: services.mirror_intake(actor=actor, window=window, form=request.POST),
             "transfer": lambda: services.transfer(
                 actor=actor,
                 ticket=_need(ticket),
@@ -484,7 +335,7 @@ def rota_page(request):
 
 
 @login_required
-@_events_csp
+@events_csp
 def hall(request):
     """The No. 1 window's view (R-Q-3, R-Q-4): every window live, pauses to approve, today's
     waiting and service figures."""
@@ -530,8 +381,8 @@ def hall(request):
             "figures": figures.day_figures(unit),
             "overdue": {p.pk for p in services.overdue_pauses(unit)},
             "may_approve": actor.can(Action.APPROVE_PAUSE, unit=unit),
-            "events_url": _events_url(request),
-            "last_event": _last_event(unit),
+            "events_url": events_url(request),
+            "last_event": last_event_id(unit),
         },
     )
 

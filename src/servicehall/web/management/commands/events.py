@@ -14,7 +14,7 @@ class Command(BaseCommand):
         import uvicorn
 
         uvicorn.run(
-            "servicehall.queueing.events:app",
+            "servicehall.web.events:app",
             host=host,
             port=port,
             log_level="warning",

@@ -21,7 +21,7 @@ django.setup()
 from asgiref.sync import sync_to_async  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 
-from .models import BoardEvent  # noqa: E402
+from servicehall.queueing.models import BoardEvent  # noqa: E402
 
 log = logging.getLogger(__name__)
 POLL = float(os.environ.get("SERVICEHALL_EVENTS_POLL", "0.15"))
@@ -129,7 +129,7 @@ def _audience(parts):
     if parts[1] == "screen":
         from urllib.parse import unquote
 
-        from .services import window_for_stream
+        from servicehall.feedback.screen import window_for_stream
 
         window = window_for_stream(unquote(parts[2]))
         return ("screen", window.pk) if window else None
