@@ -9,6 +9,7 @@ from servicehall.feedback import screen
 from servicehall.queueing import services
 from servicehall.queueing.models import BoardEvent
 from servicehall.web import events
+from tests.helpers import raises_rule
 
 ID = "410203199001011234"
 
@@ -43,7 +44,7 @@ def test_the_screen_shows_the_form_masked(actor, demo, w2):
 
 def test_only_the_signed_in_staff_member_feeds_the_screen(actor, demo, w2):
     matter = demo.matters.filter(materials__isnull=False).first()
-    with pytest.raises(Forbidden):
+    with raises_rule("R-Q-3", Forbidden):
         cases.mirror_intake(actor=actor("officer"), window=w2, form=form_for(matter)[0])
     assert not BoardEvent.objects.filter(kind="screen").exists()
 
