@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "servicehall.web",
     "servicehall.audit",
     "servicehall.org",
+    "servicehall.notices",
     "servicehall.worktime",
     "servicehall.catalog",
     "servicehall.cases",

@@ -50,6 +50,8 @@ urlpatterns = [
     path("org/", include(org_patterns)),
     path("wall/<slug:code>/", org_views.wall, name="wall"),
     path("audit/", audit_views.trail, name="audit"),
+    # the notices app's page, at the address it always had (links in mail and bookmarks)
+    path("cases/notifications/", include("servicehall.notices.urls")),
     path("cases/", include("servicehall.cases.urls")),
     path("status/", case_views.status, name="case_status"),
     path("kiosk/<slug:code>/", queue_views.kiosk, name="kiosk"),

@@ -5,7 +5,8 @@ import io
 from openpyxl import load_workbook
 
 from servicehall.cases import services
-from servicehall.cases.models import Case, Notification
+from servicehall.cases.models import Case
+from servicehall.notices.models import Notification
 
 from .conftest import APPLICANT, VALID_ID, accept, all_presented, at
 

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servicehall.cases.models import Notification
 from servicehall.complaints import services
 from servicehall.complaints.models import Channel, Complaint, Opening, Violation
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.notices.models import Notification
 from servicehall.org.permissions import CITIZEN
 
 SH = ZoneInfo("Asia/Shanghai")

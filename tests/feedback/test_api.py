@@ -180,8 +180,8 @@ def test_a_bad_review_at_the_device_is_one_statement_and_sealing_opens_its_recti
     """A window this process has not seen: looked up, then the one statement, whatever the
     level. The bad review's rectification and the leaders' notice come with its seal, in the
     sealing transaction: exactly one, however often the device resends (R-LAW-2)."""
-    from servicehall.cases.models import Notification
     from servicehall.feedback.models import Rectification
+    from servicehall.notices.models import Notification
 
     services._AT_WINDOW.clear()
     window = demo.windows.get(number=2)

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servicehall.cases.models import Notification
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.feedback import services
 from servicehall.feedback.models import Rectification
+from servicehall.notices.models import Notification
 from servicehall.org.permissions import CITIZEN
 from servicehall.queueing import services as queue
 from servicehall.queueing.models import Queue

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servicehall.cases.models import Notification
 from servicehall.core.errors import Forbidden, ServiceError
+from servicehall.notices.models import Notification
 from servicehall.queueing import services
 from servicehall.queueing.models import Queue
 

@@ -97,7 +97,7 @@ def test_only_leaders_manage_the_rota(actor, demo, staff_of):
 def test_b_is_alerted_when_a_is_absent_or_paused_too_long(actor, demo, staff_of):
     from zoneinfo import ZoneInfo
 
-    from servicehall.cases.models import Notification
+    from servicehall.notices.models import Notification
     from servicehall.org.models import Staff
     from servicehall.queueing import services
 

@@ -303,7 +303,7 @@ def detail_pages(w, username):
         reverse("org:staff_edit", args=[unit.pk, unit.staff.first().pk]),
         reverse("cases:new") + f"?matter={case.matter_id}",
         reverse("cases:find") + f"?number={case.number}",
-        reverse("cases:notifications"),
+        reverse("notices:notifications"),
         reverse("cases:case", args=[case.pk]),
         reverse("cases:case", args=[w["noticed"].pk]),
         reverse("cases:case", args=[w["refused"].pk]),

@@ -3,7 +3,6 @@ clocks, and the event log every transition writes (R-CASE-1 … R-CASE-5)."""
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -309,28 +308,6 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-
-    def __str__(self):
-        return self.text
-
-
-class Notification(models.Model):
-    """An in-app message to a person about a case (due soon, overdue, referred to you)."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(max_length=40)
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
     def __str__(self):
         return self.text

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.core.idnumbers import id_problem, phone_problem
+from servicehall.notices.models import Notification
+from servicehall.notices.services import notify, who_must_hear
 from servicehall.org.choices import Role
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, Actor, require
@@ -28,7 +30,6 @@ from .models import (
     IdType,
     MaterialCheck,
     Notice,
-    Notification,
     Outcome,
     Referral,
     Sequence,
@@ -41,6 +42,10 @@ NOTICE_WINDOW = TimeLimit(5, "working_days")
 # Who may perform a step set for a role: that role or one above it in the unit.
 RANK = {Role.AUXILIARY: 0, Role.OFFICER: 1, Role.DUTY_LEAD: 2, Role.UNIT_LEADER: 3}
 PREFIX = {"case": "C", "notice": "N", "refusal": "R", "slip": "S", "handoff": "H"}
+DUE_KIND = {
+    DueState.WARNING: Notification.Kind.DUE_WARNING,
+    DueState.OVERDUE: Notification.Kind.DUE_OVERDUE,
+}
 
 
 def _staff(actor: Actor) -> Staff:
@@ -64,17 +69,6 @@ def event(case, actor_staff, kind, text, now, **data):
     return CaseEvent.objects.create(
         case=case, actor=actor_staff, kind=kind, text=text, at=now, data=data
     )
-
-
-def notify(case, users, kind, text):
-    for user in {u for u in users if u is not None}:
-        Notification.objects.create(recipient=user, case=case, kind=kind, text=text)
-
-
-def _leaders(unit):
-    return [
-        s.user for s in unit.staff.filter(role=Role.UNIT_LEADER, active=True).select_related("user")
-    ]
 
 
 # ---- intake -------------------------------------------------------------------------
@@ -327,10 +321,11 @@ def _count_visit(case, staff, window, now, *, token=None, purpose=""):
             now,
         )
         notify(
-            case,
-            _leaders(case.unit),
-            "over_visits",
-            _("Case %(c)s needed more visits than allowed") % {"c": case.number},
+            recipients=who_must_hear(case.unit),
+            kind=Notification.Kind.OVER_VISITS,
+            text=_("Case %(c)s needed more visits than allowed") % {"c": case.number},
+            link=case.get_absolute_url(),
+            case=case,
         )
     case.save()
 
@@ -424,10 +419,11 @@ def _give_notice(case, staff, problems, now):
             now,
         )
         notify(
-            case,
-            _leaders(case.unit),
-            "notice_not_one_time",
-            _("Case %(c)s: a later notice named new materials") % {"c": case.number},
+            recipients=who_must_hear(case.unit),
+            kind=Notification.Kind.NOTICE_NOT_ONE_TIME,
+            text=_("Case %(c)s: a later notice named new materials") % {"c": case.number},
+            link=case.get_absolute_url(),
+            case=case,
         )
     return notice
 
@@ -709,10 +705,11 @@ def refer(
     )
     receivers = _receivers(referral)
     notify(
-        case,
-        [s.user for s in receivers],
-        "referred",
-        _("Case %(c)s is handed to you: %(task)s") % {"c": case.number, "task": referral.task},
+        recipients=[s.user for s in receivers],
+        kind=Notification.Kind.REFERRED,
+        text=_("Case %(c)s is handed to you: %(task)s") % {"c": case.number, "task": referral.task},
+        link=case.get_absolute_url(),
+        case=case,
     )
     return referral
 
@@ -806,10 +803,11 @@ def complete_referral(*, actor: Actor, referral: Referral, note: str = "", now=N
         now,
     )
     notify(
-        referral.case,
-        [referral.from_staff.user],
-        "referral_done",
-        _("Your hand-off %(n)s is completed") % {"n": referral.handoff_number},
+        recipients=[referral.from_staff.user],
+        kind=Notification.Kind.REFERRAL_DONE,
+        text=_("Your hand-off %(n)s is completed") % {"n": referral.handoff_number},
+        link=referral.case.get_absolute_url(),
+        case=referral.case,
     )
     return referral
 
@@ -909,7 +907,13 @@ def check_deadlines(now=None) -> dict:
                     else _("%(what)s is overdue")
                 ) % {"what": what}
                 event(case, None, f"due_{item_state}", text, now)
-                notify(case, [case.owner.user] + _leaders(case.unit), f"due_{item_state}", text)
+                notify(
+                    recipients=[case.owner.user, *who_must_hear(case.unit)],
+                    kind=DUE_KIND[item_state],
+                    text=text,
+                    link=case.get_absolute_url(),
+                    case=case,
+                )
     return counts
 
 

@@ -9,7 +9,6 @@ urlpatterns = [
     path("new/mirror/<int:window_id>/", views.intake_mirror, name="intake_mirror"),
     path("find/", views.find, name="find"),
     path("ledger/", views.ledger, name="ledger"),
-    path("notifications/", views.notifications, name="notifications"),
     path("<int:pk>/", views.case_page, name="case"),
     path("<int:pk>/visit/", views.resume, name="resume"),
     path("<int:pk>/refer/", views.refer, name="refer"),

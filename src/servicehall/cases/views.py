@@ -1,4 +1,4 @@
-"""Staff pages for cases (intake, the case, steps, referral, ledger, notifications), printed
+"""Staff pages for cases (intake, the case, steps, referral, ledger), printed
 documents, and the public status lookup. Thin: every change is a service call."""
 
 import uuid
@@ -35,7 +35,7 @@ from .forms import (
     checks_from,
     material_fields,
 )
-from .models import Case, CaseStep, Notification, Referral, Status
+from .models import Case, CaseStep, Referral, Status
 
 
 def _errors_into(forms_, exc: InvalidInput):
@@ -471,17 +471,6 @@ def _ledger_unit(request, actor):
     if unit_id:
         return get_object_or_404(Unit, pk=unit_id)
     return _unit_of(actor)
-
-
-@login_required
-def notifications(request):
-    items = Notification.objects.filter(recipient=request.user).select_related("case")[:100]
-    if request.method == "POST":
-        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-        return redirect("cases:notifications")
-    return render(request, "cases/notifications.html", {"items": items})
 
 
 # ---- public ------------------------------------------------------------------------------

@@ -8,10 +8,13 @@ import re
 import secrets
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core.errors import InvalidInput, ServiceError
+from servicehall.notices.models import Notification
+from servicehall.notices.services import notify, who_must_hear
 from servicehall.org.permissions import Action, Actor, require
 
 from .models import DEFAULT_POINTS, Category, Channel, Complaint, Opening, Violation
@@ -46,16 +49,12 @@ def due(received_at, unit):
     )
 
 
-def _notify_leaders(unit, kind, text):
-    from servicehall.cases.models import Notification
-    from servicehall.org.choices import Role
-    from servicehall.org.models import Staff
-
-    leaders = Staff.objects.filter(
-        unit=unit, role=Role.UNIT_LEADER, active=True, user__isnull=False
-    ).values_list("user_id", flat=True)
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=u, kind=kind, text=text[:300]) for u in leaders]
+def _tell_leaders(complaint, kind, text):
+    notify(
+        recipients=who_must_hear(complaint.unit),
+        kind=kind,
+        text=text,
+        link=reverse("complaint", args=[complaint.code]),
     )
 
 
@@ -159,9 +158,9 @@ def file(
             long=long,
             address_string=_clean(address_string, 200),
         )
-        _notify_leaders(
-            unit,
-            "complaint",
+        _tell_leaders(
+            complaint,
+            Notification.Kind.COMPLAINT,
             _("New %(kind)s %(code)s: answer by %(due)s.")
             % {
                 "kind": complaint.get_kind_display(),
@@ -313,9 +312,9 @@ def investigate(
             recorded_at=now,
             recorded_by=actor.staff,
         )
-        _notify_leaders(
-            c.unit,
-            "violation",
+        _tell_leaders(
+            c,
+            Notification.Kind.VIOLATION,
             _("Complaint %(code)s substantiated: %(points)s violation points%(who)s.")
             % {
                 "code": c.code,
@@ -355,9 +354,9 @@ def overdue(now=None) -> int:
                 overdue_notified=True
             ):
                 continue
-            _notify_leaders(
-                c.unit,
-                "complaint_overdue",
+            _tell_leaders(
+                c,
+                Notification.Kind.COMPLAINT_OVERDUE,
                 _("Complaint %(code)s is past its answer deadline.") % {"code": c.code},
             )
             count += 1

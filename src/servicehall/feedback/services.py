@@ -612,9 +612,11 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
     given (pk, unit_id, window_id, created_at), due 1 working day after the rating, and tells
     the unit's leaders; a rating that has one already is left alone. Called by `seal` in the
     transaction that links the ratings into the chain, so each gets exactly one."""
-    from servicehall.cases.models import Notification
-    from servicehall.org.choices import Role
-    from servicehall.org.models import Staff, Window
+    from django.urls import reverse
+
+    from servicehall.notices.models import Notification
+    from servicehall.notices.services import notify, who_must_hear
+    from servicehall.org.models import Unit, Window
     from servicehall.worktime import services as worktime
 
     opened = set(
@@ -646,25 +648,17 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
     numbers = dict(
         Window.objects.filter(pk__in={b["window_id"] for b in bad}).values_list("pk", "number")
     )
-    leaders: dict[int, list[int]] = {}
-    for unit_id, user_id in Staff.objects.filter(
-        unit_id__in={b["unit_id"] for b in bad},
-        role=Role.UNIT_LEADER,
-        active=True,
-        user__isnull=False,
-    ).values_list("unit_id", "user_id"):
-        leaders.setdefault(unit_id, []).append(user_id)
+    units = Unit.objects.in_bulk({b["unit_id"] for b in bad})
+    leaders = {pk: who_must_hear(unit) for pk, unit in units.items()}
     with translation.override(settings.LANGUAGE_CODE):  # the sealer has no request language
-        Notification.objects.bulk_create(
-            Notification(
-                recipient_id=user_id,
-                kind="bad_review",
+        for b, rect in zip(bad, rects, strict=True):
+            notify(
+                recipients=leaders[b["unit_id"]],
+                kind=Notification.Kind.BAD_REVIEW,
                 text=_("A bad review of window %(n)s: verify it within 1 working day.")
                 % {"n": numbers.get(b["window_id"], "—")},
+                link=reverse("review_step", args=[rect.pk]),
             )
-            for b in bad
-            for user_id in leaders.get(b["unit_id"], ())
-        )
     return rects
 
 

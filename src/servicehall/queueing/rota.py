@@ -136,9 +136,12 @@ def assign(*, actor: Actor, unit, date, kind, staff, window=None) -> DutyAssignm
 def backup_alerts(now=None) -> int:
     """R-Q-4 A/B: when a window's A has not signed in 10 minutes into the session, or has
     paused longer than 10 minutes, tell its B for the day to cover. Once per window and day."""
+    from django.urls import reverse
     from django.utils import timezone
 
-    from servicehall.cases.models import Notification
+    from servicehall.notices.models import Notification
+    from servicehall.notices.selectors import told_since
+    from servicehall.notices.services import notify
 
     from .models import WindowSession
     from .services import PAUSE_WITHOUT_APPROVAL, _minutes_late
@@ -163,12 +166,12 @@ def backup_alerts(now=None) -> int:
                     "Window %(n)s has been paused over 10 minutes: please cover it (A/B)."
                 ) % {"n": b.window.number}
         recent = timezone.now() - dt.timedelta(hours=12)  # once per window and reason a day
-        if (
-            reason
-            and not Notification.objects.filter(
-                recipient=b.staff.user, kind="backup", text=reason, created_at__gte=recent
-            ).exists()
-        ):
-            Notification.objects.create(recipient=b.staff.user, kind="backup", text=reason)
-            sent += 1
+        kind = Notification.Kind.BACKUP
+        if reason and not told_since(b.staff.user, kind=kind, text=reason, since=recent):
+            sent += notify(
+                recipients=[b.staff.user],
+                kind=kind,
+                text=reason,
+                link=f"{reverse('console')}?window={b.window.pk}",  # the window to cover
+            )
     return sent

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -734,16 +735,18 @@ def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=No
     )
     announce_window(window, now)
     if p.needs_approval:
-        from servicehall.cases.models import Notification
+        from servicehall.notices.models import Notification
+        from servicehall.notices.services import notify, who_must_hear
 
-        for lead in duty_leads(window.unit, timezone.localdate(now)):
-            if lead.user_id:
-                Notification.objects.create(
-                    recipient=lead.user,
-                    kind="pause_approval",
-                    text=_("Window %(n)s asks to pause %(m)s minutes: %(r)s")
-                    % {"n": window.number, "m": minutes, "r": p.reason},
-                )
+        notify(
+            recipients=who_must_hear(
+                window.unit, day=timezone.localdate(now), leaders=False, duty_lead=duty_leads
+            ),
+            kind=Notification.Kind.PAUSE_APPROVAL,
+            text=_("Window %(n)s asks to pause %(m)s minutes: %(r)s")
+            % {"n": window.number, "m": minutes, "r": p.reason},
+            link=reverse("hall"),  # where the duty lead approves it
+        )
     return p
 
 
@@ -813,7 +816,8 @@ def resume_service(*, actor: Actor, window: Window, now=None) -> WindowPause:
 def pause_overruns(now=None) -> int:
     """R-Q-3: a pause past its planned minutes is reported to the staff member and the day's
     duty lead, once. Run with check_deadlines."""
-    from servicehall.cases.models import Notification
+    from servicehall.notices.models import Notification
+    from servicehall.notices.services import notify, who_must_hear
 
     now = now or timezone.now()
     told = 0
@@ -828,9 +832,15 @@ def pause_overruns(now=None) -> int:
             "r": p.reason,
             "m": p.planned_minutes,
         }
-        people = [p.session.staff, *duty_leads(window.unit, timezone.localdate(now))]
-        for user in {s.user for s in people if s.user_id}:
-            Notification.objects.create(recipient=user, kind="pause_overrun", text=text)
+        leads = who_must_hear(
+            window.unit, day=timezone.localdate(now), leaders=False, duty_lead=duty_leads
+        )
+        notify(
+            recipients=[p.session.staff.user, *leads],
+            kind=Notification.Kind.PAUSE_OVERRUN,
+            text=text,
+            link=reverse("hall"),
+        )
         p.overrun_told_at = now
         p.save(update_fields=["overrun_told_at"])
         told += 1

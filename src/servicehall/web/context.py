@@ -9,9 +9,9 @@ def servicehall(request):
     actor = actor_for(user)
     unread = 0
     if user is not None and user.is_authenticated:
-        from servicehall.cases.models import Notification
+        from servicehall.notices.selectors import unread_count
 
-        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        unread = unread_count(user)
 
     def has_hotline_seats():  # called by the template only where it matters
         from servicehall.org.models import Window
