@@ -657,7 +657,7 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
                 kind=Notification.Kind.BAD_REVIEW,
                 text=_("A bad review of window %(n)s: verify it within 1 working day.")
                 % {"n": numbers.get(b["window_id"], "—")},
-                link=reverse("review_step", args=[rect.pk]),
+                link=f"{reverse('reviews')}#review-{rect.pk}",  # its card on the list
             )
     return rects
 
