@@ -9,6 +9,7 @@ from servicehall.cases import views as case_views
 from servicehall.catalog import views as catalog_views
 from servicehall.complaints import views as complaint_views
 from servicehall.feedback import views as feedback_views
+from servicehall.jobs import views as job_views
 from servicehall.org import views as org_views
 from servicehall.queueing import views as queue_views
 from servicehall.web import views as web_views
@@ -50,6 +51,7 @@ urlpatterns = [
     path("org/", include(org_patterns)),
     path("wall/<slug:code>/", org_views.wall, name="wall"),
     path("audit/", audit_views.trail, name="audit"),
+    path("jobs/", job_views.runs, name="job_runs"),
     path("cases/", include("servicehall.cases.urls")),
     path("status/", case_views.status, name="case_status"),
     path("kiosk/<slug:code>/", queue_views.kiosk, name="kiosk"),
