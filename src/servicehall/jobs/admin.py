@@ -11,25 +11,31 @@ from .models import JobRun
 class JobRunAdmin(admin.ModelAdmin):
     """Read-only: the runner writes these rows; the office reads them (decision 0020)."""
 
-    list_display = ["name", "title", "started_at", "seconds", "outcome", "last_ok_at", "error_at"]
+    list_display = ["name", "title", "started_at", "duration", "outcome", "error_at"]
     list_filter = ["outcome"]
     readonly_fields = [
         "name",
         "title",
         "started_at",
-        "seconds",
+        "duration",
         "outcome",
         "result_text",
         "last_ok_at",
         "error_at",
         "error",
     ]
-    exclude = ["result"]
+    exclude = ["result", "seconds"]
 
     @admin.display(description=_("what it does"))
     def title(self, obj):
         job = _jobs().get(obj.name)
         return job.title if job else "—"
+
+    @admin.display(description=_("duration"))
+    def duration(self, obj):
+        if obj.seconds is None:
+            return "—"
+        return _("%(s)s s") % {"s": f"{obj.seconds:.2f}"}
 
     @admin.display(description=_("result"))
     def result_text(self, obj):
