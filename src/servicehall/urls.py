@@ -9,6 +9,7 @@ from servicehall.cases import views as case_views
 from servicehall.catalog import views as catalog_views
 from servicehall.complaints import views as complaint_views
 from servicehall.feedback import views as feedback_views
+from servicehall.jobs import views as job_views
 from servicehall.org import views as org_views
 from servicehall.queueing import views as queue_views
 from servicehall.web import views as web_views
@@ -52,6 +53,7 @@ urlpatterns = [
     path("audit/", audit_views.trail, name="audit"),
     # the notices app's page, at the address it always had (links in mail and bookmarks)
     path("cases/notifications/", include("servicehall.notices.urls")),
+    path("jobs/", job_views.runs, name="job_runs"),
     path("cases/", include("servicehall.cases.urls")),
     path("status/", case_views.status, name="case_status"),
     path("kiosk/<slug:code>/", queue_views.kiosk, name="kiosk"),

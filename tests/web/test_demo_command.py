@@ -1,6 +1,7 @@
 """`servicehall demo` on a fresh SQLite file: it migrates, seeds, and serves the pages and the
 display-board events — what `make demo` runs."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -29,6 +30,24 @@ def free_port_pair():
 def fetch(url, timeout=2):
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.status, response.read(2000)
+
+
+def group_commands(pgid):
+    """The command lines of the processes left in a process group."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[2]) != pgid or fields[0] == "Z":  # pgid; a zombie has ended
+                continue
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                found.append(f.read().replace(b"\0", b" ").decode().strip())
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
 
 
 def test_demo_serves_the_site_and_the_event_server(tmp_path):
@@ -71,6 +90,20 @@ def test_demo_serves_the_site_and_the_event_server(tmp_path):
                 time.sleep(0.25)
         else:
             pytest.fail("the event server did not answer")
+        if os.path.isdir("/proc"):
+            # the jobs runner beside the server, every five minutes; and when the server
+            # itself is stopped (not its whole group), its helpers stop with it
+            helpers = group_commands(proc.pid)
+            assert any("servicehall jobs --every 300" in c for c in helpers), helpers
+            assert any("seal_ratings --every 1" in c for c in helpers), helpers
+            os.kill(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=60)
+            for _ in range(120):
+                if not group_commands(proc.pid):
+                    break
+                time.sleep(0.25)
+            assert group_commands(proc.pid) == []
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # stopped above, helpers and all
+            os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

@@ -320,6 +320,7 @@ def detail_pages(w, username):
             reverse("admin:org_unit_changelist"),
             reverse("admin:org_unit_change", args=[unit.pk]),
             reverse("admin:worktime_slapolicy_changelist"),
+            reverse("admin:jobs_jobrun_changelist"),
         ]
         pages += [job.get_absolute_url() for job in w["import_jobs"]]
     return pages

@@ -45,7 +45,8 @@ EXPECTED = {
         "org:tree",
         PUBLIC
         + STAFF
-        + ["audit", "org:import", "appeals", "rating_patterns", "complaints", "admin:index"],
+        + ["audit", "org:import", "appeals", "rating_patterns", "complaints", "job_runs"]
+        + ["admin:index"],
     ),
 }
 

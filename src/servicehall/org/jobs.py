@@ -1,7 +1,7 @@
 """Registry imports run as jobs (decision 0015): a file above SERVICEHALL_IMPORT_JOB_ROWS rows
 is stored as an ImportJob and imported in a background thread started once the upload's
-transaction has committed; the periodic worker (`check_deadlines`) runs any job that was left
-waiting or whose process died, so nothing acknowledged is lost.
+transaction has committed; the jobs runner (`servicehall jobs`, its job `org.imports`) runs
+any job that was left waiting or whose process died, so nothing acknowledged is lost.
 
 A job is claimed by a compare-and-set on its `attempts`; the claim's number is checked again
 inside the import's transaction, when the job is marked done, so that of two runs of one job

@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     CONDUCT_SURVEY = "conduct_survey", _("Conduct a citizen survey")
     REVIEW_NOMINATION = "review_nomination", _("Review nominations of the sector")
     CONFIRM_AWARD = "confirm_award", _("Confirm awards and manage campaigns")
+    VIEW_JOBS = "view_jobs", _("See the background jobs' last runs and errors")
 
 
 A = Action
@@ -114,6 +115,7 @@ MATRIX: dict[str, frozenset[str]] = {
             A.AUDIT_RATINGS,
             A.REGISTER_COMPLAINT,
             A.HANDLE_COMPLAINT,
+            A.VIEW_JOBS,
         }
     ),
 }

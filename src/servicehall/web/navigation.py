@@ -99,6 +99,7 @@ ENTRIES = (
     Entry("org:tree", _("Organization"), actions=(Action.VIEW_REGISTRY,)),
     Entry("audit", _("Audit trail"), actions=(Action.VIEW_AUDIT,)),
     Entry("org:import", _("Import"), actions=(Action.IMPORT_REGISTRY,)),
+    Entry("job_runs", _("Background jobs"), actions=(Action.VIEW_JOBS,)),
     Entry("permissions", _("Permissions")),
     Entry("api-docs", _("API")),
     Entry("admin:index", _("Admin site"), admin_site=True),

@@ -1,6 +1,3 @@
-import subprocess
-import sys
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -8,7 +5,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Migrate, seed the demo city (idempotent), print the logins, and serve, with the "
-        "deadline job running every five minutes beside the server."
+        "background jobs (`servicehall jobs`) running every five minutes beside the server."
     )
 
     def add_arguments(self, parser):
@@ -20,10 +17,6 @@ class Command(BaseCommand):
         call_command("seed_demo")
         if no_serve:
             return
-        # The one background mechanism (decision 0007): here a small worker process; in
-        # production the same command from cron or a service manager.
-        subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "servicehall", "check_deadlines", "--every", "300"],
-            stdout=subprocess.DEVNULL,
-        )
-        call_command("serve", **({"port": port} if port else {}))
+        # The one background mechanism (decision 0020): serve starts the jobs runner beside
+        # the workers, here every five minutes; in production every minute.
+        call_command("serve", jobs_every=300, **({"port": port} if port else {}))
