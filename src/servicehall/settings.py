@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "servicehall.feedback",
     "servicehall.complaints",
     "servicehall.hotline",
+    "servicehall.rollups",
 ]
 
 MIDDLEWARE = [
