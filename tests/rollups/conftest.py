@@ -45,6 +45,9 @@ def city_day(demo, actor, centre, staff_of):
     from servicehall.catalog.models import Matter
 
     now = timezone.now()
+    # earlier moments of today, whatever the hour the suite runs at
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time.min))
+    earlier = max(midnight + dt.timedelta(seconds=1), now - dt.timedelta(minutes=40))
     officer = actor("officer")
     window = demo.windows.get(number=2)
     queue.sign_in(actor=officer, window=window)
@@ -79,8 +82,8 @@ def city_day(demo, actor, centre, staff_of):
     WindowPause.objects.create(
         session=session,
         reason="接水",
-        started_at=now - dt.timedelta(minutes=40),
-        ended_at=now - dt.timedelta(minutes=20),
+        started_at=earlier,
+        ended_at=earlier + dt.timedelta(minutes=20),
     )
     officer_staff = staff_of("kf-gulou-hukou", "041235")
     args = {
@@ -121,7 +124,7 @@ def city_day(demo, actor, centre, staff_of):
     ):
         cases.complete_step(actor=_staff_actor(badge), case_step=step)
     operator = actor("operator110")
-    rang = now - dt.timedelta(minutes=5)
+    rang = earlier
     call = hotline.ring(actor=operator, unit=centre, caller_number="13812345678", at=rang)
     hotline.answer(actor=operator, call=call, at=rang + dt.timedelta(seconds=5))
     late_call = hotline.ring(actor=operator, unit=centre, caller_number="13900001111", at=rang)

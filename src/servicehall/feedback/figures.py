@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from servicehall.core.figures import grouped
+from servicehall.queueing.figures import queue_ids
 from servicehall.queueing.models import Ticket
 
 from .services import bad_review_level
@@ -54,9 +55,7 @@ def visits(first: dt.date, last: dt.date, units=None):
     qs = Ticket.objects.filter(state=Ticket.State.DONE, day__range=(first, last)).exclude(
         **{f"{FOLLOW_UP}__appeal_upheld": True}  # set aside on appeal: not counted
     )
-    if units is not None:
-        qs = qs.filter(queue__unit__in=units)
-    return qs
+    return qs.filter(queue_id__in=queue_ids(units))
 
 
 def visit_counts(now=None) -> dict:

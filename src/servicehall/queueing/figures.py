@@ -53,10 +53,14 @@ def tickets(first: dt.date, last: dt.date | None = None, units=None):
     qs = Ticket.objects.filter(day__range=(first, last or first)).exclude(
         state=Ticket.State.TRANSFERRED
     )
-    if units is not None:
-        # the queue ids as a list: the (queue, day, number) index answers each
-        qs = qs.filter(queue_id__in=list(Queue.objects.filter(unit__in=units).values_list("pk")))
-    return qs
+    return qs.filter(queue_id__in=queue_ids(units))
+
+
+def queue_ids(units=None) -> list[int]:
+    """The queues of `units` (None: every queue) as a list: with it the (queue, day, number)
+    index finds a day's tickets, however many days the table holds."""
+    qs = Queue.objects.all() if units is None else Queue.objects.filter(unit__in=units)
+    return list(qs.values_list("pk", flat=True))
 
 
 def ticket_rows(by, first, last=None, units=None, day_over=True) -> list[dict]:
