@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "servicehall.feedback",
     "servicehall.complaints",
     "servicehall.hotline",
+    "servicehall.rollups",
     "servicehall.jobs",  # the jobs runner: on top, it imports every app's tasks.py
 ]
 

@@ -371,11 +371,6 @@ def by_code(code: str):
 
 def points_by_unit(units, first, last) -> dict:
     """Violation points per unit over a period: {unit_id: points}."""
-    from django.db.models import Sum
+    from .figures import violation_rows
 
-    rows = (
-        Violation.objects.filter(unit__in=units, recorded_at__date__range=(first, last))
-        .values("unit_id")
-        .annotate(points=Sum("points"))
-    )
-    return {r["unit_id"]: r["points"] for r in rows}
+    return {r["unit_id"]: r["points"] for r in violation_rows(("unit_id",), first, last, units)}

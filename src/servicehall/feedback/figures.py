@@ -1,26 +1,41 @@
 """The published figures of 好差评 (R-LAW-2): per unit, window, staff member and day, over the
 visits finished in a period — good-review rate, unrated rate, bad-review reply rate,
-rectification rate and satisfaction with the rectification. One query per breakdown."""
+rectification rate and satisfaction with the rectification. One query per breakdown.
+
+`visit_counts` is the one definition of these counts: the published page aggregates it over a
+period's visits, the daily roll-ups store it per window, staff member and day (decision 0023)."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from servicehall.core.figures import grouped
+from servicehall.queueing.figures import queue_ids
 from servicehall.queueing.models import Ticket
 
 from .services import bad_review_level
 
 GOOD = 4  # 满意 and 非常满意
+LEVELS = range(1, 6)  # Level: 非常不满意 … 非常满意
+
+# The bad-review follow-up as a visit reaches it (its one name here: the model is being renamed)
+FOLLOW_UP = "rating__rectification"
+
+VISIT_KEYS = {
+    "unit_id": "queue__unit_id",
+    "window_id": "window_id",
+    "staff_id": "staff_id",
+    "day": "day",
+}
 
 
 def _rate(part, whole):
     return round(part / whole, 3) if whole else None
 
 
-def _row(r, now):
+def _row(r, now=None):
     bad = r["bad"]
     return {
         "finished": r["finished"],
@@ -35,35 +50,51 @@ def _row(r, now):
     }
 
 
-def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
-    """{"total": row, "by_window": {n: row}, "by_staff": {name: row}, "by_day": {date: row}}."""
+def visits(first: dt.date, last: dt.date, units=None):
+    """Finished visits of local days `first` … `last`, less those set aside on appeal."""
+    qs = Ticket.objects.filter(state=Ticket.State.DONE, day__range=(first, last)).exclude(
+        **{f"{FOLLOW_UP}__appeal_upheld": True}  # set aside on appeal: not counted
+    )
+    return qs.filter(queue_id__in=queue_ids(units))
+
+
+def visit_counts(now=None) -> dict:
+    """The counts behind every published rate, as aggregates over visits."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.SERVICEHALL["RATING_LINK_DAYS"])
     bad_level = bad_review_level()
-    visits = Ticket.objects.filter(
-        queue__unit=unit,
-        state=Ticket.State.DONE,
-        day__range=(first, last),
-    ).exclude(rating__rectification__appeal_upheld=True)  # set aside on appeal: not counted
-    counts = {
+    return {
         "finished": Count("pk"),
         "rated": Count("rating"),
+        **{f"rating_{n}": Count("rating", filter=Q(rating__overall=n)) for n in LEVELS},
         "good": Count("rating", filter=Q(rating__overall__gte=GOOD)),
         "settled": Count("pk", filter=Q(ended_at__lt=cutoff) | Q(rating__isnull=False)),
         "unrated": Count("pk", filter=Q(ended_at__lt=cutoff, rating__isnull=True)),
         "bad": Count("rating", filter=Q(rating__overall__lte=bad_level)),
-        "replied": Count("rating", filter=Q(rating__rectification__called_back_at__isnull=False)),
-        "rectified": Count("rating", filter=Q(rating__rectification__rectified_at__isnull=False)),
-        "satisfied": Count("rating", filter=Q(rating__rectification__satisfaction__gte=GOOD)),
+        "replied": Count("rating", filter=Q(**{f"{FOLLOW_UP}__called_back_at__isnull": False})),
+        "rectified": Count("rating", filter=Q(**{f"{FOLLOW_UP}__rectified_at__isnull": False})),
+        "satisfied": Count("rating", filter=Q(**{f"{FOLLOW_UP}__satisfaction__gte": GOOD})),
     }
-    total = visits.aggregate(**counts)
-    by_window = visits.values("window__number").annotate(**counts).order_by("window__number")
+
+
+def visit_rows(by, first, last=None, units=None, now=None) -> list[dict]:
+    """visit_counts grouped by `by` (servicehall.core.figures.KEYS)."""
+    qs = grouped(visits(first, last or first, units), by, VISIT_KEYS)
+    return list(qs.annotate(**visit_counts(now)))
+
+
+def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
+    """{"total": row, "by_window": {n: row}, "by_staff": {name: row}, "by_day": {date: row}}.
+    A visit counts on its ticket's day, as in the daily roll-ups."""
+    now = now or timezone.now()
+    qs = visits(first, last, units=[unit])
+    counts = visit_counts(now)
+    total = qs.aggregate(**counts)
+    by_window = qs.values("window__number").annotate(**counts).order_by("window__number")
     by_staff = (
-        visits.values("staff__name", "staff__badge_no")
-        .annotate(**counts)
-        .order_by("staff__badge_no")
+        qs.values("staff__name", "staff__badge_no").annotate(**counts).order_by("staff__badge_no")
     )
-    by_day = visits.annotate(d=TruncDate("ended_at")).values("d").annotate(**counts).order_by("d")
+    by_day = qs.values("day").annotate(**counts).order_by("day")
     return {
         "first": first,
         "last": last,
@@ -72,5 +103,5 @@ def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
         "by_staff": {
             f"{r['staff__name']}（{r['staff__badge_no']}）": _row(r, now) for r in by_staff
         },
-        "by_day": {r["d"]: _row(r, now) for r in by_day},
+        "by_day": {r["day"]: _row(r, now) for r in by_day},
     }

@@ -14,9 +14,11 @@ import re
 
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core import figures as figures_
 from servicehall.core.errors import InvalidInput, ServiceError
 from servicehall.org.choices import WindowKind
 from servicehall.org.permissions import MATRIX, Action, Actor, require
@@ -417,14 +419,49 @@ def close(*, actor: Actor, call, details: dict, now=None) -> HotlineCall:
 
 def day_bounds(first: dt.date, last: dt.date | None = None):
     """[start, end) of local days `first` … `last` as aware datetimes."""
-    last = last or first
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
-    return start, end
+    return figures_.day_bounds(first, last)
 
 
 def _rate(part, whole):
     return round(part / whole, 4) if whole else None
+
+
+CALL_KEYS = {"unit_id": "unit_id", "staff_id": "taken_by_id", "day": TruncDate("rang_at")}
+
+
+def call_counts() -> dict:
+    """The hotline's counts as aggregates over calls: the one definition the figures page and
+    the daily roll-ups share (decision 0023)."""
+    complete = Q(kind__in=NEEDS_ELEMENTS) & ~Q(callback_number="")
+    for name in ELEMENT_FIELDS:
+        complete &= ~Q(**{name: ""})
+    checklist = Q(**{name: True for name in CHECK_FIELDS})
+    return {
+        "calls": Count("pk"),
+        "answered": Count("pk", filter=Q(answered_at__isnull=False)),
+        "in_time": Count("pk", filter=Q(answered_at__lte=F("rang_at") + ANSWER_WITHIN)),
+        "abandoned": Count("pk", filter=Q(answered_at__isnull=True, ended_at__isnull=False)),
+        "needs_elements": Count("pk", filter=Q(kind__in=NEEDS_ELEMENTS)),
+        "complete": Count("pk", filter=complete),
+        "checklist": Count("pk", filter=Q(answered_at__isnull=False) & checklist),
+        "repeats": Count("pk", filter=Q(repeat_of__isnull=False)),
+        "complaints": Count("pk", filter=Q(kind=Kind.COMPLAINT)),
+    }
+
+
+def calls(first: dt.date, last: dt.date | None = None, units=None):
+    """The calls that rang on local days `first` … `last`."""
+    start, end = day_bounds(first, last)
+    qs = HotlineCall.objects.filter(rang_at__gte=start, rang_at__lt=end)
+    return qs if units is None else qs.filter(unit__in=units)
+
+
+def call_rows(by, first, last=None, units=None) -> list[dict]:
+    """call_counts grouped by `by` (servicehall.core.figures.KEYS; no window: a call is the
+    unit's)."""
+    return list(
+        figures_.grouped(calls(first, last, units), by, CALL_KEYS).annotate(**call_counts())
+    )
 
 
 def figures(unit, first: dt.date, last: dt.date | None = None) -> dict:
@@ -433,22 +470,7 @@ def figures(unit, first: dt.date, last: dt.date | None = None) -> dict:
     connection_rate = answered / rung (接通率; unanswered calls count, R-LAW-3 asks ≥ 95 %);
     in_time_rate = answered within 15 s / answered (R-FB-5, R-LAW-3); completeness_rate =
     report and help calls with all seven elements and a callback number / such calls."""
-    start, end = day_bounds(first, last)
-    complete = Q(kind__in=NEEDS_ELEMENTS) & ~Q(callback_number="")
-    for name in ELEMENT_FIELDS:
-        complete &= ~Q(**{name: ""})
-    checklist = Q(**{name: True for name in CHECK_FIELDS})
-    row = HotlineCall.objects.filter(unit=unit, rang_at__gte=start, rang_at__lt=end).aggregate(
-        calls=Count("pk"),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        in_time=Count("pk", filter=Q(answered_at__lte=F("rang_at") + ANSWER_WITHIN)),
-        abandoned=Count("pk", filter=Q(answered_at__isnull=True, ended_at__isnull=False)),
-        needs_elements=Count("pk", filter=Q(kind__in=NEEDS_ELEMENTS)),
-        complete=Count("pk", filter=complete),
-        checklist=Count("pk", filter=Q(answered_at__isnull=False) & checklist),
-        repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
-        complaints=Count("pk", filter=Q(kind=Kind.COMPLAINT)),
-    )
+    row = calls(first, last, units=[unit]).aggregate(**call_counts())
     row["unanswered"] = row["calls"] - row["answered"]
     row["connection_rate"] = _rate(row["answered"], row["calls"])
     row["in_time_rate"] = _rate(row["in_time"], row["answered"])
