@@ -143,3 +143,36 @@ def test_a_pause_past_its_planned_time_is_reported_once(actor, w2):
         )
     )
     assert told == {"officer", "dutylead"}
+
+
+def test_the_long_pause_minutes_are_a_setting(actor, w2, settings):
+    """R-Q-3: the office sets "away longer than" from 10 to 15 minutes (LONG_PAUSE_MINUTES):
+    a 12-minute pause no longer needs the duty lead, and a pause is overdue after 15."""
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "LONG_PAUSE_MINUTES": 15}
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(8, 20))
+    p = services.pause(actor=officer, window=w2, reason="取档案", minutes=12, now=at(9))
+    assert not p.needs_approval
+    assert not Notification.objects.filter(kind="pause_approval").exists()
+    assert services.overdue_pauses(w2.unit, now=at(9, 14)) == []
+    assert [x.pk for x in services.overdue_pauses(w2.unit, now=at(9, 16))] == [p.pk]
+
+
+def test_the_pages_state_the_norms_minutes_as_set(login, actor, w2, settings):
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    settings.SERVICEHALL = {
+        **settings.SERVICEHALL,
+        "LONG_PAUSE_MINUTES": 15,
+        "SIGN_IN_EARLY_MINUTES": 20,
+    }
+    officer = actor("officer")
+    started = timezone.now() - _dt.timedelta(minutes=16)
+    services.sign_in(actor=officer, window=w2, now=started - _dt.timedelta(minutes=1))
+    services.pause(actor=officer, window=w2, reason="去档案室", minutes=30, now=started)
+    console = login("officer").get(f"/console/?window={w2.pk}").content.decode()
+    assert "暂停超过 15 分钟须报 1 号窗口值班领导批准" in console
+    hall = login("dutylead").get("/console/hall/").content.decode()
+    assert "超过 15 分钟未经批准" in hall and "10 分钟" not in hall

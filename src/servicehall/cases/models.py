@@ -201,9 +201,10 @@ class Notice(models.Model):
     items = models.JSONField(_("items"))  # [{"material": name, "state": …, "note": …}]
     law_deadline = models.DateTimeField(
         _("to be given by"),
-        help_text=_("Within 5 working days of receipt."),  # R-LAW-1
+        # R-LAW-1: the limit is the time limit policy's (licence-correction-notice)
+        help_text=_("Within the time limit for the one-time notice, counted from receipt."),
     )
-    within_law = models.BooleanField(_("given within 5 working days"), default=True)
+    within_law = models.BooleanField(_("given within the legal limit"), default=True)
     adds_items = models.BooleanField(
         _("names materials the first notice did not"),
         default=False,

@@ -15,7 +15,7 @@ from servicehall.core.idnumbers import id_problem, phone_problem
 from servicehall.org.choices import Role
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, Actor, require
-from servicehall.workcal import SlaClock, TimeLimit
+from servicehall.workcal import SlaClock
 from servicehall.worktime import services as worktime
 
 from .models import (
@@ -36,8 +36,8 @@ from .models import (
     Visit,
 )
 
-# R-LAW-1 (行政许可法 art. 32): what is missing must be told within 5 days of receipt.
-NOTICE_WINDOW = TimeLimit(5, "working_days")
+# R-LAW-1 (行政许可法 art. 32): what is missing is told within the policy's limit of receipt.
+NOTICE_POLICY = "licence-correction-notice"
 # Who may perform a step set for a role: that role or one above it in the unit.
 RANK = {Role.AUXILIARY: 0, Role.OFFICER: 1, Role.DUTY_LEAD: 2, Role.UNIT_LEADER: 3}
 PREFIX = {"case": "C", "notice": "N", "refusal": "R", "slip": "S", "handoff": "H"}
@@ -388,8 +388,8 @@ def _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason,
 
 
 def _give_notice(case, staff, problems, now):
-    cal = worktime.calendar()
-    law_deadline = cal.deadline(case.received_at, NOTICE_WINDOW).at
+    limit = worktime.policy(NOTICE_POLICY).time_limit
+    law_deadline = worktime.calendar().deadline(case.received_at, limit).at
     earlier = list(case.notices.all())
     first_items = {i["material"] for n in earlier[:1] for i in n.items}
     adds = bool(earlier) and any(p["material"] not in first_items for p in problems)

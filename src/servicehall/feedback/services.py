@@ -609,7 +609,7 @@ def _due(stage, start, unit):
 
 def open_rectifications(bad: list[dict]) -> list[Rectification]:
     """R-LAW-2: every bad review is worked off. Opens the rectification of each bad review
-    given (pk, unit_id, window_id, created_at), due 1 working day after the rating, and tells
+    given (pk, unit_id, window_id, created_at), due by policy bad-review-verify, and tells
     the unit's leaders; a rating that has one already is left alone. Called by `seal` in the
     transaction that links the ratings into the chain, so each gets exactly one."""
     from servicehall.cases.models import Notification
@@ -625,8 +625,9 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
     bad = [b for b in bad if b["pk"] not in opened]
     if not bad:
         return []
+    verify = worktime.policy(Rectification.POLICY["verify"])
     due = worktime.deadlines(
-        limit=worktime.policy(Rectification.POLICY["verify"]),
+        limit=verify,
         starts=[(b["created_at"], b["unit_id"]) for b in bad],
     )
     new = [
@@ -659,8 +660,8 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
             Notification(
                 recipient_id=user_id,
                 kind="bad_review",
-                text=_("A bad review of window %(n)s: verify it within 1 working day.")
-                % {"n": numbers.get(b["window_id"], "—")},
+                text=_("A bad review of window %(n)s: verify it within %(limit)s.")
+                % {"n": numbers.get(b["window_id"], "—"), "limit": verify.length},
             )
             for b in bad
             for user_id in leaders.get(b["unit_id"], ())

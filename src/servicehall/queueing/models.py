@@ -251,7 +251,7 @@ class WindowSession(models.Model):
 
 
 class WindowPause(models.Model):
-    """暂停服务: the window shows a pause sign; over 10 minutes needs the duty lead (R-Q-3)."""
+    """暂停服务: the window shows a pause sign; a long one needs the duty lead (R-Q-3)."""
 
     session = models.ForeignKey(WindowSession, on_delete=models.CASCADE, related_name="pauses")
     reason = models.CharField(_("reason"), max_length=100)
@@ -277,7 +277,7 @@ class WindowPause(models.Model):
 
     @property
     def needs_approval(self):
-        return self.planned_minutes > 10
+        return self.planned_minutes > settings.SERVICEHALL["LONG_PAUSE_MINUTES"]  # R-Q-3
 
 
 class BoardEvent(models.Model):

@@ -33,8 +33,6 @@ from .models import (
     WindowState,
 )
 
-# R-Q-3: a pause longer than this is reported to, and approved by, the No. 1 window.
-PAUSE_WITHOUT_APPROVAL = 10
 ACTIVE = (Ticket.State.CALLED, Ticket.State.SERVING, Ticket.State.PARKED)
 
 
@@ -186,8 +184,13 @@ def require_open(unit, now=None):
 
 
 def sign_in_early_minutes() -> int:
-    """R-Q-3: staff arrive this many minutes early and sign in (the one source of the 10)."""
+    """R-Q-3: staff arrive this many minutes early and sign in (SIGN_IN_EARLY_MINUTES)."""
     return settings.SERVICEHALL["SIGN_IN_EARLY_MINUTES"]
+
+
+def long_pause_minutes() -> int:
+    """R-Q-3: away longer than this is reported to the No. 1 window (LONG_PAUSE_MINUTES)."""
+    return settings.SERVICEHALL["LONG_PAUSE_MINUTES"]
 
 
 # ---- the window's staff ----------------------------------------------------------------
@@ -613,7 +616,7 @@ def _minutes_late(window, now):
 
 @transaction.atomic
 def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
-    """Sign in at a window: the norm is 10 minutes before the session; lateness is recorded."""
+    """Sign in at a window: the norm's minutes before the session; lateness is recorded."""
     now = now or timezone.now()
     require(actor, Action.CALL_TICKET, unit=window.unit)
     staff = actor.staff
@@ -712,7 +715,7 @@ def sign_out(*, actor: Actor, window: Window, now=None) -> WindowSession:
 
 @transaction.atomic
 def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=None) -> WindowPause:
-    """The window shows 暂停服务. Over 10 minutes, the No. 1 window's duty lead must approve."""
+    """The window shows 暂停服务. A long pause needs the No. 1 window's duty lead (R-Q-3)."""
     now = now or timezone.now()
     _lock_window(window)  # not while a call is under way here
     session = _at_window(actor, window)
@@ -843,9 +846,9 @@ def window_status(window, now=None) -> str:
 
 
 def overdue_pauses(unit, now=None):
-    """Pauses past 10 minutes without the duty lead's approval, for the No. 1 window."""
+    """Long pauses under way without the duty lead's approval, for the No. 1 window."""
     now = now or timezone.now()
-    limit = now - dt.timedelta(minutes=PAUSE_WITHOUT_APPROVAL)
+    limit = now - dt.timedelta(minutes=long_pause_minutes())
     return list(
         WindowPause.objects.filter(
             session__window__unit=unit,

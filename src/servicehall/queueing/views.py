@@ -284,6 +284,7 @@ def console(request):
             "windows": window.unit.windows.filter(active=True).order_by("number"),
             "rating_devices": _devices_at(window),
             "queues": window.unit.queues.filter(active=True),
+            "long_pause": services.long_pause_minutes(),
         },
     )
 
@@ -488,7 +489,7 @@ def rota_page(request):
 def hall(request):
     """The No. 1 window's view (R-Q-3, R-Q-4): every window live, pauses to approve, today's
     waiting and service figures."""
-    from . import figures
+    from . import appointments, figures
     from .models import WindowPause
 
     actor = actor_for(request.user)
@@ -532,6 +533,10 @@ def hall(request):
             "may_approve": actor.can(Action.APPROVE_PAUSE, unit=unit),
             "events_url": _events_url(request),
             "last_event": _last_event(unit),
+            # the norms' numbers the page states, from their one source each
+            "early_minutes": services.sign_in_early_minutes(),
+            "long_pause": services.long_pause_minutes(),
+            "contact_limit": appointments.contact_policy().length,
         },
     )
 
