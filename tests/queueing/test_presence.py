@@ -176,3 +176,19 @@ def test_the_pages_state_the_norms_minutes_as_set(login, actor, w2, settings):
     assert "暂停超过 15 分钟须报 1 号窗口值班领导批准" in console
     hall = login("dutylead").get("/console/hall/").content.decode()
     assert "超过 15 分钟未经批准" in hall and "10 分钟" not in hall
+
+
+def test_what_the_boards_are_told_is_one_of_their_kinds(actor, demo, w2):
+    from servicehall.queueing.models import BoardEvent, WindowStatus
+
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(8, 20))
+    services.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"), now=at(9))
+    ticket = services.call_next(actor=officer, window=w2, now=at(9, 1))
+    services.recall(actor=officer, ticket=ticket, now=at(9, 2))
+    events = list(BoardEvent.objects.filter(unit=demo).order_by("pk"))
+    assert {e.kind for e in events} <= set(BoardEvent.Kind.values)
+    assert [e.kind for e in events][-2:] == [BoardEvent.Kind.CALL, BoardEvent.Kind.RECALL]
+    states = [e.data["state"] for e in events if e.kind == BoardEvent.Kind.WINDOW]
+    assert states and set(states) <= set(WindowStatus.values)
+    assert services.console_state(w2)["status_label"] == "服务中"

@@ -533,7 +533,9 @@ def revoke_device(*, actor: Actor, device: RatingDevice, now=None) -> RatingDevi
         from servicehall.queueing.models import BoardEvent
 
         BoardEvent.objects.create(
-            unit_id=device.window.unit_id, kind="unpaired", data={"window_id": device.window_id}
+            unit_id=device.window.unit_id,
+            kind=BoardEvent.Kind.UNPAIRED,
+            data={"window_id": device.window_id},
         )
     return device
 

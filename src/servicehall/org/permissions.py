@@ -144,10 +144,6 @@ class Actor:
     role: str
 
     @property
-    def is_citizen(self):
-        return self.role == Role.CITIZEN
-
-    @property
     def role_label(self):
         return Role(self.role).label
 

@@ -31,6 +31,7 @@ from .models import (
     WindowPause,
     WindowSession,
     WindowState,
+    WindowStatus,
 )
 
 ACTIVE = (Ticket.State.CALLED, Ticket.State.SERVING, Ticket.State.PARKED)
@@ -395,7 +396,8 @@ def _mark_called(ticket, window, staff_id, now, finished=None):
     ticket.calls += 1
     ticket.target_window = None
     ticket.save(update_fields=["state", "window", "staff", "called_at", "calls", "target_window"])
-    event = _call_event(ticket, "call", state="serving")  # the call says the window serves
+    # the call says the window serves
+    event = _call_event(ticket, BoardEvent.Kind.CALL, state=WindowStatus.SERVING)
     if finished is not None:  # and which visit it finished, for the rating device
         event.data["finished"] = {"id": finished.pk, "ticket": finished.label}
     event.save()
@@ -417,7 +419,7 @@ def _call_event(ticket, kind, state=None):
 def _window_event(window, status):
     return BoardEvent(
         unit_id=window.unit_id,
-        kind="window",
+        kind=BoardEvent.Kind.WINDOW,
         data={"window": window.number, "window_id": window.pk, "state": status},
     )
 
@@ -497,7 +499,7 @@ def recall(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
     ticket = _mine(actor, ticket, [Ticket.State.CALLED])
     ticket.calls += 1
     ticket.save(update_fields=["calls"])
-    announce_call(ticket, "recall")
+    announce_call(ticket, BoardEvent.Kind.RECALL)
     return ticket
 
 
@@ -835,14 +837,14 @@ def pause_overruns(now=None) -> int:
     return told
 
 
-def window_status(window, now=None) -> str:
+def window_status(window, now=None) -> WindowStatus:
     """closed, paused, serving or open — what the board shows for a window."""
     session = _session(window)
     if session is None:
-        return "closed"
+        return WindowStatus.CLOSED
     if _open_pause(session):
-        return "paused"
-    return "serving" if current_ticket(window) else "open"
+        return WindowStatus.PAUSED
+    return WindowStatus.SERVING if current_ticket(window) else WindowStatus.OPEN
 
 
 def overdue_pauses(unit, now=None):
@@ -868,7 +870,13 @@ def console_state(window) -> dict:
     current = current_ticket(window)
     pause = _open_pause(session)
     status = (
-        "closed" if session is None else "paused" if pause else "serving" if current else "open"
+        WindowStatus.CLOSED
+        if session is None
+        else WindowStatus.PAUSED
+        if pause
+        else WindowStatus.SERVING
+        if current
+        else WindowStatus.OPEN
     )
     today = timezone.localdate()
     counts = dict(
@@ -894,7 +902,7 @@ def console_state(window) -> dict:
     return {
         "window": window.number,
         "status": status,
-        "status_label": str(STATUS_LABELS[status]),
+        "status_label": str(status.label),
         "staff": session.staff.name if session else None,
         "minutes_late": session.minutes_late if session else 0,
         "minutes_early": session.minutes_early if session else None,
@@ -921,14 +929,6 @@ def console_state(window) -> dict:
         else None,
         "waiting": waiting,
     }
-
-
-STATUS_LABELS = {
-    "closed": gettext_lazy("closed"),
-    "paused": gettext_lazy("service paused"),
-    "serving": gettext_lazy("serving"),
-    "open": gettext_lazy("open"),
-}
 
 
 # ---- the citizen's screen (一机双屏, R-Q-2) ------------------------------------------------
@@ -978,7 +978,7 @@ def screen_state(window) -> dict:
         event = (
             BoardEvent.objects.filter(
                 unit_id=window.unit_id,
-                kind="screen",
+                kind=BoardEvent.Kind.SCREEN,
                 data__window_id=window.pk,
                 at__gte=current.called_at,
             )
@@ -1049,4 +1049,4 @@ def mirror_intake(*, actor: Actor, window: Window, form: dict) -> BoardEvent:
         ],
         "outcome": str(dict(Outcome.choices).get(outcome, "")),
     }
-    return BoardEvent.objects.create(unit_id=window.unit_id, kind="screen", data=data)
+    return BoardEvent.objects.create(unit_id=window.unit_id, kind=BoardEvent.Kind.SCREEN, data=data)

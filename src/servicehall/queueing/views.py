@@ -157,9 +157,9 @@ def board(request, code):
     unit = _unit(code)
     today = timezone.localdate()
     events = list(
-        BoardEvent.objects.filter(unit=unit, kind__in=["call", "recall"], at__date=today).order_by(
-            "-pk"
-        )[:8]
+        BoardEvent.objects.filter(
+            unit=unit, kind__in=[BoardEvent.Kind.CALL, BoardEvent.Kind.RECALL], at__date=today
+        ).order_by("-pk")[:8]
     )
     windows = [
         {"window": w, "state": services.window_status(w)} for w in unit.windows.filter(active=True)

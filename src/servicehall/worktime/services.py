@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from servicehall.workcal import Calendar, ClockStatus, Due, SlaClock, TimeLimit, china
+from servicehall.workcal import Calendar, ClockState, ClockStatus, Due, SlaClock, TimeLimit, china
 
 from .models import CalendarDay, CalendarYear, ExtendedSession, SlaPolicy, UnitHours, working_hours
 
@@ -128,14 +128,14 @@ def _estimated(due: Due) -> str:
     }
 
 
-def describe(status: ClockStatus, now: dt.datetime, *, unit_days: bool = True) -> DueText:
+def describe(status: ClockStatus, now: dt.datetime) -> DueText:
     """The words, colour and estimate note for a clock's status at `now`."""
     due = status.due
     when = _when(due.at)
     est = _estimated(due)
-    if status.state == "met":
+    if status.state == ClockState.MET:
         return DueText(_("done in time (due %(when)s)") % {"when": when}, "ok", est)
-    if status.state in ("overdue", "breached"):
+    if status.state in (ClockState.OVERDUE, ClockState.BREACHED):
         days = calendar().working_days_between(due.last_day, timezone.localdate(now))
         if status.due.last_day and days > 0:
             text = ngettext(
@@ -146,9 +146,9 @@ def describe(status: ClockStatus, now: dt.datetime, *, unit_days: bool = True) -
         else:
             text = _("overdue (due %(when)s)") % {"when": when}
         return DueText(text, "bad", est)
-    if status.state == "paused":
+    if status.state == ClockState.PAUSED:
         return DueText(_("paused (due at least %(when)s)") % {"when": when}, "paused", est)
-    level = "warn" if status.state == "warning" else "ok"
+    level = "warn" if status.state == ClockState.WARNING else "ok"
     if status.remaining_working_days is not None:
         n = status.remaining_working_days
         if n == 0:
