@@ -159,3 +159,5 @@ def test_each_step_s_limit_is_the_policy_an_admin_edits(request, actor):
         actor=leader, rectification=rect, measures="培训", now=at(10, 12)
     )
     assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 13)
+    page = request.getfixturevalue("login")("leader").get("/reviews/").content.decode()
+    assert "须在2 个工作日内核实，在5 个工作日内整改到位，并在1 个工作日内回访" in page

@@ -671,6 +671,13 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
     return rects
 
 
+def step_limits() -> dict[str, str]:
+    """Each step's limit as the page explains it (1 个工作日 …), from the policies."""
+    from servicehall.worktime import services as worktime
+
+    return {stage: worktime.policy(code).length for stage, code in Rectification.POLICY.items()}
+
+
 def due_text(rect: Rectification, now=None):
     """剩余 … / 超期 … for the step under way, as everywhere else."""
     from servicehall.worktime import services as worktime
