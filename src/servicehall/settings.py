@@ -330,6 +330,9 @@ SERVICEHALL = {
     "DEVICE_PAIRING_MINUTES": int(os.environ.get("SERVICEHALL_DEVICE_PAIRING_MINUTES", "15")),
     # R-Q-3: staff arrive this many minutes early and sign in; sign-in opens this early
     "SIGN_IN_EARLY_MINUTES": int(os.environ.get("SERVICEHALL_SIGN_IN_EARLY_MINUTES", "10")),
+    # R-Q-3: away from the window longer than this is reported to the No. 1 window: a longer
+    # pause needs the duty lead's approval, and a window unstaffed this long calls its B
+    "LONG_PAUSE_MINUTES": int(os.environ.get("SERVICEHALL_LONG_PAUSE_MINUTES", "10")),
     # R-TIME-5: tickets and sign-in only in the unit's hours (24-hour units always)
     "OPENING_HOURS_ENFORCED": os.environ.get("SERVICEHALL_OPENING_HOURS", "1") == "1",
     # Each worker trusts an API token it has checked for this long: a console calls many

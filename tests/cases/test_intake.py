@@ -6,7 +6,7 @@ import pytest
 from servicehall.cases import services
 from servicehall.cases.models import Case, Status
 from servicehall.core.errors import Forbidden, InvalidInput
-from servicehall.worktime.models import CalendarDay
+from servicehall.worktime.models import CalendarDay, SlaPolicy
 
 from .conftest import APPLICANT, accept, all_presented, at
 
@@ -186,6 +186,28 @@ def test_a_notice_after_the_5_day_window_is_marked_late(actor, migration, monkey
         at(2026, 12, 2),
     )
     assert not late.within_law
+
+
+def test_the_notice_limit_is_the_policy_an_admin_edits(actor, migration):
+    # R-LAW-1: the office shortens 补正材料一次性告知 from 5 to 3 working days
+    SlaPolicy.objects.filter(code="licence-correction-notice").update(n=3, warn_before=None)
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration, 居民户口簿=("missing", "")),
+        outcome="notice",
+        now=at(2026, 11, 23),
+    )
+    # received Monday 23 November: the third working day is Thursday the 26th, not Monday 30th
+    assert case.notices.get().law_deadline == at(2026, 11, 26, 17, 30)
+    late = services._give_notice(
+        case,
+        case.received_by,
+        [{"material": "居民户口簿", "state": "missing", "note": "", "form": "", "count": 1}],
+        at(2026, 11, 27),
+    )
+    assert not late.within_law  # in time under 5 days, late under 3
 
 
 def test_pause_arithmetic_across_a_holiday(actor, migration):

@@ -95,3 +95,21 @@ def test_on_the_spot_matters_finish_at_once(staff_actor, demo):
         outcome="on_the_spot",
     )
     assert case.status == Status.COMPLETED and case.on_time and case.visits == 1
+
+
+def test_every_event_of_a_case_s_life_is_a_kind_people_read_in_chinese(staff_actor, passport_case):
+    from servicehall.cases.models import CaseEvent
+
+    services.check_deadlines(now=at(2026, 12, 30, 10))  # far past due: overdue events
+    for badge, step in zip(
+        ["044011", "044012", "044002", "044014"], steps(passport_case), strict=True
+    ):
+        services.complete_step(actor=staff_actor(badge), case_step=step, now=at(2026, 12, 30, 11))
+    events = list(passport_case.events.all())
+    kinds = [e.kind for e in events]
+    assert kinds[:2] == [CaseEvent.Kind.RECEIVED, CaseEvent.Kind.ACCEPTED]
+    assert CaseEvent.Kind.DUE_OVERDUE in kinds and kinds[-1] == CaseEvent.Kind.COMPLETED
+    assert set(kinds) <= set(CaseEvent.Kind.values)
+    labels = {e.kind: e.get_kind_display() for e in events}
+    assert labels[CaseEvent.Kind.DUE_OVERDUE] == "已超期"
+    assert labels[CaseEvent.Kind.STEP_DONE] == "本环节完成"

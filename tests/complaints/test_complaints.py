@@ -194,3 +194,13 @@ def test_an_answer_due_in_an_unpublished_year_is_marked_estimated(demo):
     c = web_complaint(demo, now=at(12, 30))
     assert c.due_estimated is True
     assert web_complaint(demo, now=at(9, 30)).due_estimated is False
+
+
+def test_the_answer_limit_is_the_policy_an_admin_edits(demo):
+    # R-FB-3 R-TIME-4: the office gives itself 5 working days instead of 3 (投诉答复)
+    from servicehall.worktime.models import SlaPolicy
+
+    SlaPolicy.objects.filter(code="complaint-answer").update(n=5)
+    c = web_complaint(demo, now=at(9, 30))
+    # 10-08, 10-09, 10-10 (Saturday, worked), 10-12, 10-13
+    assert c.due_at.astimezone(SH).date() == dt.date(2026, 10, 13)

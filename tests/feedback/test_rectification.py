@@ -134,3 +134,30 @@ def test_the_deadline_job_seals_too_so_a_stopped_sealer_cannot_hold_a_rectificat
     assert not Rectification.objects.exists()  # written; the sealer has not run
     call_command("check_deadlines")
     assert Rectification.objects.get().rating == rating
+
+
+def test_each_step_s_limit_is_the_policy_an_admin_edits(request, actor):
+    """R-LAW-2: the office sets verification to 2 working days, rectification to 5 (the
+    local rules say 5–15) and the call-back to 1; each step's due date follows."""
+    from servicehall.worktime.models import SlaPolicy
+
+    SlaPolicy.objects.filter(code="bad-review-verify").update(n=2)
+    SlaPolicy.objects.filter(code="bad-review-rectify").update(n=5, warn_before=None)
+    SlaPolicy.objects.filter(code="bad-review-callback").update(n=1)
+    bad = request.getfixturevalue("bad")  # rated Wednesday 30 September, before the holiday
+    rect = bad.rectification
+    # the second working day after the National Day holiday (1–7 October)
+    assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 9)
+    assert Notification.objects.filter(
+        recipient__username="leader", kind="bad_review", text__contains="2 个工作日"
+    ).exists()
+    leader = actor("leader")
+    rect = services.verify_review(actor=leader, rectification=rect, finding="属实", now=at(10, 9))
+    # 5 working days from Friday 9 October, Saturday the 10th worked: 10, 12, 13, 14, 15
+    assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 15)
+    rect = services.rectify_review(
+        actor=leader, rectification=rect, measures="培训", now=at(10, 12)
+    )
+    assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 13)
+    page = request.getfixturevalue("login")("leader").get("/reviews/").content.decode()
+    assert "须在2 个工作日内核实，在5 个工作日内整改到位，并在1 个工作日内回访" in page

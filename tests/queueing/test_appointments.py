@@ -131,3 +131,22 @@ def test_a_request_on_a_holiday_is_to_be_answered_within_24_hours(slot, actor):
         now=at(2026, 11, 30),
     )
     assert not ContactTask.objects.filter(appointment=weekday).exists()
+
+
+def test_the_holiday_contact_limit_is_the_policy_an_admin_edits(slot, client, login):
+    """R-TIME-4: the office answers holiday bookings within 12 hours instead of 24; the
+    booking says by when, the hall's list says within what."""
+    from servicehall.worktime.models import SlaPolicy
+
+    SlaPolicy.objects.filter(code="holiday-appointment-contact").update(n=12)
+    a = appointments.book(
+        slot=slot,
+        name="赵丽",
+        id_type="resident_id",
+        id_number=ID1,
+        phone="13912345678",
+        now=at(2026, 11, 28, 15),
+    )  # a Saturday
+    assert ContactTask.objects.get(appointment=a).due_at == at(2026, 11, 29, 3)
+    hall = login("dutylead").get("/console/hall/").content.decode()
+    assert "节假日预约待回访（12 小时内）" in hall

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from servicehall.catalog.models import Matter
 from servicehall.core.idnumbers import with_check_digit
 from servicehall.queueing.models import Appointment, AppointmentSlot
 
@@ -59,3 +60,30 @@ def test_the_hall_lists_holiday_requests_to_call_back(login, demo):
     client.post(f"/console/contacts/{task.pk}/done/")
     task.refresh_from_db()
     assert task.contacted_by.badge_no == "041202"
+
+
+def test_a_holiday_booking_says_by_when_the_hall_calls_back(client, demo, monkeypatch):
+    """R-TIME-4: booked on Saturday 28 November 15:00, the hall calls by Sunday 15:00."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    saturday = dt.datetime(2026, 11, 28, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    monkeypatch.setattr(timezone, "now", lambda: saturday)
+    matter = Matter.objects.get(code="passport-issue")
+    slot, _created = AppointmentSlot.objects.update_or_create(
+        matter=matter,
+        date=dt.date(2026, 12, 2),
+        start=dt.time(9),
+        defaults={"unit": matter.unit, "end": dt.time(10), "capacity": 1},
+    )
+    response = client.post(
+        f"/book/{slot.unit.code}/{slot.pk}/",
+        {
+            "name": "赵丽",
+            "id_number": with_check_digit("41020319850612202"),
+            "phone": "13912345678",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "大厅将在 2026年11月29日 15:00 前电话联系您确认" in page

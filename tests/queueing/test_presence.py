@@ -143,3 +143,52 @@ def test_a_pause_past_its_planned_time_is_reported_once(actor, w2):
         )
     )
     assert told == {"officer", "dutylead"}
+
+
+def test_the_long_pause_minutes_are_a_setting(actor, w2, settings):
+    """R-Q-3: the office sets "away longer than" from 10 to 15 minutes (LONG_PAUSE_MINUTES):
+    a 12-minute pause no longer needs the duty lead, and a pause is overdue after 15."""
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "LONG_PAUSE_MINUTES": 15}
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(8, 20))
+    p = services.pause(actor=officer, window=w2, reason="取档案", minutes=12, now=at(9))
+    assert not p.needs_approval
+    assert not Notification.objects.filter(kind="pause_approval").exists()
+    assert services.overdue_pauses(w2.unit, now=at(9, 14)) == []
+    assert [x.pk for x in services.overdue_pauses(w2.unit, now=at(9, 16))] == [p.pk]
+
+
+def test_the_pages_state_the_norms_minutes_as_set(login, actor, w2, settings):
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    settings.SERVICEHALL = {
+        **settings.SERVICEHALL,
+        "LONG_PAUSE_MINUTES": 15,
+        "SIGN_IN_EARLY_MINUTES": 20,
+    }
+    officer = actor("officer")
+    started = timezone.now() - _dt.timedelta(minutes=16)
+    services.sign_in(actor=officer, window=w2, now=started - _dt.timedelta(minutes=1))
+    services.pause(actor=officer, window=w2, reason="去档案室", minutes=30, now=started)
+    console = login("officer").get(f"/console/?window={w2.pk}").content.decode()
+    assert "暂停超过 15 分钟须报 1 号窗口值班领导批准" in console
+    hall = login("dutylead").get("/console/hall/").content.decode()
+    assert "超过 15 分钟未经批准" in hall and "10 分钟" not in hall
+
+
+def test_what_the_boards_are_told_is_one_of_their_kinds(actor, demo, w2):
+    from servicehall.queueing.models import BoardEvent, WindowStatus
+
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(8, 20))
+    services.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"), now=at(9))
+    ticket = services.call_next(actor=officer, window=w2, now=at(9, 1))
+    services.recall(actor=officer, ticket=ticket, now=at(9, 2))
+    events = list(BoardEvent.objects.filter(unit=demo).order_by("pk"))
+    assert {e.kind for e in events} <= set(BoardEvent.Kind.values)
+    assert [e.kind for e in events][-2:] == [BoardEvent.Kind.CALL, BoardEvent.Kind.RECALL]
+    states = [e.data["state"] for e in events if e.kind == BoardEvent.Kind.WINDOW]
+    assert states and set(states) <= set(WindowStatus.values)
+    assert services.console_state(w2)["status_label"] == "服务中"

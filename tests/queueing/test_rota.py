@@ -127,6 +127,44 @@ def test_b_is_alerted_when_a_is_absent_or_paused_too_long(actor, demo, staff_of)
     assert Notification.objects.filter(recipient=b.user, kind="backup").count() == 2
 
 
+def test_b_is_alerted_after_the_long_pause_minutes_as_set(actor, demo, settings):
+    """R-Q-3 R-Q-4: the office sets LONG_PAUSE_MINUTES to 15: B covers an unstaffed window
+    after 15 minutes, not 10, and the alert says so for a pause."""
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth import get_user_model
+
+    from servicehall.cases.models import Notification
+    from servicehall.org.models import Staff
+    from servicehall.queueing import services
+
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "LONG_PAUSE_MINUTES": 15}
+    sh = ZoneInfo("Asia/Shanghai")
+    window = demo.windows.get(number=2)
+    b = Staff.objects.get(badge_no="041236")
+    b.user = get_user_model().objects.create_user("zhanglp", password="x" * 12)
+    b.save()
+    day = D(2026, 11, 25)
+    rota.assign(actor=actor("leader"), unit=demo, date=day, kind="backup", staff=b, window=window)
+    assert rota.backup_alerts(now=dt.datetime(2026, 11, 25, 8, 42, tzinfo=sh)) == 0  # 12 min in
+    assert rota.backup_alerts(now=dt.datetime(2026, 11, 25, 8, 46, tzinfo=sh)) == 1
+    services.sign_in(
+        actor=actor("officer"), window=window, now=dt.datetime(2026, 11, 25, 8, 55, tzinfo=sh)
+    )
+    services.pause(
+        actor=actor("officer"),
+        window=window,
+        reason="外出",
+        minutes=5,
+        now=dt.datetime(2026, 11, 25, 9, 0, tzinfo=sh),
+    )
+    assert rota.backup_alerts(now=dt.datetime(2026, 11, 25, 9, 12, tzinfo=sh)) == 0
+    assert rota.backup_alerts(now=dt.datetime(2026, 11, 25, 9, 16, tzinfo=sh)) == 1
+    assert Notification.objects.filter(
+        recipient=b.user, kind="backup", text__contains="超过 15 分钟"
+    ).exists()
+
+
 def test_the_rota_page_shows_gaps_and_assigns(login, demo, staff_of):
     client = login("leader")
     page = client.get("/console/rota/").content.decode()

@@ -1,7 +1,9 @@
 """The Django side of the calendar: admin overrides, policies, unit hours, the page, the API."""
 
 import datetime as dt
+import importlib
 import json
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,11 +37,33 @@ def test_publishing_next_years_notice_in_the_admin_ends_the_estimate(db):
 
 
 def test_the_seeded_policies_carry_the_norms_limits(demo):
-    assert SlaPolicy.objects.get(code="hukou-investigation").time_limit.n == 3
-    assert SlaPolicy.objects.get(code="hukou-investigation").pausable
+    notice = SlaPolicy.objects.get(code="licence-correction-notice")
+    assert (notice.n, notice.unit, notice.length) == (5, "working_days", "5 个工作日")
     assert SlaPolicy.objects.get(code="complaint-answer").time_limit.unit == "working_days"
     holiday = SlaPolicy.objects.get(code="holiday-appointment-contact")
-    assert (holiday.n, holiday.unit) == (24, "hours")
+    assert (holiday.n, holiday.unit, holiday.length) == (24, "hours", "24 小时")
+
+
+def test_only_policies_that_some_code_reads_are_seeded(demo):
+    """An admin's edit of a seeded policy must change something (decision 0022): every seeded
+    code is edited by a test that sees the effect; the unread ones seeded before are gone."""
+    seeded = set(SlaPolicy.objects.values_list("code", flat=True))
+    assert seeded == {row[0] for row in services.DEFAULT_POLICIES}
+    tests = "".join(p.read_text() for p in Path(__file__).parents[1].rglob("test_*.py"))
+    for code in seeded:
+        assert f'SlaPolicy.objects.filter(code="{code}").update(' in tests, code
+
+
+def test_the_policies_nothing_read_are_removed_from_a_database_seeded_before(demo):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "servicehall.worktime.migrations.0004_unread_policies_removed"
+    )
+    SlaPolicy.objects.create(code="hukou-investigation", name="社区民警调查核实", n=3)
+    migration.remove_unread(apps, None)
+    assert not SlaPolicy.objects.filter(code="hukou-investigation").exists()
+    assert SlaPolicy.objects.filter(code="complaint-answer").exists()
 
 
 def test_a_policy_clock_uses_its_warning_and_the_units_hours(demo):

@@ -109,7 +109,9 @@ class Case(models.Model):
     due_at = models.DateTimeField(_("promised due"), null=True, blank=True)
     statutory_due_at = models.DateTimeField(_("statutory due"), null=True, blank=True)
     due_estimated = models.BooleanField(_("due date estimated"), default=False)
-    due_state = models.CharField(_("time"), max_length=10, choices=DueState.choices, default="ok")
+    due_state = models.CharField(
+        _("time"), max_length=10, choices=DueState.choices, default=DueState.OK
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     on_time = models.BooleanField(_("finished in time"), null=True, blank=True)
     clock = models.JSONField(_("clock"), default=dict, blank=True)
@@ -200,9 +202,10 @@ class Notice(models.Model):
     items = models.JSONField(_("items"))  # [{"material": name, "state": …, "note": …}]
     law_deadline = models.DateTimeField(
         _("to be given by"),
-        help_text=_("Within 5 working days of receipt."),  # R-LAW-1
+        # R-LAW-1: the limit is the time limit policy's (licence-correction-notice)
+        help_text=_("Within the time limit for the one-time notice, counted from receipt."),
     )
-    within_law = models.BooleanField(_("given within 5 working days"), default=True)
+    within_law = models.BooleanField(_("given within the legal limit"), default=True)
     adds_items = models.BooleanField(
         _("names materials the first notice did not"),
         default=False,
@@ -275,14 +278,14 @@ class CaseStep(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
     step = models.ForeignKey("catalog.Step", on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField()
-    state = models.CharField(max_length=10, choices=State.choices, default="pending")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     performer = models.ForeignKey(
         "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
-    due_state = models.CharField(max_length=10, choices=DueState.choices, default="ok")
+    due_state = models.CharField(max_length=10, choices=DueState.choices, default=DueState.OK)
     clock = models.JSONField(default=dict, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -297,12 +300,33 @@ class CaseStep(models.Model):
 class CaseEvent(models.Model):
     """One transition of a case: who, when, what (never edited)."""
 
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("received")
+        GREEN_CHANNEL = "green_channel", _("green channel")
+        VISIT = "visit", _("visit of the applicant")
+        OVER_VISITS = "over_visits", _("more visits than allowed")
+        DONE_ON_THE_SPOT = "done_on_the_spot", _("done on the spot")
+        NOTICE = "notice", _("one-time notice")
+        NOTICE_NOT_ONE_TIME = "notice_not_one_time", _("notice not one-time")
+        REJECTED = "rejected", _("refused")
+        ACCEPTED = "accepted", _("accepted")
+        STEP_STARTED = "step_started", _("step started")
+        STEP_DONE = "step_done", _("step done")
+        PAUSED = "paused", _("clock paused")
+        RESUMED = "resumed", _("clock resumed")
+        REFERRED = "referred", _("handed off")
+        ACKNOWLEDGED = "acknowledged", _("hand-off acknowledged")
+        REFERRAL_DONE = "referral_done", _("hand-off completed")
+        COMPLETED = "completed", _("completed")
+        DUE_WARNING = "due_warning", _("due soon")
+        DUE_OVERDUE = "due_overdue", _("overdue")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(_("event"), max_length=40)
+    kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)
     text = models.CharField(_("what happened"), max_length=300)
     data = models.JSONField(default=dict, blank=True)
 
@@ -316,8 +340,15 @@ class CaseEvent(models.Model):
 class Sequence(models.Model):
     """Document numbers per unit, kind and year, handed out under a row lock."""
 
+    class Kind(models.TextChoices):
+        CASE = "case", _("case")
+        NOTICE = "notice", _("one-time notice")
+        REFUSAL = "refusal", _("refusal notice")
+        SLIP = "slip", _("intake slip")
+        HANDOFF = "handoff", _("hand-off slip")
+
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 

@@ -17,7 +17,7 @@ from servicehall.notices.services import notify, who_must_hear
 from servicehall.org.choices import Role
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, Actor, require
-from servicehall.workcal import SlaClock, TimeLimit
+from servicehall.workcal import ClockState, SlaClock
 from servicehall.worktime import services as worktime
 
 from .models import (
@@ -37,14 +37,24 @@ from .models import (
     Visit,
 )
 
-# R-LAW-1 (行政许可法 art. 32): what is missing must be told within 5 days of receipt.
-NOTICE_WINDOW = TimeLimit(5, "working_days")
+# R-LAW-1 (行政许可法 art. 32): what is missing is told within the policy's limit of receipt.
+NOTICE_POLICY = "licence-correction-notice"
 # Who may perform a step set for a role: that role or one above it in the unit.
 RANK = {Role.AUXILIARY: 0, Role.OFFICER: 1, Role.DUTY_LEAD: 2, Role.UNIT_LEADER: 3}
-PREFIX = {"case": "C", "notice": "N", "refusal": "R", "slip": "S", "handoff": "H"}
+PREFIX = {
+    Sequence.Kind.CASE: "C",
+    Sequence.Kind.NOTICE: "N",
+    Sequence.Kind.REFUSAL: "R",
+    Sequence.Kind.SLIP: "S",
+    Sequence.Kind.HANDOFF: "H",
+}
 DUE_KIND = {
     DueState.WARNING: Notification.Kind.DUE_WARNING,
     DueState.OVERDUE: Notification.Kind.DUE_OVERDUE,
+}
+DUE_EVENT = {
+    DueState.WARNING: CaseEvent.Kind.DUE_WARNING,
+    DueState.OVERDUE: CaseEvent.Kind.DUE_OVERDUE,
 }
 
 
@@ -231,7 +241,7 @@ def intake(
     rows, problems = _check_materials(matter, checks)
     _check_outcome(matter, outcome, problems, rejection_basis, rejection_reason)
     case = Case.objects.create(
-        number=next_number(unit, "case", now),
+        number=next_number(unit, Sequence.Kind.CASE, now),
         unit=unit,
         window=window,
         matter=matter,
@@ -250,11 +260,19 @@ def intake(
     )
     Visit.objects.create(case=case, at=now, staff=staff, window=window)
     event(
-        case, staff, "received", _("Received at the window by %(name)s") % {"name": staff.name}, now
+        case,
+        staff,
+        CaseEvent.Kind.RECEIVED,
+        _("Received at the window by %(name)s") % {"name": staff.name},
+        now,
     )
     if green_channel:
         event(
-            case, staff, "green_channel", _("Green channel: %(r)s") % {"r": case.green_reason}, now
+            case,
+            staff,
+            CaseEvent.Kind.GREEN_CHANNEL,
+            _("Green channel: %(r)s") % {"r": case.green_reason},
+            now,
         )
     _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now)
     return case
@@ -305,7 +323,7 @@ def _count_visit(case, staff, window, now, *, token=None, purpose=""):
     event(
         case,
         staff,
-        "visit",
+        CaseEvent.Kind.VISIT,
         _("Visit %(n)s, received by %(name)s") % {"n": case.visits, "name": staff.name}
         + (f"（{purpose}）" if purpose else ""),
         now,
@@ -315,7 +333,7 @@ def _count_visit(case, staff, window, now, *, token=None, purpose=""):
         event(
             case,
             staff,
-            "over_visits",
+            CaseEvent.Kind.OVER_VISITS,
             _("%(n)s visits: more than the %(max)s this matter allows")  # R-TIME-3
             % {"n": case.visits, "max": case.matter.max_visits},
             now,
@@ -356,12 +374,12 @@ def _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason,
         case.finished_at = now
         case.rejection_basis = rejection_basis.strip()
         case.rejection_reason = rejection_reason.strip()
-        case.rejection_number = next_number(case.unit, "refusal", now)
+        case.rejection_number = next_number(case.unit, Sequence.Kind.REFUSAL, now)
         case.save()
         event(
             case,
             staff,
-            "rejected",
+            CaseEvent.Kind.REJECTED,
             _("Refused: %(r)s") % {"r": case.rejection_reason},
             now,
             basis=case.rejection_basis,
@@ -377,20 +395,20 @@ def _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason,
         case.accepted_at = case.finished_at = now
         case.on_time = True
         case.save()
-        event(case, staff, "done_on_the_spot", _("Done on the spot"), now)
+        event(case, staff, CaseEvent.Kind.DONE_ON_THE_SPOT, _("Done on the spot"), now)
     else:
         _accept(case, staff, now)
 
 
 def _give_notice(case, staff, problems, now):
-    cal = worktime.calendar()
-    law_deadline = cal.deadline(case.received_at, NOTICE_WINDOW).at
+    limit = worktime.policy(NOTICE_POLICY).time_limit
+    law_deadline = worktime.calendar().deadline(case.received_at, limit).at
     earlier = list(case.notices.all())
     first_items = {i["material"] for n in earlier[:1] for i in n.items}
     adds = bool(earlier) and any(p["material"] not in first_items for p in problems)
     notice = Notice.objects.create(
         case=case,
-        number=next_number(case.unit, "notice", now),
+        number=next_number(case.unit, Sequence.Kind.NOTICE, now),
         issued_at=now,
         issued_by=staff,
         items=problems,
@@ -404,7 +422,7 @@ def _give_notice(case, staff, problems, now):
     event(
         case,
         staff,
-        "notice",
+        CaseEvent.Kind.NOTICE,
         _("One-time notice %(n)s: %(count)s materials to bring")
         % {"n": notice.number, "count": len(problems)},
         now,
@@ -414,7 +432,7 @@ def _give_notice(case, staff, problems, now):
         event(
             case,
             staff,
-            "notice_not_one_time",
+            CaseEvent.Kind.NOTICE_NOT_ONE_TIME,
             _("The notice asks for materials the first notice did not name"),
             now,
         )
@@ -443,7 +461,7 @@ def _accept(case, staff, now):
     event(
         case,
         staff,
-        "accepted",
+        CaseEvent.Kind.ACCEPTED,
         _("Accepted; due %(d)s") % {"d": timezone.localtime(due.at).strftime("%Y-%m-%d %H:%M")},
         now,
     )
@@ -487,7 +505,7 @@ def _start_step(case_step, now):
     event(
         case_step.case,
         None,
-        "step_started",
+        CaseEvent.Kind.STEP_STARTED,
         _("Step %(n)s started: %(name)s") % {"n": case_step.order, "name": case_step.step.name},
         now,
     )
@@ -565,16 +583,16 @@ def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None
     case_step.finished_at = now
     case_step.note = note.strip()[:200]
     status = clock.status(now)
-    case_step.due_state = DueState.OVERDUE if status.state == "breached" else DueState.OK
+    case_step.due_state = DueState.OVERDUE if status.state == ClockState.BREACHED else DueState.OK
     case_step.save()
     event(
         case,
         staff,
-        "step_done",
+        CaseEvent.Kind.STEP_DONE,
         _("Step %(n)s done by %(name)s: %(step)s")
         % {"n": case_step.order, "name": staff.name, "step": case_step.step.name},
         now,
-        on_time=status.state == "met",
+        on_time=status.state == ClockState.MET,
     )
     nxt = current_step(case)
     if nxt is not None:
@@ -584,13 +602,13 @@ def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None
     case.clock = case_clock.to_dict()
     case.status = Status.COMPLETED
     case.finished_at = now
-    case.on_time = case_clock.status(now).state == "met"
+    case.on_time = case_clock.status(now).state == ClockState.MET
     case.due_state = DueState.OK if case.on_time else DueState.OVERDUE
     case.save()
     event(
         case,
         staff,
-        "completed",
+        CaseEvent.Kind.COMPLETED,
         _("Completed in time") if case.on_time else _("Completed late"),
         now,
     )
@@ -617,7 +635,7 @@ def pause_step(*, actor: Actor, case_step: CaseStep, reason: str, now=None):
     case_clock = worktime.load_clock(case.clock, unit=case.unit).pause(now, reason)
     case.clock = case_clock.to_dict()
     case.save()
-    event(case, staff, "paused", _("Clock paused: %(r)s") % {"r": reason.strip()}, now)
+    event(case, staff, CaseEvent.Kind.PAUSED, _("Clock paused: %(r)s") % {"r": reason.strip()}, now)
 
 
 @transaction.atomic
@@ -640,7 +658,7 @@ def resume_step(*, actor: Actor, case_step: CaseStep, now=None):
     event(
         case,
         staff,
-        "resumed",
+        CaseEvent.Kind.RESUMED,
         _("Clock resumed; the case is now due %(d)s")
         % {"d": timezone.localtime(due.at).strftime("%Y-%m-%d %H:%M")},
         now,
@@ -685,8 +703,8 @@ def refer(
         raise ServiceError(_("A finished case is not handed over."))
     referral = Referral.objects.create(
         case=case,
-        slip_number=next_number(case.unit, "slip", now),
-        handoff_number=next_number(case.unit, "handoff", now),
+        slip_number=next_number(case.unit, Sequence.Kind.SLIP, now),
+        handoff_number=next_number(case.unit, Sequence.Kind.HANDOFF, now),
         from_staff=staff,
         to_staff=to_staff,
         to_window=to_window,
@@ -697,7 +715,7 @@ def refer(
     event(
         case,
         staff,
-        "referred",
+        CaseEvent.Kind.REFERRED,
         _("Handed to %(to)s: %(task)s") % {"to": referral.receiver_label, "task": referral.task},
         now,
         slip=referral.slip_number,
@@ -773,7 +791,7 @@ def acknowledge(*, actor: Actor, referral: Referral, now=None):
     event(
         case,
         staff,
-        "acknowledged",
+        CaseEvent.Kind.ACKNOWLEDGED,
         _("%(name)s acknowledged the hand-off %(n)s")
         % {"name": staff.name, "n": referral.handoff_number},
         now,
@@ -797,7 +815,7 @@ def complete_referral(*, actor: Actor, referral: Referral, note: str = "", now=N
     event(
         referral.case,
         staff,
-        "referral_done",
+        CaseEvent.Kind.REFERRAL_DONE,
         _("Hand-off %(n)s completed %(note)s")
         % {"n": referral.handoff_number, "note": note.strip()},
         now,
@@ -867,7 +885,7 @@ def check_deadlines(now=None) -> dict:
     """Mark open cases and their running steps due soon or overdue; tell the owner and the unit
     leaders once per change. Run every few minutes (servicehall check_deadlines)."""
     now = now or timezone.now()
-    counts = {"warning": 0, "overdue": 0}
+    counts = {DueState.WARNING: 0, DueState.OVERDUE: 0}
     open_ids = list(Case.objects.filter(status=Status.IN_PROGRESS).values_list("pk", flat=True))
     for pk in open_ids:
         with transaction.atomic():
@@ -883,7 +901,8 @@ def check_deadlines(now=None) -> dict:
             state = _due_state(worktime.load_clock(case.clock, unit=case.unit).status(now).state)
             changed = state != case.due_state
             steps_changed = []
-            for step in case.steps.filter(state__in=["running", "paused"]).select_related("step"):
+            running = [CaseStep.State.RUNNING, CaseStep.State.PAUSED]
+            for step in case.steps.filter(state__in=running).select_related("step"):
                 s_state = _due_state(_step_clock(step).status(now).state)
                 if s_state != step.due_state:
                     step.due_state = s_state
@@ -906,7 +925,7 @@ def check_deadlines(now=None) -> dict:
                     if item_state == DueState.WARNING
                     else _("%(what)s is overdue")
                 ) % {"what": what}
-                event(case, None, f"due_{item_state}", text, now)
+                event(case, None, DUE_EVENT[item_state], text, now)
                 notify(
                     recipients=[case.owner.user, *who_must_hear(case.unit)],
                     kind=DUE_KIND[item_state],
@@ -919,9 +938,9 @@ def check_deadlines(now=None) -> dict:
 
 def _due_state(clock_state):
     return {
-        "warning": DueState.WARNING,
-        "overdue": DueState.OVERDUE,
-        "breached": DueState.OVERDUE,
+        ClockState.WARNING: DueState.WARNING,
+        ClockState.OVERDUE: DueState.OVERDUE,
+        ClockState.BREACHED: DueState.OVERDUE,
     }.get(clock_state, DueState.OK)
 
 

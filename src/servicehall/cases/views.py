@@ -35,7 +35,7 @@ from .forms import (
     checks_from,
     material_fields,
 )
-from .models import Case, CaseStep, Referral, Status
+from .models import Case, CaseStep, DueState, Referral, Status
 
 
 def _errors_into(forms_, exc: InvalidInput):
@@ -71,7 +71,7 @@ def index(request):
     open_cases = Case.objects.filter(unit=unit, status__in=open_statuses)
     # what I own, wherever it came from (a hand-off from another unit included)
     mine = Case.objects.filter(owner=staff, status__in=open_statuses).select_related("matter")[:50]
-    late = open_cases.exclude(due_state="ok").select_related("matter", "owner")[:50]
+    late = open_cases.exclude(due_state=DueState.OK).select_related("matter", "owner")[:50]
     referrals = (
         Referral.objects.filter(completed_at__isnull=True)
         .filter(

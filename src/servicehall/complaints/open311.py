@@ -83,17 +83,18 @@ def service_name(kind, category) -> str:
 
 
 def service_list() -> list[dict]:
-    out = []
+    out, answer = [], services.answer_policy().length
     for code, (kind, category) in service_codes().items():
         name = service_name(kind, category)
         if kind == Complaint.Kind.SUGGESTION:
-            description = _("A suggestion to a service unit; answered within three working days.")
+            description = _("A suggestion to a service unit; answered within %(limit)s.") % {
+                "limit": answer
+            }
             keywords, group = name, "suggestions"
         else:
             description = _(
-                "A complaint about %(category)s at a service unit; answered within three "
-                "working days."
-            ) % {"category": name}
+                "A complaint about %(category)s at a service unit; answered within %(limit)s."
+            ) % {"category": name, "limit": answer}
             keywords, group = f"{Complaint.Kind.COMPLAINT.label}, {name}", "complaints"
         out.append(
             {
@@ -284,7 +285,8 @@ PARAMETER = {
 
 
 def service_notice(c: Complaint) -> str:
-    return _("The unit answers within three working days: answer due %(due)s.") % {
+    # the due time as counted when it was filed: the policy may have changed since
+    return _("The unit answers by %(due)s.") % {
         "due": timezone.localtime(c.due_at).strftime("%Y-%m-%d %H:%M")
     }
 

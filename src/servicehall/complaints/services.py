@@ -38,15 +38,20 @@ def normalize_code(code: str) -> str:
     return f"TS-{body[:4]}-{body[4:]}" if len(body) == 8 else ""
 
 
+def answer_policy():
+    """R-FB-3 R-TIME-4: the answer's time limit (3 working days) as edited in the admin."""
+    from servicehall.worktime import services as worktime
+
+    return worktime.policy("complaint-answer")
+
+
 def due(received_at, unit):
-    """R-FB-3 R-TIME-4: answered within 3 working days (policy complaint-answer). A Due: its
+    """When a complaint received then is to be answered (answer_policy). A Due: its
     `estimated` is true when the count reaches into a year whose holidays are not published
     (R-LAW-4), and the pages say so."""
     from servicehall.worktime import services as worktime
 
-    return worktime.deadline(
-        start=received_at, limit=worktime.policy("complaint-answer"), unit=unit
-    )
+    return worktime.deadline(start=received_at, limit=answer_policy(), unit=unit)
 
 
 def _tell_leaders(complaint, kind, text):

@@ -59,7 +59,11 @@ def new(request):
     if request.method == "GET" and filed:
         complaint = Complaint.objects.filter(pk=once.stored(ONCE_FORM, filed)).first()
         if complaint is not None:
-            return render(request, "complaints/filed.html", {"complaint": complaint})
+            return render(
+                request,
+                "complaints/filed.html",
+                {"complaint": complaint, "answer_limit": services.answer_policy().length},
+            )
     form = ComplaintForm(request.POST or None, initial={"unit": request.GET.get("unit")})
     key = request.POST.get("once") if once.valid(request.POST.get("once")) else once.new_key()
     if request.method == "POST":

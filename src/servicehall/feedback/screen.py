@@ -49,7 +49,7 @@ def screen_state(window) -> dict:
         event = (
             BoardEvent.objects.filter(
                 unit_id=window.unit_id,
-                kind="screen",
+                kind=BoardEvent.Kind.SCREEN,
                 data__window_id=window.pk,
                 at__gte=current.called_at,
             )

@@ -533,7 +533,9 @@ def revoke_device(*, actor: Actor, device: RatingDevice, now=None) -> RatingDevi
         from servicehall.queueing.models import BoardEvent
 
         BoardEvent.objects.create(
-            unit_id=device.window.unit_id, kind="unpaired", data={"window_id": device.window_id}
+            unit_id=device.window.unit_id,
+            kind=BoardEvent.Kind.UNPAIRED,
+            data={"window_id": device.window_id},
         )
     return device
 
@@ -609,7 +611,7 @@ def _due(stage, start, unit):
 
 def open_rectifications(bad: list[dict]) -> list[Rectification]:
     """R-LAW-2: every bad review is worked off. Opens the rectification of each bad review
-    given (pk, unit_id, window_id, created_at), due 1 working day after the rating, and tells
+    given (pk, unit_id, window_id, created_at), due by policy bad-review-verify, and tells
     the unit's leaders; a rating that has one already is left alone. Called by `seal` in the
     transaction that links the ratings into the chain, so each gets exactly one."""
     from django.urls import reverse
@@ -627,8 +629,9 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
     bad = [b for b in bad if b["pk"] not in opened]
     if not bad:
         return []
+    verify = worktime.policy(Rectification.POLICY["verify"])
     due = worktime.deadlines(
-        limit=worktime.policy(Rectification.POLICY["verify"]),
+        limit=verify,
         starts=[(b["created_at"], b["unit_id"]) for b in bad],
     )
     new = [
@@ -655,11 +658,18 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
             notify(
                 recipients=leaders[b["unit_id"]],
                 kind=Notification.Kind.BAD_REVIEW,
-                text=_("A bad review of window %(n)s: verify it within 1 working day.")
-                % {"n": numbers.get(b["window_id"], "—")},
+                text=_("A bad review of window %(n)s: verify it within %(limit)s.")
+                % {"n": numbers.get(b["window_id"], "—"), "limit": verify.length},
                 link=f"{reverse('reviews')}#review-{rect.pk}",  # its card on the list
             )
     return rects
+
+
+def step_limits() -> dict[str, str]:
+    """Each step's limit as the page explains it (1 个工作日 …), from the policies."""
+    from servicehall.worktime import services as worktime
+
+    return {stage: worktime.policy(code).length for stage, code in Rectification.POLICY.items()}
 
 
 def due_text(rect: Rectification, now=None):

@@ -134,7 +134,13 @@ def _reviews_page(request, actor, unit, shown=None):
     return render(
         request,
         "feedback/reviews.html",
-        {"unit": unit, "open": rows, "closed": closed, "levels": Level.choices},
+        {
+            "unit": unit,
+            "open": rows,
+            "closed": closed,
+            "levels": Level.choices,
+            "limits": services.step_limits(),
+        },
     )
 
 

@@ -219,10 +219,6 @@ class HotlineCall(models.Model):
         """None for a kind that needs no elements; else whether nothing is missing."""
         return (not self.missing_fields) if self.needs_elements else None
 
-    @property
-    def checklist_done(self):
-        return all(getattr(self, name) for name, _label in CHECKLIST)
-
     def get_additional_data(self):
         return {"unit_id": self.unit_id}
 

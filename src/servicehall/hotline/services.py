@@ -84,6 +84,19 @@ ELEMENT_PROMPTS = {
     "consequence": "现在情况怎么样？有没有人受伤？",
     "callback_number": "你现在的具体位置在哪里，如何再次联系你？",
 }
+
+
+def kind_scripts(kind) -> list[str]:
+    """The norm's phrases for a kind of call, the promised answer time as the policy says."""
+    from servicehall.complaints.services import answer_policy
+
+    lines = KIND_SCRIPTS[kind]
+    if not any("{answer}" in line for line in lines):
+        return lines
+    answer = answer_policy().length.replace(" ", "")
+    return [line.replace("{answer}", answer) for line in lines]
+
+
 KIND_SCRIPTS = {
     Kind.REPORT: ["请别紧张，慢慢讲清楚。"],
     Kind.HELP: ["请不要着急，我们马上派民警来。", "我们马上通知有关部门来处理。"],
@@ -92,7 +105,7 @@ KIND_SCRIPTS = {
         "请别激动，把事情说清楚。",
         "请留下你的姓名、住址、工作单位及联系电话。",
         "谢谢你对公安工作的监督。",
-        "我们一定会在三个工作日内给你一个答复。",
+        "我们一定会在{answer}内给你一个答复。",  # the complaint answer policy's limit
     ],
     Kind.URGING: ["我们已经通知民警来了，我们再催一下。"],
     Kind.HARASSMENT: [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from servicehall.complaints.services import answer_policy
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.core.params import int_param
 from servicehall.org.choices import WindowKind
@@ -138,6 +139,7 @@ def _page(request, actor, unit, call=None, form=None, status=200):
             "seats": seats,
             "my_seat": int_param(request.GET, "seat") or my_seat,
             "figures": f,
+            "answer_limit": answer_policy().length,  # the complaint a call registers
             "rates": {
                 "connection": _pct(f["connection_rate"]),
                 "in_time": _pct(f["in_time_rate"]),
@@ -148,7 +150,7 @@ def _page(request, actor, unit, call=None, form=None, status=200):
             "calm": services.SCRIPT_CALM,
             "kinds": Kind.choices,
             "outcomes": Outcome.choices,
-            "kind_scripts": [(k, label, services.KIND_SCRIPTS[k]) for k, label in Kind.choices],
+            "kind_scripts": [(k, label, services.kind_scripts(k)) for k, label in Kind.choices],
             "categories": Category.choices,
             "complaint_units": Unit.objects.order_by("sector__order", "name").only("code", "name"),
             "within": ANSWER_WITHIN_SECONDS,

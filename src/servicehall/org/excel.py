@@ -742,11 +742,6 @@ def _apply(actor, data, report, progress):
         rows.save(number, obj, created)  # its other problems too (nothing is kept on error)
 
 
-def count_rows(source) -> int:
-    """Data rows of a workbook, counted from its sheets' XML (checks the limits too)."""
-    return check_file(source).read_rows
-
-
 def import_registry(
     *, actor: Actor, source, progress=None, checked=None, before_commit=None
 ) -> ImportReport:

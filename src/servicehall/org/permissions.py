@@ -36,7 +36,7 @@ class Action(models.TextChoices):
     KEEP_SEAL = "keep_seal", _("Keep and use the seal")
     KEEP_BLANK_CERTIFICATES = "keep_blank_certificates", _("Keep blank certificates")
     HOLD_FEE_MONEY = "hold_fee_money", _("Hold fee money")
-    APPROVE_PAUSE = "approve_pause", _("Approve a window pause over 10 minutes")
+    APPROVE_PAUSE = "approve_pause", _("Approve a long window pause")
     MANAGE_DUTY_ROTA = "manage_duty_rota", _("Manage the duty rota")
     PAIR_RATING_DEVICE = "pair_rating_device", _("Pair and revoke the windows' rating devices")
     HANDLE_BAD_REVIEW = "handle_bad_review", _("Verify, rectify and answer bad reviews")
@@ -144,10 +144,6 @@ class Actor:
     user: object | None
     staff: object | None
     role: str
-
-    @property
-    def is_citizen(self):
-        return self.role == Role.CITIZEN
 
     @property
     def role_label(self):

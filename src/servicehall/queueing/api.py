@@ -145,7 +145,7 @@ def call_number(request, window_id: int, payload: CallNumberIn):
 
 @router.post("/windows/{window_id}/pause", response={201: dict})
 def pause(request, window_id: int, payload: PauseIn):
-    """暂停服务 on the boards; over 10 minutes it needs the duty lead's approval (R-Q-3)."""
+    """暂停服务 on the boards; a long pause needs the duty lead's approval (R-Q-3)."""
     actor, window = _window(request, window_id)
     p = services.pause(actor=actor, window=window, reason=payload.reason, minutes=payload.minutes)
     return Status(201, {"id": p.pk, "needs_approval": p.needs_approval})

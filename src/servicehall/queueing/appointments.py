@@ -1,4 +1,4 @@
-"""Appointments: slots with capacity, booking, check-in to a ticket, no-shows, and the 24-hour
+"""Appointments: slots with capacity, booking, check-in to a ticket, no-shows, and the
 contact task for a request made on a holiday (R-Q-1, R-TIME-4)."""
 
 import datetime as dt
@@ -12,14 +12,18 @@ from django.utils.translation import gettext as _
 from servicehall.core.errors import InvalidInput, ServiceError
 from servicehall.core.idnumbers import id_problem, phone_problem
 from servicehall.org.permissions import Action, Actor, require
-from servicehall.workcal import TimeLimit
 from servicehall.worktime import services as worktime
 
 from .models import Appointment, AppointmentSlot, ContactTask, Ticket
 from .services import require_open, take_ticket
 
-# R-TIME-4: holiday appointment requests are answered within 24 hours.
-HOLIDAY_CONTACT = TimeLimit(24, "hours")
+# R-TIME-4: holiday appointment requests are answered within this policy's limit (24 hours).
+HOLIDAY_CONTACT = "holiday-appointment-contact"
+
+
+def contact_policy():
+    """The holiday contact's time limit as edited in the admin (R-TIME-4)."""
+    return worktime.policy(HOLIDAY_CONTACT)
 
 
 def open_slots(matter, now=None):
@@ -86,7 +90,7 @@ def book(
     )
     cal = worktime.calendar()
     if not cal.is_working_day(timezone.localdate(now)):  # R-TIME-4: a holiday request
-        due = cal.deadline(now, HOLIDAY_CONTACT)
+        due = cal.deadline(now, contact_policy().time_limit)
         ContactTask.objects.create(
             unit=slot.unit,
             appointment=appointment,

@@ -251,7 +251,7 @@ class WindowSession(models.Model):
 
 
 class WindowPause(models.Model):
-    """暂停服务: the window shows a pause sign; over 10 minutes needs the duty lead (R-Q-3)."""
+    """暂停服务: the window shows a pause sign; a long one needs the duty lead (R-Q-3)."""
 
     session = models.ForeignKey(WindowSession, on_delete=models.CASCADE, related_name="pauses")
     reason = models.CharField(_("reason"), max_length=100)
@@ -277,7 +277,16 @@ class WindowPause(models.Model):
 
     @property
     def needs_approval(self):
-        return self.planned_minutes > 10
+        return self.planned_minutes > settings.SERVICEHALL["LONG_PAUSE_MINUTES"]  # R-Q-3
+
+
+class WindowStatus(models.TextChoices):
+    """What a board shows for a window (the state in a window event's data)."""
+
+    CLOSED = "closed", _("closed")
+    PAUSED = "paused", _("service paused")
+    SERVING = "serving", _("serving")
+    OPEN = "open", _("open")
 
 
 class BoardEvent(models.Model):
@@ -286,10 +295,20 @@ class BoardEvent(models.Model):
     A table rather than an in-process channel, so gunicorn workers and the event server can
     be separate processes on SQLite and PostgreSQL alike."""
 
+    class Kind(models.TextChoices):
+        CALL = "call", _("call")
+        RECALL = "recall", _("recall")
+        WINDOW = "window", _("window state")
+        # private to the window's citizen screen (events.PRIVATE): what the intake form
+        # enters, and the window's rating device unpaired
+        SCREEN = "screen", _("citizen screen")
+        UNPAIRED = "unpaired", _("rating device unpaired")
+
     # indexed by board_event_unit (unit, id), which also serves the foreign key
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
     at = models.DateTimeField(auto_now_add=True)
-    kind = models.CharField(max_length=20)  # call, recall, window
+    # also written by the call_next SQL function (migration 0008): 'call' and 'window'
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     data = models.JSONField(default=dict)
 
     class Meta:

@@ -134,8 +134,8 @@ def assign(*, actor: Actor, unit, date, kind, staff, window=None) -> DutyAssignm
 
 
 def backup_alerts(now=None) -> int:
-    """R-Q-4 A/B: when a window's A has not signed in 10 minutes into the session, or has
-    paused longer than 10 minutes, tell its B for the day to cover. Once per window and day."""
+    """R-Q-4 A/B: when a window's A has not signed in LONG_PAUSE_MINUTES into the session, or
+    has paused longer than that, tell its B for the day to cover. Once per window and day."""
     from django.urls import reverse
     from django.utils import timezone
 
@@ -144,11 +144,11 @@ def backup_alerts(now=None) -> int:
     from servicehall.notices.services import notify
 
     from .models import WindowSession
-    from .services import PAUSE_WITHOUT_APPROVAL, _minutes_late
+    from .services import _minutes_late, long_pause_minutes
 
     now = now or timezone.now()
     today = timezone.localdate(now)
-    sent = 0
+    sent, away = 0, long_pause_minutes()
     backups = DutyAssignment.objects.filter(
         date=today, kind=DutyAssignment.Kind.BACKUP
     ).select_related("window", "staff__user")
@@ -157,14 +157,14 @@ def backup_alerts(now=None) -> int:
             continue
         session = WindowSession.objects.filter(window=b.window, signed_out_at__isnull=True).first()
         reason = None
-        if session is None and _minutes_late(b.window, now) > 10:
+        if session is None and _minutes_late(b.window, now) > away:
             reason = _("Window %(n)s is unstaffed: please cover it (A/B).") % {"n": b.window.number}
         elif session is not None:
-            limit = now - dt.timedelta(minutes=PAUSE_WITHOUT_APPROVAL)
+            limit = now - dt.timedelta(minutes=away)
             if session.pauses.filter(ended_at__isnull=True, started_at__lt=limit).exists():
                 reason = _(
-                    "Window %(n)s has been paused over 10 minutes: please cover it (A/B)."
-                ) % {"n": b.window.number}
+                    "Window %(n)s has been paused over %(m)s minutes: please cover it (A/B)."
+                ) % {"n": b.window.number, "m": away}
         recent = timezone.now() - dt.timedelta(hours=12)  # once per window and reason a day
         kind = Notification.Kind.BACKUP
         if reason and not told_since(b.staff.user, kind=kind, text=reason, since=recent):

@@ -32,10 +32,9 @@ from .models import (
     WindowPause,
     WindowSession,
     WindowState,
+    WindowStatus,
 )
 
-# R-Q-3: a pause longer than this is reported to, and approved by, the No. 1 window.
-PAUSE_WITHOUT_APPROVAL = 10
 ACTIVE = (Ticket.State.CALLED, Ticket.State.SERVING, Ticket.State.PARKED)
 
 
@@ -187,8 +186,13 @@ def require_open(unit, now=None):
 
 
 def sign_in_early_minutes() -> int:
-    """R-Q-3: staff arrive this many minutes early and sign in (the one source of the 10)."""
+    """R-Q-3: staff arrive this many minutes early and sign in (SIGN_IN_EARLY_MINUTES)."""
     return settings.SERVICEHALL["SIGN_IN_EARLY_MINUTES"]
+
+
+def long_pause_minutes() -> int:
+    """R-Q-3: away longer than this is reported to the No. 1 window (LONG_PAUSE_MINUTES)."""
+    return settings.SERVICEHALL["LONG_PAUSE_MINUTES"]
 
 
 # ---- the window's staff ----------------------------------------------------------------
@@ -398,7 +402,8 @@ def _mark_called(ticket, window, staff_id, now, finished=None):
     ticket.calls += 1
     ticket.target_window = None
     ticket.save(update_fields=["state", "window", "staff", "called_at", "calls", "target_window"])
-    event = _call_event(ticket, "call", state="serving")  # the call says the window serves
+    # the call says the window serves
+    event = _call_event(ticket, BoardEvent.Kind.CALL, state=WindowStatus.SERVING)
     if finished is not None:  # and which visit it finished, for the rating device
         event.data["finished"] = {"id": finished.pk, "ticket": finished.label}
     event.save()
@@ -420,7 +425,7 @@ def _call_event(ticket, kind, state=None):
 def _window_event(window, status):
     return BoardEvent(
         unit_id=window.unit_id,
-        kind="window",
+        kind=BoardEvent.Kind.WINDOW,
         data={"window": window.number, "window_id": window.pk, "state": status},
     )
 
@@ -500,7 +505,7 @@ def recall(*, actor: Actor, ticket: Ticket, now=None) -> Ticket:
     ticket = _mine(actor, ticket, [Ticket.State.CALLED])
     ticket.calls += 1
     ticket.save(update_fields=["calls"])
-    announce_call(ticket, "recall")
+    announce_call(ticket, BoardEvent.Kind.RECALL)
     return ticket
 
 
@@ -619,7 +624,7 @@ def _minutes_late(window, now):
 
 @transaction.atomic
 def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
-    """Sign in at a window: the norm is 10 minutes before the session; lateness is recorded."""
+    """Sign in at a window: the norm's minutes before the session; lateness is recorded."""
     now = now or timezone.now()
     require(actor, Action.CALL_TICKET, unit=window.unit)
     staff = actor.staff
@@ -718,7 +723,7 @@ def sign_out(*, actor: Actor, window: Window, now=None) -> WindowSession:
 
 @transaction.atomic
 def pause(*, actor: Actor, window: Window, reason: str, minutes: int = 5, now=None) -> WindowPause:
-    """The window shows 暂停服务. Over 10 minutes, the No. 1 window's duty lead must approve."""
+    """The window shows 暂停服务. A long pause needs the No. 1 window's duty lead (R-Q-3)."""
     now = now or timezone.now()
     _lock_window(window)  # not while a call is under way here
     session = _at_window(actor, window)
@@ -847,20 +852,20 @@ def pause_overruns(now=None) -> int:
     return told
 
 
-def window_status(window, now=None) -> str:
+def window_status(window, now=None) -> WindowStatus:
     """closed, paused, serving or open — what the board shows for a window."""
     session = _session(window)
     if session is None:
-        return "closed"
+        return WindowStatus.CLOSED
     if _open_pause(session):
-        return "paused"
-    return "serving" if current_ticket(window) else "open"
+        return WindowStatus.PAUSED
+    return WindowStatus.SERVING if current_ticket(window) else WindowStatus.OPEN
 
 
 def overdue_pauses(unit, now=None):
-    """Pauses past 10 minutes without the duty lead's approval, for the No. 1 window."""
+    """Long pauses under way without the duty lead's approval, for the No. 1 window."""
     now = now or timezone.now()
-    limit = now - dt.timedelta(minutes=PAUSE_WITHOUT_APPROVAL)
+    limit = now - dt.timedelta(minutes=long_pause_minutes())
     return list(
         WindowPause.objects.filter(
             session__window__unit=unit,
@@ -880,7 +885,13 @@ def console_state(window) -> dict:
     current = current_ticket(window)
     pause = _open_pause(session)
     status = (
-        "closed" if session is None else "paused" if pause else "serving" if current else "open"
+        WindowStatus.CLOSED
+        if session is None
+        else WindowStatus.PAUSED
+        if pause
+        else WindowStatus.SERVING
+        if current
+        else WindowStatus.OPEN
     )
     today = timezone.localdate()
     counts = dict(
@@ -906,7 +917,7 @@ def console_state(window) -> dict:
     return {
         "window": window.number,
         "status": status,
-        "status_label": str(STATUS_LABELS[status]),
+        "status_label": str(status.label),
         "staff": session.staff.name if session else None,
         "minutes_late": session.minutes_late if session else 0,
         "minutes_early": session.minutes_early if session else None,
@@ -935,14 +946,6 @@ def console_state(window) -> dict:
     }
 
 
-STATUS_LABELS = {
-    "closed": gettext_lazy("closed"),
-    "paused": gettext_lazy("service paused"),
-    "serving": gettext_lazy("serving"),
-    "open": gettext_lazy("open"),
-}
-
-
 def require_serving(actor: Actor, window: Window):
     """Refuse unless the actor is the staff member signed in at this window (R-Q-3)."""
     require(actor, Action.CALL_TICKET, unit=window.unit)
@@ -954,5 +957,5 @@ def show_on_screen(*, actor: Actor, window: Window, data: dict) -> BoardEvent:
     serves at (一机双屏, R-Q-2): an event of that window's private stream."""
     require_serving(actor, window)
     return BoardEvent.objects.create(
-        unit_id=window.unit_id, kind="screen", data={**data, "window_id": window.pk}
+        unit_id=window.unit_id, kind=BoardEvent.Kind.SCREEN, data={**data, "window_id": window.pk}
     )

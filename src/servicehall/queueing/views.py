@@ -74,9 +74,9 @@ def board(request, code):
     unit = _unit(code)
     today = timezone.localdate()
     events = list(
-        BoardEvent.objects.filter(unit=unit, kind__in=["call", "recall"], at__date=today).order_by(
-            "-pk"
-        )[:8]
+        BoardEvent.objects.filter(
+            unit=unit, kind__in=[BoardEvent.Kind.CALL, BoardEvent.Kind.RECALL], at__date=today
+        ).order_by("-pk")[:8]
     )
     windows = [
         {"window": w, "state": services.window_status(w)} for w in unit.windows.filter(active=True)
@@ -136,6 +136,7 @@ def console(request):
             "windows": window.unit.windows.filter(active=True).order_by("number"),
             "rating_devices": _devices_at(window),
             "queues": window.unit.queues.filter(active=True),
+            "long_pause": services.long_pause_minutes(),
         },
     )
 
@@ -339,7 +340,7 @@ def rota_page(request):
 def hall(request):
     """The No. 1 window's view (R-Q-3, R-Q-4): every window live, pauses to approve, today's
     waiting and service figures."""
-    from . import figures
+    from . import appointments, figures
     from .models import WindowPause
 
     actor = actor_for(request.user)
@@ -383,6 +384,10 @@ def hall(request):
             "may_approve": actor.can(Action.APPROVE_PAUSE, unit=unit),
             "events_url": events_url(request),
             "last_event": last_event_id(unit),
+            # the norms' numbers the page states, from their one source each
+            "early_minutes": services.sign_in_early_minutes(),
+            "long_pause": services.long_pause_minutes(),
+            "contact_limit": appointments.contact_policy().length,
         },
     )
 

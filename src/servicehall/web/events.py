@@ -97,7 +97,7 @@ class Hub:
 
 hub = Hub()
 # what a window shows its citizen, and its device revoked: never on the hall's public stream
-PRIVATE = {"screen", "unpaired"}
+PRIVATE = {BoardEvent.Kind.SCREEN, BoardEvent.Kind.UNPAIRED}
 
 
 def _audiences(row):

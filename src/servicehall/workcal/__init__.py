@@ -2,7 +2,7 @@
 `holidays` package), no Django, so it can be tested and benchmarked on its own."""
 
 from .calendar import UNITS, Calendar, Due, TimeLimit, china, load_overrides, merge_pauses
-from .clock import ClockStatus, SlaClock
+from .clock import ClockState, ClockStatus, SlaClock
 from .hours import WorkingHours
 
 
@@ -19,6 +19,7 @@ def working_days_between_many(a, b):
 __all__ = [
     "UNITS",
     "Calendar",
+    "ClockState",
     "ClockStatus",
     "Due",
     "SlaClock",

@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .calendar import Calendar, Due, TimeLimit
 from .hours import WorkingHours
 
-STATES = ("running", "paused", "warning", "overdue", "met", "breached")
+
+class ClockState(StrEnum):
+    """Where a clock stands: running or paused, warning or overdue while it runs; met or
+    breached once stopped. Plain strings underneath, so stored clocks and JSON read as before."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    WARNING = "warning"
+    OVERDUE = "overdue"
+    MET = "met"
+    BREACHED = "breached"
 
 
 @dataclass(frozen=True)
 class ClockStatus:
-    state: str
+    state: ClockState
     due: Due
     elapsed: dt.timedelta  # served time counted so far (pauses excluded)
     remaining: dt.timedelta  # served time left until due (zero once due)
@@ -141,15 +152,15 @@ class SlaClock:
         )
         overdue_by = max(end - due.at, dt.timedelta(0))
         if self.stopped_at is not None:
-            state = "met" if self.stopped_at <= due.at else "breached"
+            state = ClockState.MET if self.stopped_at <= due.at else ClockState.BREACHED
         elif self.is_paused:
-            state = "paused"
+            state = ClockState.PAUSED
         elif at > due.at:
-            state = "overdue"
+            state = ClockState.OVERDUE
         elif self._warning(elapsed, remaining, days_left, due, at):
-            state = "warning"
+            state = ClockState.WARNING
         else:
-            state = "running"
+            state = ClockState.RUNNING
         return ClockStatus(state, due, elapsed, remaining, days_left, overdue_by, paused_for)
 
     def _warning(self, elapsed, remaining, days_left, due, at) -> bool:

@@ -65,9 +65,3 @@ class WorkingHours:
         day has none, so a day limit still ends at a definite time)."""
         sessions = self.day_sessions(day, working) or self.sessions
         return max(end for _start, end in sessions)
-
-    def minutes_per_day(self) -> int:
-        return sum(
-            (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-            for start, end in self.day_sessions(dt.date(2000, 1, 3), True)
-        )

@@ -8,6 +8,7 @@ from auditlog.registry import auditlog
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from servicehall.workcal import TimeLimit, WorkingHours
 
@@ -113,6 +114,18 @@ class SlaPolicy(models.Model):
     @property
     def time_limit(self) -> TimeLimit:
         return TimeLimit(self.n, self.unit)
+
+    @property
+    def length(self) -> str:
+        """The limit as a page says it (5 个工作日, 24 小时): texts that state the number
+        format it from here, so an admin's edit shows where the limit is explained."""
+        words = {
+            LimitUnit.WORKING_DAYS: ngettext("%(n)s working day", "%(n)s working days", self.n),
+            LimitUnit.CALENDAR_DAYS: ngettext("%(n)s day", "%(n)s days", self.n),
+            LimitUnit.WORKING_HOURS: ngettext("%(n)s working hour", "%(n)s working hours", self.n),
+            LimitUnit.HOURS: ngettext("%(n)s hour", "%(n)s hours", self.n),
+        }
+        return words[self.unit] % {"n": self.n}
 
     def clock_options(self) -> dict:
         if self.warn_ratio is not None:

@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from servicehall.workcal import Calendar, ClockStatus, Due, SlaClock, TimeLimit, china
+from servicehall.workcal import Calendar, ClockState, ClockStatus, Due, SlaClock, TimeLimit, china
 
 from .models import CalendarDay, CalendarYear, ExtendedSession, SlaPolicy, UnitHours, working_hours
 
@@ -128,14 +128,14 @@ def _estimated(due: Due) -> str:
     }
 
 
-def describe(status: ClockStatus, now: dt.datetime, *, unit_days: bool = True) -> DueText:
+def describe(status: ClockStatus, now: dt.datetime) -> DueText:
     """The words, colour and estimate note for a clock's status at `now`."""
     due = status.due
     when = _when(due.at)
     est = _estimated(due)
-    if status.state == "met":
+    if status.state == ClockState.MET:
         return DueText(_("done in time (due %(when)s)") % {"when": when}, "ok", est)
-    if status.state in ("overdue", "breached"):
+    if status.state in (ClockState.OVERDUE, ClockState.BREACHED):
         days = calendar().working_days_between(due.last_day, timezone.localdate(now))
         if status.due.last_day and days > 0:
             text = ngettext(
@@ -146,9 +146,9 @@ def describe(status: ClockStatus, now: dt.datetime, *, unit_days: bool = True) -
         else:
             text = _("overdue (due %(when)s)") % {"when": when}
         return DueText(text, "bad", est)
-    if status.state == "paused":
+    if status.state == ClockState.PAUSED:
         return DueText(_("paused (due at least %(when)s)") % {"when": when}, "paused", est)
-    level = "warn" if status.state == "warning" else "ok"
+    level = "warn" if status.state == ClockState.WARNING else "ok"
     if status.remaining_working_days is not None:
         n = status.remaining_working_days
         if n == 0:
@@ -201,57 +201,14 @@ def policy(code: str) -> SlaPolicy:
     raise SlaPolicy.DoesNotExist(code)
 
 
-# The time limits of the norms and national rules; seeded, then editable in the admin. The
-# legal basis is read by people, so it names the document only: hukou-* R-TIME-2, licence-*
-# R-LAW-1, complaint-answer R-FB-3/R-TIME-4, holiday-appointment-contact R-TIME-4,
-# hotline-written-reply R-LAW-3, bad-review-* R-LAW-2.
+# The time limits of the norms and national rules that the code reads through policy(code):
+# seeded, then editable in the admin, and an edit takes effect at the next deadline counted.
+# Only limits some code reads are here (decision 0022): a matter's statutory and promised
+# limits and its steps' limits (hukou R-TIME-2) live on the matter in the catalogue. The legal
+# basis is read by people, so it names the document only.
 DEFAULT_POLICIES = [
     # code, name, n, unit, warn_before, pausable, legal basis
-    (
-        "hukou-leader-review",
-        "户口材料报所领导审核",
-        2,
-        "working_days",
-        1,
-        False,
-        "户籍窗口优质服务操作规范 六(二)",
-    ),
-    (
-        "hukou-investigation",
-        "社区民警调查核实",
-        3,
-        "working_days",
-        1,
-        True,
-        "户籍窗口优质服务操作规范 六(二)（函调时间不计入）",
-    ),
-    (
-        "hukou-approval",
-        "所领导审核审批",
-        2,
-        "working_days",
-        1,
-        False,
-        "户籍窗口优质服务操作规范 六(二)",
-    ),
-    (
-        "hukou-finish-notify",
-        "办结并通知申请人",
-        1,
-        "working_days",
-        None,
-        False,
-        "户籍窗口优质服务操作规范 六(二)",
-    ),
-    (
-        "hukou-forward",
-        "上报上级机关审批",
-        2,
-        "working_days",
-        1,
-        False,
-        "户籍窗口优质服务操作规范 六(二)",
-    ),
+    # R-LAW-1: cases.services, the one-time notice's legal deadline
     (
         "licence-correction-notice",
         "补正材料一次性告知",
@@ -261,34 +218,7 @@ DEFAULT_POLICIES = [
         False,
         "行政许可法 第三十二条",
     ),
-    (
-        "licence-decision",
-        "作出行政许可决定",
-        20,
-        "working_days",
-        3,
-        True,
-        "行政许可法 第四十二条",
-    ),
-    (
-        "licence-certificate",
-        "颁发、送达许可证件",
-        10,
-        "working_days",
-        2,
-        False,
-        "行政许可法 第四十四条",
-    ),
-    (
-        "id-card-statutory",
-        "居民身份证签发（法定）",
-        60,
-        "calendar_days",
-        5,
-        False,
-        "居民身份证法 第十条",
-    ),
-    ("passport-statutory", "普通护照签发（法定）", 15, "calendar_days", 2, False, "护照法 第六条"),
+    # R-FB-3 R-TIME-4: complaints.services.due
     (
         "complaint-answer",
         "投诉答复",
@@ -298,6 +228,7 @@ DEFAULT_POLICIES = [
         False,
         "窗口服务投诉、建议：三个工作日内答复",
     ),
+    # R-TIME-4: queueing.appointments, the contact task of a holiday booking
     (
         "holiday-appointment-contact",
         "节假日预约主动联系",
@@ -307,7 +238,7 @@ DEFAULT_POLICIES = [
         False,
         "户籍窗口服务制度 四(三)",
     ),
-    ("hotline-written-reply", "书面渠道答复", 24, "hours", None, False, "GB/T 33358-2016"),
+    # R-LAW-2: feedback.services, the three steps of a bad review's follow-up
     ("bad-review-verify", "差评核实", 1, "working_days", None, False, "国办发〔2019〕51号"),
     (
         "bad-review-callback",

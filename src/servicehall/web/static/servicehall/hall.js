@@ -13,7 +13,7 @@
   }
 
   // A window signs in or out, pauses or resumes: fetch the cards (who, since when, the
-  // 10-minute norm) and the pause list (why, how long, approval) again.
+  // sign-in norm) and the pause list (why, how long, approval) again.
   var refresh = window.servicehallSerial(function () {  // nothing is missed, nothing repainted stale
     return fetch(location.href, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
