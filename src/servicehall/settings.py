@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "servicehall.feedback",
     "servicehall.complaints",
     "servicehall.hotline",
+    "servicehall.demo",  # the top layer: the demo city's data and seeding
 ]
 
 MIDDLEWARE = [
