@@ -169,3 +169,11 @@ def test_the_registry_app_holds_no_demo_code():
     assert not (org / "management" / "commands" / "seed_demo.py").exists()
     for path in org.rglob("*.py"):
         assert "demo" not in path.read_text(encoding="utf-8").lower(), path
+
+
+def test_a_data_row_with_a_cell_too_few_is_named_with_its_line(demo, tmp_path):
+    folder = _data_copy(tmp_path)
+    _append(folder, "windows", "kf-110,5,接警四席,接警席")
+    with pytest.raises(ValueError, match=r"windows\.csv, line 38"):
+        registry.import_missing(folder)
+    assert not Window.objects.filter(unit__code="kf-110", number=5).exists()

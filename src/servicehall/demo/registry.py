@@ -33,8 +33,16 @@ class DemoDataRefused(Exception):
 def read_sheet(key: str, folder: Path | None = None) -> list[dict]:
     """The rows of data/<key>.csv as {column key: text}, in file order."""
     columns = {c.header: c.key for c in excel.SHEET_BY_KEY[key].columns}
-    with ((folder or DATA) / f"{key}.csv").open(encoding="utf-8", newline="") as f:
-        return [{columns[h]: v.strip() for h, v in row.items()} for row in csv.DictReader(f)]
+    path = (folder or DATA) / f"{key}.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = []
+        for row in reader:
+            # a row with more or fewer cells than the header is the data file's mistake
+            if None in row or None in row.values():
+                raise ValueError(f"{path}, line {reader.line_num}: not as many cells as headers")
+            rows.append({columns[h]: v.strip() for h, v in row.items()})
+        return rows
 
 
 def _sector_rows() -> list[dict]:
