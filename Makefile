@@ -24,6 +24,7 @@ test: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports  # the layers of decision 0019
 
 format: install
 	$(BIN)/ruff check --fix src tests benchmarks

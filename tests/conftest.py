@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from servicehall.demo.city import LOGINS
+from servicehall.demo.services import seed_demo
 from servicehall.org.choices import Role
-from servicehall.org.demo import LOGINS, seed_demo
 from servicehall.org.models import Staff, Unit
 from servicehall.org.permissions import actor_for
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "servicehall.hotline",
     "servicehall.rollups",
     "servicehall.jobs",  # the jobs runner: on top, it imports every app's tasks.py
+    "servicehall.demo",  # the top layer: the demo city's data and seeding
 ]
 
 MIDDLEWARE = [

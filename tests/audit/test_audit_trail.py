@@ -144,7 +144,8 @@ def test_the_trail_page_names_fields_choices_and_related_records(login, demo, st
         json.dumps({"window_number": 2}),
         content_type="application/json",
     )
-    page = client.get("/audit/").content.decode()
+    # the staff records' trail: the demo's people, created by its import with their logins
+    page = client.get("/audit/?model=org.staff").content.decode()
     assert "岗位窗口" in page or "posted window" in page  # the field's name, not "window"
     assert "3号窗口" in page and "2号窗口" in page  # the windows by name, not by id
     assert '<span class="after">officer</span>' in page  # the linked account by its name

@@ -8,7 +8,7 @@ import pytest
 from servicehall.cases.models import Case
 from servicehall.catalog.models import Matter
 from servicehall.core.idnumbers import with_check_digit
-from servicehall.org.demo import seed_demo
+from servicehall.demo.services import seed_demo
 
 from .test_org_browser import log_in
 

@@ -4,7 +4,7 @@ answers; the citizen reads the answer (R-FB-2, R-FB-3)."""
 import pytest
 
 from servicehall.complaints.models import Complaint
-from servicehall.org.demo import seed_demo
+from servicehall.demo.services import seed_demo
 
 from .test_org_browser import log_in
 

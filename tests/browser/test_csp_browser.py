@@ -4,7 +4,7 @@ and the print and window buttons still work without inline handlers."""
 
 import pytest
 
-from servicehall.org.demo import seed_demo
+from servicehall.demo.services import seed_demo
 
 from .conftest import pair_screen
 from .test_org_browser import log_in

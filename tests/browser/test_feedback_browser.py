@@ -3,8 +3,8 @@ submitted with the network cut, then restored → exactly one rating stored (R-F
 
 import pytest
 
+from servicehall.demo.services import seed_demo
 from servicehall.feedback.models import Rating
-from servicehall.org.demo import seed_demo
 
 from .conftest import pair_screen, serve_one
 from .test_org_browser import log_in

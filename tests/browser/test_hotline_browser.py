@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from servicehall.org.demo import seed_demo
+from servicehall.demo.services import seed_demo
 
 from .test_org_browser import log_in
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from servicehall.demo.services import seed_demo
 from servicehall.feedback.models import CallbackContact, Rating
-from servicehall.org.demo import seed_demo
 from servicehall.org.models import Staff
 from servicehall.queueing import services
 from servicehall.queueing.models import Queue

@@ -4,7 +4,7 @@ and finds the bad reviews in the menu. A reloaded complaint confirmation files n
 import pytest
 
 from servicehall.complaints.models import Complaint
-from servicehall.org.demo import seed_demo
+from servicehall.demo.services import seed_demo
 
 from .test_org_browser import log_in
 

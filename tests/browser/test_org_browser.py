@@ -3,7 +3,8 @@ window wall, in Chinese; an auxiliary custody attempt is refused on screen."""
 
 import pytest
 
-from servicehall.org.demo import DEMO_PASSWORD, seed_demo
+from servicehall.demo.city import DEMO_PASSWORD
+from servicehall.demo.services import seed_demo
 from servicehall.org.models import Custody, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from servicehall.demo.services import seed_demo
 from servicehall.feedback import services
-from servicehall.org.demo import seed_demo
 from servicehall.org.models import Staff
 from servicehall.org.permissions import CITIZEN
 from servicehall.queueing.models import Queue, Ticket

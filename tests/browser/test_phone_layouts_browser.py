@@ -4,7 +4,7 @@ inside their own box."""
 
 import pytest
 
-from servicehall.org.demo import seed_demo
+from servicehall.demo.services import seed_demo
 
 from .test_org_browser import log_in
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from servicehall.cases.models import Case
 from servicehall.catalog.models import Matter
 from servicehall.core.idnumbers import with_check_digit
-from servicehall.org.demo import seed_demo
+from servicehall.demo.services import seed_demo
 from servicehall.org.models import Staff
 
 from .test_org_browser import log_in

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from servicehall.org.demo import seed_demo
+from servicehall.demo.services import seed_demo
 
 from .conftest import pair_screen
 from .test_org_browser import log_in

@@ -269,3 +269,19 @@ def test_servicehall_import_is_the_console_command(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0 and "All-or-nothing" in result.stdout
+
+
+def test_a_person_twice_in_one_file_is_created_once_then_updated(actor, demo):
+    # the import looks the file's people up at once: one saved earlier in the same file is
+    # found again by its unit and badge, and one of an organization by its organization
+    row = GOOD["staff"][0]
+    again = [*row[:5], "户籍民警（组长）", *row[6:]]
+    reviewer = ["", "开封市公安局", "040001", "孙审核", "行业审核员", "政治处主任"]
+    rows = {**GOOD, "staff": [row, again, reviewer + [None] * 7]}
+    report = excel.import_registry(actor=actor("admin"), source=filled_template(rows))
+    assert report.ok, report.errors
+    assert report.created["staff"] == 1 and report.updated["staff"] == 2
+    assert Staff.objects.get(unit__code="xh-hukou", badge_no="051001").title == "户籍民警（组长）"
+    assert Staff.objects.get(organization__name="开封市公安局", badge_no="040001").title == (
+        "政治处主任"
+    )

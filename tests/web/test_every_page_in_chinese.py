@@ -18,8 +18,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from servicehall.demo.city import LOGINS
 from servicehall.feedback.services import DEVICE_COOKIE
-from servicehall.org.demo import LOGINS
 from servicehall.org.models import ImportJob, Staff
 from tests.conftest import pair_device
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from servicehall.org.demo import DEMO_PASSWORD, LOGINS
+from servicehall.demo.city import DEMO_PASSWORD, LOGINS
 from servicehall.org.models import Unit
 
 PUBLIC = ["guide", "calendar", "case_status", "complaint_new", "complaint_status"]

@@ -698,6 +698,21 @@ def _apply(actor, data, report, progress):
         if rows.save(number, obj, created):
             windows[(unit.pk, obj.number)] = obj
 
+    # the file's people already in the registry, looked up at once rather than row by row
+    # (one query instead of one per row); by unit and badge, or organization and badge, the
+    # two ways a person is unique
+    badges = {row["badge_no"] for _n, row, bad in data.get("staff", []) if not bad}
+    by_unit, by_org = {}, {}
+
+    def remember(person):
+        if person.unit_id:
+            by_unit[(person.unit_id, person.badge_no)] = person
+        if person.organization_id:
+            by_org[(person.organization_id, person.badge_no)] = person
+
+    for person in Staff.objects.filter(badge_no__in=badges).order_by():
+        remember(person)
+
     rows = _Rows(actor, report, "staff")
     for number, row, bad in data.get("staff", []):
         progress(1)
@@ -719,7 +734,8 @@ def _apply(actor, data, report, progress):
                 rows.error(number, "unit", _("Give the unit code or the organization."))
             continue
         place = {"unit": unit} if unit else {"organization": org}
-        obj = Staff.objects.filter(badge_no=row["badge_no"], **place).first()
+        key = (unit or org).pk, row["badge_no"]
+        obj = by_unit.get(key) if unit else by_org.get(key)
         created = obj is None
         obj = obj or Staff(badge_no=row["badge_no"], **place)
         rows.assign(obj, row, ("name", "role", "title", "party_member", "on_duty", "active"))
@@ -739,7 +755,9 @@ def _apply(actor, data, report, progress):
             user = _user_for(rows, number, row["username"], obj)
             if user is not None:
                 obj.user = user
-        rows.save(number, obj, created)  # its other problems too (nothing is kept on error)
+        # its other problems too (nothing is kept on error)
+        if rows.save(number, obj, created):
+            remember(obj)
 
 
 def import_registry(

@@ -1,7 +1,9 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from servicehall.org.demo import DEMO_PASSWORD, LOGINS, seed_demo
+from servicehall.demo.city import DEMO_PASSWORD, LOGINS
+from servicehall.demo.registry import DemoDataRefused
+from servicehall.demo.services import seed_activity, seed_demo
 
 
 class Command(BaseCommand):
@@ -10,13 +12,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # The demo city is Chinese: names written into the audit trail read as in the hall.
         with translation.override("zh-hans"):
-            created = seed_demo()
-            # a day's activity for the pages to show; tests seed the city without it
-            from servicehall.complaints.demo import seed_complaints
-            from servicehall.hotline.demo import seed_calls
-
-            created["Complaints"] = seed_complaints()
-            created["HotlineCalls"] = seed_calls()
+            try:
+                created = seed_demo()
+            except DemoDataRefused as exc:
+                for error in exc.report.errors:
+                    self.stderr.write(str(error))
+                raise CommandError(exc.report.summary()) from None
+            created.update(seed_activity())
         if created and any(created.values()):
             summary = ", ".join(f"{k} {v}" for k, v in created.items() if v)
             self.stdout.write(f"Demo city seeded: {summary}")
