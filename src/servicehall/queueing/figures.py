@@ -25,10 +25,10 @@ TICKET_KEYS = {
 
 
 def _long_pause_minutes():
-    # R-Q-3: a pause past this needs the duty lead; read from where queueing keeps it
-    from .services import PAUSE_WITHOUT_APPROVAL
+    # R-Q-3: a pause past this needs the duty lead; the one setting queueing reads
+    from .services import long_pause_minutes
 
-    return PAUSE_WITHOUT_APPROVAL
+    return long_pause_minutes()
 
 
 def ticket_counts(day_over=True) -> dict:
