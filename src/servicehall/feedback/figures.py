@@ -1,6 +1,7 @@
 """The published figures of 好差评 (R-LAW-2): per unit, window, staff member and day, over the
 visits finished in a period — good-review rate, unrated rate, bad-review reply rate,
-rectification rate and satisfaction with the rectification. One query per breakdown."""
+rectification rate (整改率: bad reviews put right) and satisfaction with the fix. One query
+per breakdown."""
 
 import datetime as dt
 
@@ -44,7 +45,7 @@ def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
         queue__unit=unit,
         state=Ticket.State.DONE,
         day__range=(first, last),
-    ).exclude(rating__rectification__appeal_upheld=True)  # set aside on appeal: not counted
+    ).exclude(rating__follow_up__appeal_upheld=True)  # set aside on appeal: not counted
     counts = {
         "finished": Count("pk"),
         "rated": Count("rating"),
@@ -52,9 +53,9 @@ def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
         "settled": Count("pk", filter=Q(ended_at__lt=cutoff) | Q(rating__isnull=False)),
         "unrated": Count("pk", filter=Q(ended_at__lt=cutoff, rating__isnull=True)),
         "bad": Count("rating", filter=Q(rating__overall__lte=bad_level)),
-        "replied": Count("rating", filter=Q(rating__rectification__called_back_at__isnull=False)),
-        "rectified": Count("rating", filter=Q(rating__rectification__rectified_at__isnull=False)),
-        "satisfied": Count("rating", filter=Q(rating__rectification__satisfaction__gte=GOOD)),
+        "replied": Count("rating", filter=Q(rating__follow_up__called_back_at__isnull=False)),
+        "rectified": Count("rating", filter=Q(rating__follow_up__rectified_at__isnull=False)),
+        "satisfied": Count("rating", filter=Q(rating__follow_up__satisfaction__gte=GOOD)),
     }
     total = visits.aggregate(**counts)
     by_window = visits.values("window__number").annotate(**counts).order_by("window__number")

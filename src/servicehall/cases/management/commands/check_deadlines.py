@@ -28,7 +28,7 @@ class Command(BaseCommand):
             overrun = pause_overruns()
             late = overdue()
             # the sealer does this within a second; here too, so that a stopped sealer
-            # cannot keep a bad review's rectification from opening (R-LAW-2)
+            # cannot keep a bad review's follow-up from opening (R-LAW-2)
             sealed = seal()
             # registry imports left waiting, or whose process died (decision 0015)
             imports = pick_up_imports()
