@@ -10,7 +10,7 @@ window staffed by an officer, a unit leader per hall (told of bad reviews), and 
 visits (done at the window, ended at set-up, inside the device's 30 minutes) for every rating
 of the run, each rated once. Each window's rating device is paired as a unit leader pairs it;
 a rating is POST /api/v1/ratings with that device's credential in its cookie, mostly 3–5, a
-few at 1–2 with a reason (those open a rectification).
+few at 1–2 with a reason (those open a follow-up).
 
 (a) closed loop: 64 rating devices post as fast as they can; the baseline is the same 64 on a
     bare endpoint of the same server doing one plain INSERT into a simple table and nothing
@@ -27,7 +27,7 @@ few at 1–2 with a reason (those open a rectification).
     group) is SIGKILLed mid-run and started again the same way; a device resends an unanswered
     rating with the same idempotency key until it gets a 2xx, as the real device does.
 Then the database: every acknowledged rating stored exactly once, every bad review with its
-rectification, and — once the sealer has caught up — `verify()` finds nothing. The seal lag is
+follow-up, and — once the sealer has caught up — `verify()` finds nothing. The seal lag is
 sealed_at − created_at over the run's ratings. Last line: one JSON object.
 """
 
@@ -442,7 +442,7 @@ def settle():
             )
             settle.refreshed = time.time()
         conn.execute(
-            "VACUUM ANALYZE feedback_rating, feedback_rectification, queueing_ticket, "
+            "VACUUM ANALYZE feedback_rating, feedback_badreviewfollowup, queueing_ticket, "
             "bench_bare_rating"
         )
 
@@ -519,10 +519,10 @@ with psycopg.connect(bench_url) as conn:
     duplicates += len(tickets) - len(set(tickets))
     total_ratings = conn.execute("SELECT count(*) FROM feedback_rating").fetchone()[0]
     stored_not_acked = total_ratings - len(stored)  # every device resent until answered
-    low, rectified = conn.execute(
+    low, followed = conn.execute(
         """
         SELECT count(*) FILTER (WHERE r.overall <= %s), count(x.id)
-        FROM feedback_rating r LEFT JOIN feedback_rectification x ON x.rating_id = r.id
+        FROM feedback_rating r LEFT JOIN feedback_badreviewfollowup x ON x.rating_id = r.id
         """,
         [bad_review_level()],
     ).fetchone()
@@ -596,7 +596,7 @@ result = {
     "duplicates": duplicates,
     "stored_not_acked": stored_not_acked,
     "low_ratings": low,
-    "rectifications_missing": low - rectified,
+    "follow_ups_missing": low - followed,
     "unsealed_left": unsealed_left,
     "chain_verified": not findings,
     "chain_findings": len(findings),

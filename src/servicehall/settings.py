@@ -316,7 +316,7 @@ SERVICEHALL = {
     # Where boards find the event server: empty means this host on PORT + 1 (what
     # `servicehall serve` starts); behind a proxy, e.g. "/events".
     "EVENTS_URL": os.environ.get("SERVICEHALL_EVENTS_URL", ""),
-    # R-LAW-2: a rating at or below this level opens a rectification
+    # R-LAW-2: a rating at or below this level is a bad review and opens its follow-up
     "BAD_REVIEW_LEVEL": int(os.environ.get("SERVICEHALL_BAD_REVIEW_LEVEL", "2")),
     # R-LAW-2: a visit not rated within this many days counts as unrated (some rules: satisfied)
     "RATING_LINK_DAYS": int(os.environ.get("SERVICEHALL_RATING_LINK_DAYS", "7")),

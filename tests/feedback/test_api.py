@@ -174,13 +174,13 @@ def test_the_devices_one_statement_path_keeps_every_rule(client, demo, staff_of)
     assert not Rating.objects.filter(ticket__in=[elsewhere, old]).exists()
 
 
-def test_a_bad_review_at_the_device_is_one_statement_and_sealing_opens_its_rectification(
+def test_a_bad_review_at_the_device_is_one_statement_and_sealing_opens_its_follow_up(
     client, demo, staff_of
 ):
     """A window this process has not seen: looked up, then the one statement, whatever the
-    level. The bad review's rectification and the leaders' notice come with its seal, in the
+    level. The bad review's follow-up and the leaders' notice come with its seal, in the
     sealing transaction: exactly one, however often the device resends (R-LAW-2)."""
-    from servicehall.feedback.models import Rectification
+    from servicehall.feedback.models import BadReviewFollowUp
     from servicehall.notices.models import Notification
 
     services._AT_WINDOW.clear()
@@ -200,24 +200,24 @@ def test_a_bad_review_at_the_device_is_one_statement_and_sealing_opens_its_recti
     again = post(client, **bad)  # the device resends before the seal
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert services.seal() == 1
-    rect = Rectification.objects.get()
-    assert rect.rating_id == first.json()["id"] and rect.stage == Rectification.Stage.VERIFY
+    rect = BadReviewFollowUp.objects.get()
+    assert rect.rating_id == first.json()["id"] and rect.stage == BadReviewFollowUp.Stage.VERIFY
     assert rect.opened_at == Rating.objects.get().created_at and rect.due_at > rect.opened_at
     told = Notification.objects.filter(kind="bad_review")
     leaders = told.count()
     assert leaders and all("2" in n.text for n in told)
     assert post(client, **bad).status_code == 200 and services.seal() == 0
-    assert Rectification.objects.count() == 1 and told.count() == leaders
+    assert BadReviewFollowUp.objects.count() == 1 and told.count() == leaders
     # a bad review of a visit at another window: refused, so nothing to seal or put right
     elsewhere = finished(demo, demo.windows.get(number=3), officer)
     refused = post(client, device=key, ticket_id=elsewhere.pk, overall=2, reason="慢")
     assert refused.status_code == 400 and services.seal() == 0
 
 
-def test_a_rectification_opened_before_the_seal_is_not_opened_twice(demo, staff_of):
-    """Ratings written by an earlier version opened their rectification at once: sealing them
+def test_a_follow_up_opened_before_the_seal_is_not_opened_twice(demo, staff_of):
+    """Ratings written by an earlier version opened their follow-up at once: sealing them
     leaves it as it is."""
-    from servicehall.feedback.models import Rectification
+    from servicehall.feedback.models import BadReviewFollowUp
 
     window = demo.windows.get(number=2)
     officer = staff_of("kf-gulou-hukou", "041235")
@@ -229,9 +229,9 @@ def test_a_rectification_opened_before_the_seal_is_not_opened_twice(demo, staff_
         idempotency_key=uuid.uuid4().hex,
     )
     opened = {"pk": rating.pk, "unit_id": demo.pk, "window_id": window.pk}
-    first = services.open_rectifications([{**opened, "created_at": rating.created_at}])
+    first = services.open_follow_ups([{**opened, "created_at": rating.created_at}])
     assert len(first) == 1 and services.seal() == 1
-    assert Rectification.objects.filter(rating=rating).count() == 1
+    assert BadReviewFollowUp.objects.filter(rating=rating).count() == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.feedback import services
-from servicehall.feedback.models import CallbackContact, Rating, Rectification
+from servicehall.feedback.models import BadReviewFollowUp, CallbackContact, Rating
 from servicehall.org.permissions import CITIZEN
 
 PHONE = "13812345678"
@@ -32,8 +32,8 @@ def _rate_low(client, visit, **extra):
 
 
 def _to_callback(rect, leader):
-    rect = services.verify_review(actor=leader, rectification=rect, finding="核实属实")
-    return services.rectify_review(actor=leader, rectification=rect, measures="增开窗口")
+    rect = services.verify_review(actor=leader, follow_up=rect, finding="核实属实")
+    return services.rectify_review(actor=leader, follow_up=rect, measures="增开窗口")
 
 
 def test_the_low_rating_step_asks_for_an_optional_phone_with_consent(client, visit):
@@ -105,7 +105,7 @@ def test_the_device_api_takes_the_phone_too(client, visit):
 def test_the_unit_sees_it_masked_and_the_caller_back_in_full_recorded(client, visit, login):
     _rate_low(client, visit, callback_phone=PHONE, callback_consent="1")
     services.seal()
-    rect = Rectification.objects.get(rating__ticket=visit)
+    rect = BadReviewFollowUp.objects.get(rating__ticket=visit)
     page = login("dutylead").get(reverse("reviews")).content.decode()
     assert "138****5678" in page and PHONE not in page
     assert "显示号码" not in page  # not at the call-back step yet: nothing to show in full
@@ -115,7 +115,7 @@ def test_the_unit_sees_it_masked_and_the_caller_back_in_full_recorded(client, vi
 
     dutylead = actor_for(get_user_model().objects.get(username="dutylead"))
     with pytest.raises(Forbidden) as refused:
-        services.reveal_contact(actor=dutylead, rectification=rect)
+        services.reveal_contact(actor=dutylead, follow_up=rect)
     assert refused.value.rule == "R-LAW-2"
     _to_callback(rect, dutylead)
     page = client.get(reverse("reviews")).content.decode()
@@ -138,14 +138,14 @@ def test_the_unit_sees_it_masked_and_the_caller_back_in_full_recorded(client, vi
 def test_an_officer_may_not_see_the_number(client, visit, login, actor):
     _rate_low(client, visit, callback_phone=PHONE, callback_consent="1")
     services.seal()
-    rect = Rectification.objects.get(rating__ticket=visit)
+    rect = BadReviewFollowUp.objects.get(rating__ticket=visit)
     _to_callback(rect, actor("leader"))
     response = login("officer").post(
         reverse("review_step", args=[rect.pk]), {"step": "show_contact"}
     )
     assert response.status_code == 403 and PHONE not in response.content.decode()
     with pytest.raises(Forbidden):
-        services.reveal_contact(actor=actor("officer"), rectification=rect)
+        services.reveal_contact(actor=actor("officer"), follow_up=rect)
 
 
 def test_no_phone_left_says_so(visit, actor):
@@ -153,10 +153,10 @@ def test_no_phone_left_says_so(visit, actor):
         actor=CITIZEN, ticket=visit, overall=1, reason="太慢", idempotency_key=uuid.uuid4().hex
     )
     services.seal()
-    rect = _to_callback(Rectification.objects.get(rating=rating), actor("leader"))
+    rect = _to_callback(BadReviewFollowUp.objects.get(rating=rating), actor("leader"))
     assert services.contact_phone(rect) == ""
     with pytest.raises(ServiceError, match="未留下回访电话"):
-        services.reveal_contact(actor=actor("leader"), rectification=rect)
+        services.reveal_contact(actor=actor("leader"), follow_up=rect)
 
 
 def test_check_contact_refuses_without_consent():

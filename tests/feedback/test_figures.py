@@ -20,12 +20,12 @@ def test_rates_per_unit_window_staff_and_day(demo, actor, client, finish_visits)
             reason="说明不清" if level <= 2 else "",
             idempotency_key=uuid.uuid4().hex,
         )
-    services.seal()  # the bad review's rectification opens as it is sealed
+    services.seal()  # the bad review's follow-up opens as it is sealed
     leader = actor("leader")
-    rect = visits[3].rating.rectification
-    rect = services.verify_review(actor=leader, rectification=rect, finding="属实")
-    rect = services.rectify_review(actor=leader, rectification=rect, measures="培训")
-    services.call_back(actor=leader, rectification=rect, satisfaction=5, note="满意")
+    rect = visits[3].rating.follow_up
+    rect = services.verify_review(actor=leader, follow_up=rect, finding="属实")
+    rect = services.rectify_review(actor=leader, follow_up=rect, measures="培训")
+    services.call_back(actor=leader, follow_up=rect, satisfaction=5, note="满意")
     today = timezone.localdate()
     f = figures(demo, today, today)
     t = f["total"]

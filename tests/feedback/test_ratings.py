@@ -241,22 +241,22 @@ def test_the_public_page_shows_the_latest_checkpoint(
     assert listed["checkpoints"][-1]["head"] == head and listed["checkpoints"][-1]["seq"] == 2
 
 
-def test_a_rectification_or_an_appeal_changed_behind_the_back_is_named(
+def test_a_follow_up_or_an_appeal_changed_behind_the_back_is_named(
     visits, django_capture_on_commit_callbacks
 ):
     """One UPDATE of an appeal's outcome would move the published good-review rate."""
-    from servicehall.feedback.models import Rectification
+    from servicehall.feedback.models import BadReviewFollowUp
 
     rating, _ = rate(visits[0], overall=1, reason="态度生硬")
     _seal(django_capture_on_commit_callbacks)
-    rect = Rectification.objects.get(rating=rating)
+    rect = BadReviewFollowUp.objects.get(rating=rating)
     assert services.verify() == []
     _behind_the_back(
-        "UPDATE feedback_rectification SET appeal_upheld = %s WHERE id = %s", [True, rect.pk]
+        "UPDATE feedback_badreviewfollowup SET appeal_upheld = %s WHERE id = %s", [True, rect.pk]
     )
-    assert [(f.rating_id, f.problem) for f in services.verify()] == [(rating.pk, "rectification")]
-    _behind_the_back("DELETE FROM feedback_rectification WHERE id = %s", [rect.pk])
-    assert [(f.rating_id, f.problem) for f in services.verify()] == [(rating.pk, "unrectified")]
+    assert [(f.rating_id, f.problem) for f in services.verify()] == [(rating.pk, "follow_up")]
+    _behind_the_back("DELETE FROM feedback_badreviewfollowup WHERE id = %s", [rect.pk])
+    assert [(f.rating_id, f.problem) for f in services.verify()] == [(rating.pk, "no_follow_up")]
 
 
 def test_the_sealer_goes_on_after_a_database_error(monkeypatch, visits):
@@ -282,9 +282,9 @@ def test_the_sealer_goes_on_after_a_database_error(monkeypatch, visits):
 
 
 def test_the_bad_review_level_is_one_setting_everywhere(visits, settings, client, demo):
-    """R-LAW-2: raised to 3, a 3 asks why (the service), opens a rectification when sealed
+    """R-LAW-2: raised to 3, a 3 asks why (the service), opens a follow-up when sealed
     (the sealer), and the device and the link page ask for the reason from 3 (their forms)."""
-    from servicehall.feedback.models import Rectification
+    from servicehall.feedback.models import BadReviewFollowUp
     from tests.conftest import pair_device
 
     settings.SERVICEHALL = {**settings.SERVICEHALL, "BAD_REVIEW_LEVEL": 3}
@@ -293,7 +293,7 @@ def test_the_bad_review_level_is_one_setting_everywhere(visits, settings, client
     assert "reason" in refused.value.errors
     rating, _ = rate(visits[0], overall=3, reason="等了很久")
     assert services.seal() == 1
-    assert Rectification.objects.filter(rating=rating).exists()
+    assert BadReviewFollowUp.objects.filter(rating=rating).exists()
     client.cookies[services.DEVICE_COOKIE] = pair_device(demo.windows.get(number=2))
     assert 'id="rate-form" data-low="3"' in client.get("/screen/").content.decode()
     link = client.get(f"/rate/{services.link_for(visits[1])}/").content.decode()

@@ -71,9 +71,9 @@ def city_day(demo, actor, centre, staff_of):
         )
     feedback.seal()
     leader = actor("leader")
-    rect = visits[3].rating.rectification
-    rect = feedback.verify_review(actor=leader, rectification=rect, finding="属实")
-    feedback.rectify_review(actor=leader, rectification=rect, measures="培训")
+    follow_up = visits[3].rating.follow_up
+    follow_up = feedback.verify_review(actor=leader, follow_up=follow_up, finding="属实")
+    feedback.rectify_review(actor=leader, follow_up=follow_up, measures="培训")
     # presence: a session signed in late today, a pause of 20 minutes
     from servicehall.queueing.models import WindowPause, WindowSession
 

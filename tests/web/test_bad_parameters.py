@@ -13,7 +13,7 @@ from django.test import Client
 from servicehall.catalog.models import Matter
 from servicehall.complaints import services as complaints
 from servicehall.complaints.models import Complaint
-from servicehall.feedback.models import Rectification
+from servicehall.feedback.models import BadReviewFollowUp
 from servicehall.hotline import services as hotline
 from servicehall.hotline.models import HotlineCall
 from servicehall.org.models import Staff, Unit, Window
@@ -245,7 +245,7 @@ def _snapshot():
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model.objects.count()
-    counts["stages"] = list(Rectification.objects.values_list("pk", "stage", "appeal_upheld"))
+    counts["stages"] = list(BadReviewFollowUp.objects.values_list("pk", "stage", "appeal_upheld"))
     counts["calls"] = list(HotlineCall.objects.values_list("pk", "recorded_at", "seat_id"))
     counts["complaints"] = list(Complaint.objects.values_list("pk", "status", "substantiated"))
     counts["units"] = list(Unit.objects.values_list("pk", "name", "code"))
@@ -292,8 +292,8 @@ def _forms(demo, objects):
         ("leader", f"/complaints/{code}/", {"step": "answer", "answer": ""}),
         ("leader", f"/complaints/{code}/", {"step": "zzz"}),
         (None, "/complaints/new/", {"unit": "abc", "window_number": "abc", "once": NUL}),
-        ("admin", "/reviews/appeals/", {"rectification": "abc", "decision": "uphold"}),
-        ("admin", "/reviews/appeals/", {"rectification": "99999999999999999999"}),
+        ("admin", "/reviews/appeals/", {"follow_up": "abc", "decision": "uphold"}),
+        ("admin", "/reviews/appeals/", {"follow_up": "99999999999999999999"}),
         ("admin", "/reviews/appeals/", {}),
         ("leader", "/reviews/99999/", {"step": "verify"}),
         ("operator110", "/hotline/ring/", {"seat": "abc", "caller_number": "abc"}),

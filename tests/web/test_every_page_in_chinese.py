@@ -266,7 +266,7 @@ def world(demo, actor):
         "noticed": noticed,
         "refused": refused,
         "complaint": complaint,
-        "rectification": rating.rectification,
+        "follow_up": rating.follow_up,
         "call": HotlineCall.objects.first(),
         "matter": migration,
         "device": pair_device(window),  # the anonymous walk sees the paired citizen screen

@@ -1,6 +1,7 @@
 """The published figures of 好差评 (R-LAW-2): per unit, window, staff member and day, over the
 visits finished in a period — good-review rate, unrated rate, bad-review reply rate,
-rectification rate and satisfaction with the rectification. One query per breakdown.
+rectification rate (整改率: bad reviews put right) and satisfaction with the fix. One query
+per breakdown.
 
 `visit_counts` is the one definition of these counts: the published page aggregates it over a
 period's visits, the daily roll-ups store it per window, staff member and day (decision 0023)."""
@@ -21,7 +22,7 @@ GOOD = 4  # 满意 and 非常满意
 LEVELS = range(1, 6)  # Level: 非常不满意 … 非常满意
 
 # The bad-review follow-up as a visit reaches it (its one name here: the model is being renamed)
-FOLLOW_UP = "rating__rectification"
+FOLLOW_UP = "rating__follow_up"
 
 VISIT_KEYS = {
     "unit_id": "queue__unit_id",

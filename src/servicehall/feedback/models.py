@@ -173,11 +173,11 @@ class Rating(models.Model):
         raise AppendOnly(_("A rating cannot be deleted."))
 
 
-class Rectification(models.Model):
-    """A bad review worked off (R-LAW-2): verified (1 working day), rectified (10 by default,
-    5–15 by local rule), the citizen called back and their satisfaction with the fix recorded;
-    each step on its own clock (worktime policies bad-review-*). The rating itself is never
-    touched."""
+class BadReviewFollowUp(models.Model):
+    """A bad review worked off (R-LAW-2, 差评核实整改回访): verified, put right (整改), the
+    citizen called back and their satisfaction with the fix recorded, each step on its own
+    clock (worktime policies bad-review-*, decision 0022); or set aside on appeal. The rating
+    itself is never touched. Not supervision's rectification of an inspection finding."""
 
     class Stage(models.TextChoices):
         VERIFY = "verify", _("to verify")
@@ -192,7 +192,7 @@ class Rectification(models.Model):
     }
 
     rating = models.OneToOneField(
-        Rating, verbose_name=_("rating"), on_delete=models.PROTECT, related_name="rectification"
+        Rating, verbose_name=_("rating"), on_delete=models.PROTECT, related_name="follow_up"
     )
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
@@ -237,17 +237,17 @@ class Rectification(models.Model):
 
     class Meta:
         ordering = ["due_at"]
-        verbose_name = _("bad-review rectification")
-        verbose_name_plural = _("bad-review rectifications")
-        indexes = [models.Index(fields=["unit", "stage"], name="rectification_unit_stage")]
+        verbose_name = _("bad-review follow-up")
+        verbose_name_plural = _("bad-review follow-ups")
+        indexes = [models.Index(fields=["unit", "stage"], name="follow_up_unit_stage")]
 
     def __str__(self):
         return f"{self.rating} · {self.get_stage_display()}"
 
     def save(self, *args, **kwargs):
-        from .services import sign_rectification
+        from .services import sign_follow_up
 
-        self.mac = sign_rectification(self)
+        self.mac = sign_follow_up(self)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = [*kwargs["update_fields"], "mac"]
         super().save(*args, **kwargs)

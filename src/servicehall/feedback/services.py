@@ -24,14 +24,14 @@ from servicehall.core.db import fetch_prepared
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.permissions import Action, Actor, require
 
-from .models import SIGNED_FIELDS, Rating, RatingDevice, Rectification
+from .models import SIGNED_FIELDS, BadReviewFollowUp, Rating, RatingDevice
 
 GENESIS = "0" * 64
 
 
 def bad_review_level() -> int:
     """R-LAW-2: at or below this overall level a rating is a bad review: it asks the citizen
-    why (and for a call-back), and its seal opens a rectification. One setting
+    why (and for a call-back), and its seal opens a follow-up. One setting
     (SERVICEHALL_BAD_REVIEW_LEVEL) for the service, the sealer, the figures and the device."""
     return settings.SERVICEHALL["BAD_REVIEW_LEVEL"]
 
@@ -63,13 +63,14 @@ def _mac(text: str) -> str:
     return salted_hmac("servicehall.feedback.rating", text, algorithm="sha256").hexdigest()
 
 
-def sign_rectification(rect) -> str:
-    """The signature of a rectification's whole content (all but its id and signature)."""
+def sign_follow_up(rect) -> str:
+    """The signature of a follow-up's whole content (all but its id and signature). The salt
+    keeps the model's first name: the signatures stored under it still verify."""
     values = [
         getattr(rect, f.attname) for f in rect._meta.concrete_fields if f.name not in ("id", "mac")
     ]
     return salted_hmac(
-        "servicehall.feedback.rectification", _canonical(values), algorithm="sha256"
+        "servicehall.feedback.follow_up", _canonical(values), algorithm="sha256"
     ).hexdigest()
 
 
@@ -195,7 +196,7 @@ def _model(values: dict) -> Rating:
 def _insert(rating: Rating) -> None:
     """Write the rating, committed when this returns (part of `rate`): one INSERT, in
     autocommit a transaction of its own (no BEGIN and COMMIT round trips), or a savepoint
-    inside a caller's transaction. A bad review's rectification is opened when the rating is
+    inside a caller's transaction. A bad review's follow-up is opened when the rating is
     sealed (`seal`). IntegrityError when a unique key refuses it: nothing was written."""
     with _savepoint_inside():
         rating.pk = fetch_prepared(_sql("values"), _values(rating))[0]
@@ -605,12 +606,12 @@ def _due(stage, start, unit):
     from servicehall.worktime import services as worktime
 
     return worktime.deadline(
-        start=start, limit=worktime.policy(Rectification.POLICY[stage]), unit=unit
+        start=start, limit=worktime.policy(BadReviewFollowUp.POLICY[stage]), unit=unit
     ).at
 
 
-def open_rectifications(bad: list[dict]) -> list[Rectification]:
-    """R-LAW-2: every bad review is worked off. Opens the rectification of each bad review
+def open_follow_ups(bad: list[dict]) -> list[BadReviewFollowUp]:
+    """R-LAW-2: every bad review is worked off. Opens the follow-up of each bad review
     given (pk, unit_id, window_id, created_at), due by policy bad-review-verify, and tells
     the unit's leaders; a rating that has one already is left alone. Called by `seal` in the
     transaction that links the ratings into the chain, so each gets exactly one."""
@@ -622,23 +623,23 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
     from servicehall.worktime import services as worktime
 
     opened = set(
-        Rectification.objects.filter(rating_id__in=[b["pk"] for b in bad]).values_list(
+        BadReviewFollowUp.objects.filter(rating_id__in=[b["pk"] for b in bad]).values_list(
             "rating_id", flat=True
         )
     )
     bad = [b for b in bad if b["pk"] not in opened]
     if not bad:
         return []
-    verify = worktime.policy(Rectification.POLICY["verify"])
+    verify = worktime.policy(BadReviewFollowUp.POLICY["verify"])
     due = worktime.deadlines(
         limit=verify,
         starts=[(b["created_at"], b["unit_id"]) for b in bad],
     )
     new = [
-        Rectification(
+        BadReviewFollowUp(
             rating_id=b["pk"],
             unit_id=b["unit_id"],
-            stage=Rectification.Stage.VERIFY,
+            stage=BadReviewFollowUp.Stage.VERIFY,
             opened_at=b["created_at"],
             step_started_at=b["created_at"],
             due_at=d.at,
@@ -646,8 +647,8 @@ def open_rectifications(bad: list[dict]) -> list[Rectification]:
         for b, d in zip(bad, due, strict=True)
     ]
     for rect in new:  # bulk_create does not call save(): signed here
-        rect.mac = sign_rectification(rect)
-    rects = Rectification.objects.bulk_create(new)
+        rect.mac = sign_follow_up(rect)
+    rects = BadReviewFollowUp.objects.bulk_create(new)
     numbers = dict(
         Window.objects.filter(pk__in={b["window_id"] for b in bad}).values_list("pk", "number")
     )
@@ -669,18 +670,18 @@ def step_limits() -> dict[str, str]:
     """Each step's limit as the page explains it (1 个工作日 …), from the policies."""
     from servicehall.worktime import services as worktime
 
-    return {stage: worktime.policy(code).length for stage, code in Rectification.POLICY.items()}
+    return {stage: worktime.policy(code).length for stage, code in BadReviewFollowUp.POLICY.items()}
 
 
-def due_text(rect: Rectification, now=None):
+def due_text(rect: BadReviewFollowUp, now=None):
     """剩余 … / 超期 … for the step under way, as everywhere else."""
     from servicehall.worktime import services as worktime
 
-    if rect.stage == Rectification.Stage.CLOSED:
+    if rect.stage == BadReviewFollowUp.Stage.CLOSED:
         return None
     return worktime.calculate(
         start=rect.step_started_at,
-        limit=worktime.policy(Rectification.POLICY[rect.stage]),
+        limit=worktime.policy(BadReviewFollowUp.POLICY[rect.stage]),
         unit=rect.unit,
         now=now,
     )[1]
@@ -688,7 +689,7 @@ def due_text(rect: Rectification, now=None):
 
 def _step(actor, rect, stage, text, field):
     require(actor, Action.HANDLE_BAD_REVIEW, unit=rect.unit)
-    rect = Rectification.objects.select_for_update().get(pk=rect.pk)
+    rect = BadReviewFollowUp.objects.select_for_update().get(pk=rect.pk)
     if rect.stage != stage:
         raise ServiceError(
             _("This review is %(stage)s, not at this step.") % {"stage": rect.get_stage_display()}
@@ -700,45 +701,45 @@ def _step(actor, rect, stage, text, field):
 
 
 @transaction.atomic
-def verify_review(*, actor: Actor, rectification: Rectification, finding: str, now=None):
+def verify_review(*, actor: Actor, follow_up: BadReviewFollowUp, finding: str, now=None):
     now = now or timezone.now()
-    rect, finding = _step(actor, rectification, Rectification.Stage.VERIFY, finding, "finding")
+    rect, finding = _step(actor, follow_up, BadReviewFollowUp.Stage.VERIFY, finding, "finding")
     rect.finding, rect.verified_at, rect.verified_by = finding, now, actor.staff
-    _advance(rect, Rectification.Stage.RECTIFY, now)
+    _advance(rect, BadReviewFollowUp.Stage.RECTIFY, now)
     return rect
 
 
 @transaction.atomic
-def rectify_review(*, actor: Actor, rectification: Rectification, measures: str, now=None):
+def rectify_review(*, actor: Actor, follow_up: BadReviewFollowUp, measures: str, now=None):
     now = now or timezone.now()
-    rect, measures = _step(actor, rectification, Rectification.Stage.RECTIFY, measures, "measures")
+    rect, measures = _step(actor, follow_up, BadReviewFollowUp.Stage.RECTIFY, measures, "measures")
     rect.measures, rect.rectified_at, rect.rectified_by = measures, now, actor.staff
-    _advance(rect, Rectification.Stage.CALLBACK, now)
+    _advance(rect, BadReviewFollowUp.Stage.CALLBACK, now)
     return rect
 
 
 @transaction.atomic
 def call_back(
-    *, actor: Actor, rectification: Rectification, satisfaction, note: str, now=None
-) -> Rectification:
+    *, actor: Actor, follow_up: BadReviewFollowUp, satisfaction, note: str, now=None
+) -> BadReviewFollowUp:
     """The citizen was called back; their satisfaction with the fix closes the review."""
     now = now or timezone.now()
-    rect, note = _step(actor, rectification, Rectification.Stage.CALLBACK, note, "callback_note")
+    rect, note = _step(actor, follow_up, BadReviewFollowUp.Stage.CALLBACK, note, "callback_note")
     rect.satisfaction = _level("satisfaction", satisfaction, required=True)
     rect.callback_note, rect.called_back_at, rect.called_back_by = note, now, actor.staff
-    rect.stage = Rectification.Stage.CLOSED
+    rect.stage = BadReviewFollowUp.Stage.CLOSED
     rect.save()
     return rect
 
 
 @transaction.atomic
-def appeal(*, actor: Actor, rectification: Rectification, reason: str, now=None):
+def appeal(*, actor: Actor, follow_up: BadReviewFollowUp, reason: str, now=None):
     """The unit asks the organizer to set aside a mistaken or malicious rating (R-LAW-2)."""
-    require(actor, Action.HANDLE_BAD_REVIEW, unit=rectification.unit)
-    rect = Rectification.objects.select_for_update().get(pk=rectification.pk)
+    require(actor, Action.HANDLE_BAD_REVIEW, unit=follow_up.unit)
+    rect = BadReviewFollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if rect.appealed_at is not None:
         raise ServiceError(_("This rating has been appealed already."))
-    if rect.stage == Rectification.Stage.CLOSED:
+    if rect.stage == BadReviewFollowUp.Stage.CLOSED:
         raise ServiceError(_("This review is closed."))
     reason = (reason or "").strip()
     if len(reason) < 10:
@@ -753,17 +754,17 @@ def appeal(*, actor: Actor, rectification: Rectification, reason: str, now=None)
 
 
 @transaction.atomic
-def decide_appeal(*, actor: Actor, rectification: Rectification, upheld: bool, now=None):
+def decide_appeal(*, actor: Actor, follow_up: BadReviewFollowUp, upheld: bool, now=None):
     """The organizer's decision. Upheld: the rating is set aside — kept, not counted — and
     the review closes. Rejected: the review goes on where it was."""
-    require(actor, Action.DECIDE_APPEAL, unit=rectification.unit)
-    rect = Rectification.objects.select_for_update().get(pk=rectification.pk)
+    require(actor, Action.DECIDE_APPEAL, unit=follow_up.unit)
+    rect = BadReviewFollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if not rect.appeal_pending:
         raise ServiceError(_("There is no appeal to decide."))
     rect.appeal_upheld = bool(upheld)
     rect.appeal_decided_at, rect.appeal_decided_by = now or timezone.now(), actor.staff
     if upheld:
-        rect.stage = Rectification.Stage.CLOSED
+        rect.stage = BadReviewFollowUp.Stage.CLOSED
     rect.save()
     return rect
 
@@ -780,7 +781,7 @@ def _advance(rect, stage, now):
 def seal(batch=1000, now=None) -> int:
     """Link unsealed rows, oldest first, into the chain; a row whose signature does not match
     is left out (verify names it), and the rows after it are sealed all the same. The bad
-    reviews among them get their rectifications in the same transaction. Returns how many
+    reviews among them get their follow-ups in the same transaction. Returns how many
     were sealed."""
     now = now or timezone.now()
     at = {f: SIGNED_FIELDS.index(f) for f in ("overall", "unit_id", "window_id", "created_at")}
@@ -813,7 +814,7 @@ def seal(batch=1000, now=None) -> int:
                     bad.append({"pk": pk, **{f: signed[i] for f, i in at.items()}})
             after = page[-1][0]
         _write_links(links, now)
-        open_rectifications(bad)
+        open_follow_ups(bad)
         if links:  # the head is anchored outside the database once the links are committed
             transaction.on_commit(lambda: write_checkpoint(seq, prev, now))
     return len(links)
@@ -887,19 +888,19 @@ def latest_checkpoint() -> dict | None:
     return None
 
 
-def _verify_rectifications(now, grace) -> list["Finding"]:
-    """Every rectification still carries its signature (an UPDATE of a stage, a satisfaction
+def _verify_follow_ups(now, grace) -> list["Finding"]:
+    """Every follow-up still carries its signature (an UPDATE of a stage, a satisfaction
     or an appeal's outcome behind the application's back moves the published figures), and
-    every sealed bad review still has its rectification."""
+    every sealed bad review still has its follow-up."""
     findings = []
-    for rect in Rectification.objects.order_by("pk").iterator(chunk_size=2000):
-        if not constant_time_compare(rect.mac, sign_rectification(rect)):
-            findings.append(Finding(rect.rating_id, None, "rectification"))
+    for rect in BadReviewFollowUp.objects.order_by("pk").iterator(chunk_size=2000):
+        if not constant_time_compare(rect.mac, sign_follow_up(rect)):
+            findings.append(Finding(rect.rating_id, None, "follow_up"))
     worst = bad_review_level()
     orphans = Rating.objects.filter(
-        overall__lte=worst, seq__isnull=False, rectification__isnull=True
+        overall__lte=worst, seq__isnull=False, follow_up__isnull=True
     ).values_list("pk", "seq")
-    findings += [Finding(pk, seq, "unrectified") for pk, seq in orphans]
+    findings += [Finding(pk, seq, "no_follow_up") for pk, seq in orphans]
     return findings
 
 
@@ -953,7 +954,7 @@ def _write_links(links, now):
 class Finding:
     rating_id: int | None
     seq: int | None
-    problem: str  # changed, inserted, deleted, broken, checkpoint, rectification, unrectified
+    problem: str  # changed, inserted, deleted, broken, checkpoint, follow_up, no_follow_up
 
     def __str__(self):
         what = {
@@ -962,8 +963,8 @@ class Finding:
             "deleted": _("deleted (a gap in the chain)"),
             "broken": _("the chain does not link here"),
             "checkpoint": _("does not match the signed checkpoint"),
-            "rectification": _("its rectification was changed after it was written"),
-            "unrectified": _("a bad review whose rectification is gone"),
+            "follow_up": _("its follow-up was changed after it was written"),
+            "no_follow_up": _("a bad review whose follow-up is gone"),
         }[self.problem]
         where = f"#{self.rating_id}" if self.rating_id else f"seq {self.seq or '?'}"
         return f"{where}: {what}"
@@ -994,7 +995,7 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
             findings.append(Finding(rating.pk, rating.seq, "broken"))
         prev, expected_seq = rating.chain_hash, rating.seq + 1
     findings += _verify_checkpoints(heads)
-    findings += _verify_rectifications(now, unsealed_grace)
+    findings += _verify_follow_ups(now, unsealed_grace)
     return sorted(
         set(findings), key=lambda f: (f.seq is None, f.seq or 0, f.rating_id or 0, f.problem)
     )
@@ -1033,7 +1034,7 @@ def leave_contact(rating: Rating, phone: str, now=None):
     return contact
 
 
-def contact_phone(rect: Rectification) -> str:
+def contact_phone(rect: BadReviewFollowUp) -> str:
     """The number to call back: the one the citizen left with the rating, else the one of the
     visit's case or booking. Never published; masked on the unit's pages."""
     from .models import CallbackContact
@@ -1054,35 +1055,35 @@ def contact_phone(rect: Rectification) -> str:
     return ""
 
 
-def may_see_contact(actor: Actor, rect: Rectification) -> bool:
+def may_see_contact(actor: Actor, rect: BadReviewFollowUp) -> bool:
     """Whoever makes the call-back may see the number in full: a handler of the unit's bad
     reviews, at the call-back step."""
     return (
         actor.can(Action.HANDLE_BAD_REVIEW, unit=rect.unit)
         and actor.staff is not None
-        and rect.stage == Rectification.Stage.CALLBACK
+        and rect.stage == BadReviewFollowUp.Stage.CALLBACK
     )
 
 
-def reveal_contact(*, actor: Actor, rectification: Rectification) -> str:
+def reveal_contact(*, actor: Actor, follow_up: BadReviewFollowUp) -> str:
     """The number in full, for the call-back; the audit trail records who saw it, when."""
     from auditlog.models import LogEntry
 
-    require(actor, Action.HANDLE_BAD_REVIEW, unit=rectification.unit)
-    if not may_see_contact(actor, rectification):
+    require(actor, Action.HANDLE_BAD_REVIEW, unit=follow_up.unit)
+    if not may_see_contact(actor, follow_up):
         raise Forbidden(
             _("The number is shown in full only to whoever makes the call-back, at that step."),
             rule="R-LAW-2",
         )
-    phone = contact_phone(rectification)
+    phone = contact_phone(follow_up)
     if not phone:
         raise ServiceError(_("The citizen left no number for a call-back."))
     LogEntry.objects.log_create(
-        rectification,
+        follow_up,
         force_log=True,
         action=LogEntry.Action.ACCESS,
         actor=actor.user,
         changes={"contact": ["", str(_("phone shown in full for the call-back"))]},
-        additional_data={"unit_id": rectification.unit_id, "shown": "callback_phone"},
+        additional_data={"unit_id": follow_up.unit_id, "shown": "callback_phone"},
     )
     return phone

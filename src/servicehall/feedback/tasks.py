@@ -8,7 +8,7 @@ from . import services
 
 
 # The sealer beside the web workers seals within a second (decision 0010); this is the
-# safety net, so that a stopped sealer cannot keep a bad review's rectification from
+# safety net, so that a stopped sealer cannot keep a bad review's follow-up from
 # opening (R-LAW-2). seal() holds its own transaction and lock.
 @job(
     "feedback.seal",

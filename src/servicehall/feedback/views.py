@@ -25,7 +25,7 @@ from servicehall.queueing.models import Ticket
 from servicehall.queueing.selectors import ahead_of, last_event_id
 
 from . import screen, services
-from .models import DIMENSIONS, TAGS, Level, Rating, Rectification
+from .models import DIMENSIONS, TAGS, BadReviewFollowUp, Level, Rating
 
 
 def rate_link(request, token):
@@ -106,14 +106,14 @@ def _reviews_page(request, actor, unit, shown=None):
 
     now = timezone.now()
     open_ = (
-        Rectification.objects.filter(unit=unit)
-        .exclude(stage=Rectification.Stage.CLOSED)
+        BadReviewFollowUp.objects.filter(unit=unit)
+        .exclude(stage=BadReviewFollowUp.Stage.CLOSED)
         .select_related(
             "rating__window", "rating__staff", "rating__ticket", "rating__case", "rating__contact"
         )
     )
     closed = (
-        Rectification.objects.filter(unit=unit, stage=Rectification.Stage.CLOSED)
+        BadReviewFollowUp.objects.filter(unit=unit, stage=BadReviewFollowUp.Stage.CLOSED)
         .select_related("rating__window", "rating__staff")
         .order_by("-called_back_at")[:20]
     )
@@ -152,12 +152,12 @@ def review_step(request, pk):
     from servicehall.core.views import forbidden
 
     actor = actor_for(request.user)
-    rect = get_object_or_404(Rectification.objects.select_related("unit"), pk=pk)
+    rect = get_object_or_404(BadReviewFollowUp.objects.select_related("unit"), pk=pk)
     post = request.POST
     if post.get("step") == "show_contact":
         # R-LAW-2 回访: the number in full for whoever calls back, recorded in the audit trail
         try:
-            services.reveal_contact(actor=actor, rectification=rect)
+            services.reveal_contact(actor=actor, follow_up=rect)
         except Forbidden as exc:
             return forbidden(request, exc)
         except ServiceError as exc:
@@ -166,17 +166,17 @@ def review_step(request, pk):
         return _reviews_page(request, actor, rect.unit, shown=rect.pk)
     steps = {
         "appeal": lambda: services.appeal(
-            actor=actor, rectification=rect, reason=post.get("appeal_reason", "")
+            actor=actor, follow_up=rect, reason=post.get("appeal_reason", "")
         ),
         "verify": lambda: services.verify_review(
-            actor=actor, rectification=rect, finding=post.get("finding", "")
+            actor=actor, follow_up=rect, finding=post.get("finding", "")
         ),
         "rectify": lambda: services.rectify_review(
-            actor=actor, rectification=rect, measures=post.get("measures", "")
+            actor=actor, follow_up=rect, measures=post.get("measures", "")
         ),
         "callback": lambda: services.call_back(
             actor=actor,
-            rectification=rect,
+            follow_up=rect,
             satisfaction=as_int(post.get("satisfaction"), low=0, high=9),
             note=post.get("callback_note", ""),
         ),
@@ -262,17 +262,17 @@ def appeals(request):
     actor = actor_for(request.user)
     if not actor.allows(Action.DECIDE_APPEAL):
         return forbidden(request, Forbidden(_("Appeals are decided by the organizing office.")))
-    pending = Rectification.objects.filter(
+    pending = BadReviewFollowUp.objects.filter(
         appealed_at__isnull=False, appeal_upheld__isnull=True, unit__in=org.units_for(actor)
     ).select_related("unit", "rating__window", "rating__staff", "appealed_by")
     if request.method == "POST":
-        rect_id = int_param(request.POST, "rectification")
+        rect_id = int_param(request.POST, "follow_up")
         if rect_id is None:
-            raise BadParameter("rectification", _("choose an appeal from the list."))
+            raise BadParameter("follow_up", _("choose an appeal from the list."))
         rect = get_object_or_404(pending, pk=rect_id)
         try:
             services.decide_appeal(
-                actor=actor, rectification=rect, upheld=request.POST.get("decision") == "uphold"
+                actor=actor, follow_up=rect, upheld=request.POST.get("decision") == "uphold"
             )
             messages.success(request, _("Saved."))
         except Forbidden as exc:

@@ -38,7 +38,7 @@ class Figures(models.Model):
     unrated = _count(_("unrated"))
     replied = _count(_("bad reviews called back"))
     rectified = _count(_("bad reviews rectified"))
-    satisfied = _count(_("satisfied with the rectification"))
+    satisfied = _count(_("satisfied with the follow-up"))
     # complaints (complaints.figures)
     complaints = _count(_("complaints received"))
     complaints_substantiated = _count(_("complaints substantiated"))

@@ -26,7 +26,7 @@ def _follow_up_day(follow_up):
 def _sources():
     from servicehall.cases.models import Case
     from servicehall.complaints.models import Complaint, Violation
-    from servicehall.feedback.models import Rectification as FollowUp  # the bad-review follow-up
+    from servicehall.feedback.models import BadReviewFollowUp as FollowUp
     from servicehall.hotline.models import HotlineCall
     from servicehall.queueing.models import Ticket, WindowPause, WindowSession
 

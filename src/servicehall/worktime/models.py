@@ -1,5 +1,5 @@
 """The Django side of servicehall.workcal: calendar overrides editable in the admin, SLA
-policies that later apps attach to matters, steps, complaints and rectifications, and each
+policies that later apps attach to matters, steps, complaints and bad-review follow-ups, and each
 unit's working hours (R-TIME-1, R-TIME-5, R-LAW-4)."""
 
 import datetime as dt

@@ -78,7 +78,7 @@ def deadline(*, start, limit, unit=None, pauses=()) -> Due:
 
 def deadlines(*, limit, starts) -> list[Due]:
     """`deadline` for many (start, unit) pairs at once, the calendar and each unit's hours
-    for a day read once (the sealer opening a batch's rectifications)."""
+    for a day read once (the sealer opening a batch's bad-review follow-ups)."""
     cal, time_limit, hours = calendar(), _limit(limit), {}
     found = []
     for start, unit in starts:

@@ -4,10 +4,11 @@ from django.db import migrations, models
 
 
 def sign_existing(apps, schema_editor):
-    from servicehall.feedback.services import sign_rectification
+    # renamed sign_follow_up with the model (0010); the same signature
+    from servicehall.feedback.services import sign_follow_up
 
     for rect in apps.get_model("feedback", "Rectification").objects.all():
-        rect.mac = sign_rectification(rect)
+        rect.mac = sign_follow_up(rect)
         rect.save(update_fields=["mac"])
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.feedback import services
-from servicehall.feedback.models import Rectification
+from servicehall.feedback.models import BadReviewFollowUp
 from servicehall.notices.models import Notification
 from servicehall.org.permissions import CITIZEN
 from servicehall.queueing import services as queue
@@ -40,12 +40,12 @@ def bad(demo, actor):
         idempotency_key=uuid.uuid4().hex,
         now=at(9, 30, 15),
     )
-    services.seal()  # as the sealer does within a second: the rectification opens with it
+    services.seal()  # as the sealer does within a second: the follow-up opens with it
     return rating
 
 
-def test_a_bad_review_opens_a_rectification_due_after_the_holiday(bad):
-    rect = bad.rectification
+def test_a_bad_review_opens_a_follow_up_due_after_the_holiday(bad):
+    rect = bad.follow_up
     assert rect.stage == "verify"
     # 1 working day from Wednesday 30 September: the National Day holiday runs 1–7 October
     assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 8)
@@ -55,18 +55,18 @@ def test_a_bad_review_opens_a_rectification_due_after_the_holiday(bad):
 def test_verify_rectify_call_back(bad, actor):
     leader = actor("leader")
     rect = services.verify_review(
-        actor=leader, rectification=bad.rectification, finding="核实属实", now=at(10, 9)
+        actor=leader, follow_up=bad.follow_up, finding="核实属实", now=at(10, 9)
     )
     assert rect.stage == "rectify"
     # 10 working days from Friday 9 October, Saturday the 10th being a working day
     assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 22)
     rect = services.rectify_review(
-        actor=leader, rectification=rect, measures="统一告知口径并培训", now=at(10, 12)
+        actor=leader, follow_up=rect, measures="统一告知口径并培训", now=at(10, 12)
     )
     with pytest.raises(InvalidInput):
-        services.call_back(actor=leader, rectification=rect, satisfaction=None, note="已回访")
+        services.call_back(actor=leader, follow_up=rect, satisfaction=None, note="已回访")
     rect = services.call_back(
-        actor=leader, rectification=rect, satisfaction=4, note="群众表示满意", now=at(10, 13)
+        actor=leader, follow_up=rect, satisfaction=4, note="群众表示满意", now=at(10, 13)
     )
     assert rect.stage == "closed" and rect.satisfaction == 4
     bad.refresh_from_db()
@@ -75,22 +75,20 @@ def test_verify_rectify_call_back(bad, actor):
 
 def test_only_leads_handle_and_steps_go_in_order(bad, actor):
     with pytest.raises(Forbidden):
-        services.verify_review(actor=actor("officer"), rectification=bad.rectification, finding="x")
+        services.verify_review(actor=actor("officer"), follow_up=bad.follow_up, finding="x")
     with pytest.raises(ServiceError):
-        services.rectify_review(
-            actor=actor("leader"), rectification=bad.rectification, measures="x"
-        )
+        services.rectify_review(actor=actor("leader"), follow_up=bad.follow_up, measures="x")
     with pytest.raises(InvalidInput):
-        services.verify_review(actor=actor("leader"), rectification=bad.rectification, finding=" ")
-    assert Rectification.objects.get().stage == "verify"
+        services.verify_review(actor=actor("leader"), follow_up=bad.follow_up, finding=" ")
+    assert BadReviewFollowUp.objects.get().stage == "verify"
 
 
 def test_the_unit_leader_sees_and_works_it_on_the_page(bad, login):
     client = login("leader")
     page = client.get("/reviews/").content.decode()
     assert "材料要求前后说法不一" in page and "待核实" in page
-    client.post(f"/reviews/{bad.rectification.pk}/", {"step": "verify", "finding": "属实"})
-    assert Rectification.objects.get().stage == "rectify"
+    client.post(f"/reviews/{bad.follow_up.pk}/", {"step": "verify", "finding": "属实"})
+    assert BadReviewFollowUp.objects.get().stage == "rectify"
     assert login("officer").get("/reviews/").status_code == 403
 
 
@@ -102,27 +100,25 @@ def test_an_appeal_upheld_sets_the_rating_aside_and_keeps_it(bad, actor, login):
     day = bad.ticket.day
     assert figures(bad.unit, day, day)["total"]["bad"] == 1
     with pytest.raises(InvalidInput):
-        services.appeal(actor=actor("leader"), rectification=bad.rectification, reason="短")
+        services.appeal(actor=actor("leader"), follow_up=bad.follow_up, reason="短")
     services.appeal(
         actor=actor("leader"),
-        rectification=bad.rectification,
+        follow_up=bad.follow_up,
         reason="该群众当日未在本窗口办理，评价对象错误",
     )
     with pytest.raises(Forbidden):  # the unit does not decide its own appeal
-        services.decide_appeal(actor=actor("leader"), rectification=bad.rectification, upheld=True)
+        services.decide_appeal(actor=actor("leader"), follow_up=bad.follow_up, upheld=True)
     page = login("admin").get("/reviews/appeals/").content.decode()
     assert "评价对象错误" in page
-    login("admin").post(
-        "/reviews/appeals/", {"rectification": bad.rectification.pk, "decision": "uphold"}
-    )
-    rect = Rectification.objects.get()
+    login("admin").post("/reviews/appeals/", {"follow_up": bad.follow_up.pk, "decision": "uphold"})
+    rect = BadReviewFollowUp.objects.get()
     assert rect.set_aside and rect.stage == "closed"
     bad.refresh_from_db()
     assert bad.overall == 1  # kept as given
     assert figures(bad.unit, day, day, now=timezone.now())["total"]["bad"] == 0  # not counted
 
 
-def test_the_deadline_job_seals_too_so_a_stopped_sealer_cannot_hold_a_rectification(
+def test_the_deadline_job_seals_too_so_a_stopped_sealer_cannot_hold_a_follow_up(
     finish_visits,
 ):
     from django.core.management import call_command
@@ -131,9 +127,9 @@ def test_the_deadline_job_seals_too_so_a_stopped_sealer_cannot_hold_a_rectificat
     rating, _ = services.rate(
         actor=CITIZEN, ticket=ticket, overall=2, reason="慢", idempotency_key=uuid.uuid4().hex
     )
-    assert not Rectification.objects.exists()  # written; the sealer has not run
+    assert not BadReviewFollowUp.objects.exists()  # written; the sealer has not run
     call_command("check_deadlines")
-    assert Rectification.objects.get().rating == rating
+    assert BadReviewFollowUp.objects.get().rating == rating
 
 
 def test_each_step_s_limit_is_the_policy_an_admin_edits(request, actor):
@@ -145,19 +141,17 @@ def test_each_step_s_limit_is_the_policy_an_admin_edits(request, actor):
     SlaPolicy.objects.filter(code="bad-review-rectify").update(n=5, warn_before=None)
     SlaPolicy.objects.filter(code="bad-review-callback").update(n=1)
     bad = request.getfixturevalue("bad")  # rated Wednesday 30 September, before the holiday
-    rect = bad.rectification
+    rect = bad.follow_up
     # the second working day after the National Day holiday (1–7 October)
     assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 9)
     assert Notification.objects.filter(
         recipient__username="leader", kind="bad_review", text__contains="2 个工作日"
     ).exists()
     leader = actor("leader")
-    rect = services.verify_review(actor=leader, rectification=rect, finding="属实", now=at(10, 9))
+    rect = services.verify_review(actor=leader, follow_up=rect, finding="属实", now=at(10, 9))
     # 5 working days from Friday 9 October, Saturday the 10th worked: 10, 12, 13, 14, 15
     assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 15)
-    rect = services.rectify_review(
-        actor=leader, rectification=rect, measures="培训", now=at(10, 12)
-    )
+    rect = services.rectify_review(actor=leader, follow_up=rect, measures="培训", now=at(10, 12))
     assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 13)
     page = request.getfixturevalue("login")("leader").get("/reviews/").content.decode()
     assert "须在2 个工作日内核实，在5 个工作日内整改到位，并在1 个工作日内回访" in page
