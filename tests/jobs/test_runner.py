@@ -21,6 +21,7 @@ EVERY_JOB = {
     "queueing.pause_overruns",
     "feedback.seal",
     "complaints.overdue",
+    "rollups.days",
 }
 A_RESIDENT_ID = "410102199001011234"
 

@@ -153,7 +153,7 @@ def test_a_bad_review_links_the_leader_to_its_rectification(actor, demo, login):
     )
     services.seal()
     n = told(K.BAD_REVIEW, "leader")
-    assert n.text == "2号窗口收到差评，请在1个工作日内核实。"  # the sealer writes in Chinese
+    assert n.text == "2号窗口收到差评，请在1 个工作日内核实。"  # the sealer writes in Chinese
     assert opens_for(login, "leader", n).url_name == "reviews"
 
 

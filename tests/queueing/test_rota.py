@@ -134,7 +134,7 @@ def test_b_is_alerted_after_the_long_pause_minutes_as_set(actor, demo, settings)
 
     from django.contrib.auth import get_user_model
 
-    from servicehall.cases.models import Notification
+    from servicehall.notices.models import Notification
     from servicehall.org.models import Staff
     from servicehall.queueing import services
 

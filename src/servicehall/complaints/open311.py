@@ -286,7 +286,7 @@ PARAMETER = {
 
 def service_notice(c: Complaint) -> str:
     # the due time as counted when it was filed: the policy may have changed since
-    return _("The unit answers by %(due)s.") % {
+    return _("Answer due %(due)s.") % {
         "due": timezone.localtime(c.due_at).strftime("%Y-%m-%d %H:%M")
     }
 
