@@ -1,6 +1,7 @@
 """R-Q-1 under real concurrency: several processes call from several windows at once on
 PostgreSQL; no ticket is called twice and none is skipped."""
 
+import datetime as dt
 import multiprocessing as mp
 
 import pytest
@@ -12,6 +13,7 @@ from servicehall.queueing.models import CallRule, Queue, Ticket, WindowSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TICKETS = 240
+SIGNED_IN = dt.datetime.fromisoformat("2026-01-01T08:00+08:00")
 WINDOWS = 6
 
 
@@ -55,7 +57,9 @@ def test_parallel_windows_never_call_a_ticket_twice_and_skip_none(demo):
             user=get_user_model().objects.create_user(f"t{i}", password="x" * 12),
         )
         WindowSession.objects.create(
-            window=window, staff=staff, signed_in_at="2026-01-01T08:00+08:00"
+            window=window,
+            staff=staff,
+            signed_in_at=SIGNED_IN,
         )
         users.append((window.pk, staff.user_id))
     tickets = [services.take_ticket(queue=queue) for _ in range(TICKETS)]
@@ -115,7 +119,9 @@ def test_two_windows_closing_at_once_leave_one_open_for_the_waiting(demo):
             user=get_user_model().objects.create_user(f"c{i}", password="x" * 12),
         )
         WindowSession.objects.create(
-            window=window, staff=staff, signed_in_at="2026-01-01T08:00+08:00"
+            window=window,
+            staff=staff,
+            signed_in_at=SIGNED_IN,
         )
         users.append((window.pk, staff.user_id))
     services.take_ticket(queue=queue)
