@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.admin import ReadOnlyAdmin
 from servicehall.core.tasks import registered
 from servicehall.org.permissions import Action, actor_for
 
@@ -8,7 +9,7 @@ from .models import JobRun
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdmin):
     """Read-only: the runner writes these rows; the office reads them (decision 0020)."""
 
     list_display = ["name", "title", "started_at", "duration", "outcome", "error_at"]
@@ -47,15 +48,6 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return actor_for(request.user).allows(Action.VIEW_JOBS)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _jobs():

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from servicehall.core.admin import ReadOnlyAdmin
 from servicehall.org.permissions import actor_for
 from servicehall.org.services import units_for
 
@@ -7,7 +8,7 @@ from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: notifications are written by the services that tell people. The list shows
     those of the people in the user's units."""
 
@@ -27,12 +28,3 @@ class NotificationAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(recipient__staff__unit__in=units_for(actor))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

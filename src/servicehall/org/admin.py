@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.admin import ReadOnlyAdmin
 from servicehall.core.errors import ServiceError
 from servicehall.core.masking import mask_phone
 
@@ -25,7 +26,7 @@ from .models import (
 from .permissions import actor_for
 
 
-class ReadOnlyInScope(admin.ModelAdmin):
+class ReadOnlyInScope(ReadOnlyAdmin):
     """Records kept by the application's own pages (cases, ratings, complaints, calls): the
     admin lists those of the user's units and changes nothing, so every change keeps its rules
     and its events."""
@@ -36,15 +37,6 @@ class ReadOnlyInScope(admin.ModelAdmin):
             .get_queryset(request)
             .filter(unit__in=services.units_for(actor_for(request.user)))
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceAdmin(admin.ModelAdmin):

@@ -1,19 +1,12 @@
 from django.contrib import admin
 
+from servicehall.core.admin import ReadOnlyAdmin
+
 from .models import RolledDay, StaffDay, WindowDay
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdmin):
     """Computed rows: redone by the roll-up, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WindowDay)
