@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "servicehall.web.middleware.BadParameterMiddleware",
+    "servicehall.web.middleware.ServiceErrorMiddleware",
     "servicehall.web.middleware.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "servicehall.web.middleware.AuditContextMiddleware",

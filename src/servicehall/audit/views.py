@@ -2,17 +2,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from servicehall.core.params import choice_param, int_param, page_param, text_param
+from servicehall.org.decorators import staff_view
 from servicehall.org.models import Unit
-from servicehall.org.permissions import actor_for
-from servicehall.org.views import _guard
 
 from . import services
 
 
-@_guard
-def trail(request):
+@staff_view
+def trail(request, actor, own):
     """The audit trail within the reader's scope, newest first, 50 to a page."""
-    actor = actor_for(request.user)
     unit_id = int_param(request.GET, "unit")
     unit = get_object_or_404(Unit, pk=unit_id) if unit_id else None
     entries = services.entries_for(

@@ -5,7 +5,6 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -21,9 +21,10 @@ from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceEr
 from servicehall.core.params import BadParameter, int_param, page_param, text_param
 from servicehall.core.public import public_url, qr_svg
 from servicehall.core.ratelimits import limit
+from servicehall.core.views import message_refusal
+from servicehall.org.decorators import staff_view
 from servicehall.org.models import Unit, Window
-from servicehall.org.permissions import Action, actor_for, require
-from servicehall.org.views import _guard
+from servicehall.org.permissions import Action, require
 from servicehall.worktime import services as worktime
 
 from . import excel, services
@@ -54,18 +55,13 @@ def _errors_into(forms_, exc: InvalidInput):
     return general
 
 
-def _unit_of(actor):
-    if actor.staff is None or actor.staff.unit_id is None:
-        raise Forbidden(_("Cases are handled by the staff of a unit."))
-    return actor.staff.unit
+# who the case pages are for, when someone without a unit opens one
+UNIT_STAFF = gettext_lazy("Cases are handled by the staff of a unit.")
 
 
-@_guard
-def index(request):
+@staff_view(unit=UNIT_STAFF, action=Action.VIEW_REGISTRY)
+def index(request, actor, unit):
     """My open cases, referrals waiting for me, and the unit's cases due soon or overdue."""
-    actor = actor_for(request.user)
-    unit = _unit_of(actor)
-    require(actor, Action.VIEW_REGISTRY, unit=unit)
     staff = actor.staff
     open_statuses = [Status.AWAITING_MATERIALS, Status.IN_PROGRESS]
     open_cases = Case.objects.filter(unit=unit, status__in=open_statuses)
@@ -96,12 +92,9 @@ def index(request):
     )
 
 
-@_guard
-def new(request):
+@staff_view(unit=UNIT_STAFF, action=Action.ACCEPT_CASE)
+def new(request, actor, unit):
     """Intake at a window: the matter, the citizen, the materials, the outcome (R-CASE-1)."""
-    actor = actor_for(request.user)
-    unit = _unit_of(actor)
-    require(actor, Action.ACCEPT_CASE, unit=unit)
     if not (request.GET.get("matter") or request.POST.get("matter")):
         return redirect("cases:index")  # the matter is chosen there
     matter_id = int_param(request.GET, "matter") or int_param(request.POST, "matter")
@@ -165,10 +158,9 @@ def _mirror_url(actor):
 
 
 @require_POST
-@login_required
-def intake_mirror(request, window_id):
+@staff_view
+def intake_mirror(request, actor, own, window_id):
     """The intake form, as typed, on the citizen screen of the staff member's window (JSON)."""
-    actor = actor_for(request.user)
     window = Window.objects.filter(pk=window_id).select_related("unit").first()
     try:
         if window is None:
@@ -179,19 +171,18 @@ def intake_mirror(request, window_id):
     return JsonResponse({"ok": True})
 
 
-def _case_for(request, pk):
-    actor = actor_for(request.user)
+def _case_for(actor, pk):
     case = get_object_or_404(
         Case.objects.select_related("unit", "matter", "owner", "window", "received_by"), pk=pk
     )
     if not services.can_read_case(actor, case):
         raise Forbidden(_("This case belongs to another unit."), rule="R-ORG-4")
-    return actor, case
+    return case
 
 
-@_guard
-def case_page(request, pk):
-    actor, case = _case_for(request, pk)
+@staff_view
+def case_page(request, actor, own, pk):
+    case = _case_for(actor, pk)
     now = timezone.now()
     steps = []
     for s in case.steps.select_related("step", "performer").order_by("order"):
@@ -228,10 +219,10 @@ def case_page(request, pk):
     )
 
 
-@_guard
-def resume(request, pk):
+@staff_view
+def resume(request, actor, own, pk):
     """The citizen's next visit, from the notice number (R-TIME-3)."""
-    actor, case = _case_for(request, pk)
+    case = _case_for(actor, pk)
     require(actor, Action.ACCEPT_CASE, unit=case.unit)
     outcome = OutcomeForm(request.POST or None)
     general = []
@@ -273,17 +264,15 @@ def _act(request, case, fn):
     try:
         fn()
         messages.success(request, _("Done."))
-    except Forbidden:
-        raise
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     return redirect(case.get_absolute_url())
 
 
 @require_POST
-@_guard
-def step_action(request, pk, step_pk, action):
-    actor, case = _case_for(request, pk)
+@staff_view
+def step_action(request, actor, own, pk, step_pk, action):
+    case = _case_for(actor, pk)
     case_step = get_object_or_404(CaseStep, pk=step_pk, case=case)
     calls = {
         "complete": lambda: services.complete_step(
@@ -300,10 +289,10 @@ def step_action(request, pk, step_pk, action):
 
 
 @require_POST
-@_guard
-def visit(request, pk):
+@staff_view
+def visit(request, actor, own, pk):
     """A visit that is not a materials visit (collecting the certificate, a question)."""
-    actor, case = _case_for(request, pk)
+    case = _case_for(actor, pk)
     return _act(
         request,
         case,
@@ -317,10 +306,10 @@ def visit(request, pk):
 
 
 @require_POST
-@_guard
-def refer(request, pk):
+@staff_view
+def refer(request, actor, own, pk):
     """Hand over; the officer then lands on the two receipts, ready to print."""
-    actor, case = _case_for(request, pk)
+    case = _case_for(actor, pk)
     form = ReferralForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(request, _("Say what the receiver is to do."))
@@ -335,19 +324,16 @@ def refer(request, pk):
             to_window=data["to_window"],
             to_unit=data["to_unit"],
         )
-    except Forbidden:
-        raise
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
         return redirect(case.get_absolute_url())
     messages.success(request, _("Handed over. Print both receipts."))
     return redirect("cases:print_referral", referral.pk, "both")
 
 
 @require_POST
-@_guard
-def referral_action(request, pk, action):
-    actor = actor_for(request.user)
+@staff_view
+def referral_action(request, actor, own, pk, action):
     referral = get_object_or_404(Referral.objects.select_related("case"), pk=pk)
     calls = {
         "acknowledge": lambda: services.acknowledge(actor=actor, referral=referral),
@@ -360,10 +346,9 @@ def referral_action(request, pk, action):
     return _act(request, referral.case, calls[action])
 
 
-@_guard
-def find(request):
+@staff_view
+def find(request, actor, own):
     """Staff type a case, notice or receipt number to open the case (e.g. on a second visit)."""
-    actor = actor_for(request.user)
     case = services.find_case(text_param(request.GET, "number"))
     if case is None:
         messages.error(request, _("No case with that number."))
@@ -375,16 +360,16 @@ def find(request):
 # ---- printed documents ----------------------------------------------------------------
 
 
-@_guard
-def print_notice(request, pk, notice_pk):
-    _actor, case = _case_for(request, pk)
+@staff_view
+def print_notice(request, actor, own, pk, notice_pk):
+    case = _case_for(actor, pk)
     notice = get_object_or_404(case.notices.select_related("issued_by"), pk=notice_pk)
     return render(request, "cases/print_notice.html", {"case": case, "notice": notice})
 
 
-@_guard
-def print_refusal(request, pk):
-    _actor, case = _case_for(request, pk)
+@staff_view
+def print_refusal(request, actor, own, pk):
+    case = _case_for(actor, pk)
     if case.status != Status.REJECTED:
         raise Http404("not refused")
     return render(request, "cases/print_refusal.html", {"case": case})
@@ -398,10 +383,10 @@ def _status_link(request, number, case):
     return {"status_url": url, "status_qr": qr_svg(url, scale=2)}
 
 
-@_guard
-def print_receipt(request, pk):
+@staff_view
+def print_receipt(request, actor, own, pk):
     """Acceptance receipt (受理回执) with the due date, signatures and the status QR code."""
-    _actor, case = _case_for(request, pk)
+    case = _case_for(actor, pk)
     if case.accepted_at is None:
         raise Http404("not accepted")
     return render(
@@ -411,12 +396,12 @@ def print_receipt(request, pk):
     )
 
 
-@_guard
-def print_referral(request, pk, kind):
+@staff_view
+def print_referral(request, actor, own, pk, kind):
     """The hand-off's two receipts: the slip for the applicant, the slip for the receiver,
     or both on one page (what the officer lands on after handing over)."""
     referral = get_object_or_404(Referral.objects.select_related("case"), pk=pk)
-    _actor, _case = _case_for(request, referral.case_id)
+    _case_for(actor, referral.case_id)
     if kind not in ("slip", "handoff", "both"):
         raise Http404(kind)
     return render(
@@ -434,10 +419,9 @@ def print_referral(request, pk, kind):
 # ---- ledger ------------------------------------------------------------------------------
 
 
-@_guard
-def ledger(request):
-    actor = actor_for(request.user)
-    unit = _ledger_unit(request, actor)
+@staff_view
+def ledger(request, actor, own):
+    unit = _ledger_unit(request, own)
     form = LedgerFilter(request.GET or None, unit=unit)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = services.ledger(
@@ -466,11 +450,15 @@ def ledger(request):
     )
 
 
-def _ledger_unit(request, actor):
+def _ledger_unit(request, own):
+    """The unit asked for (?unit=, the office's and an authority's way in), else one's own;
+    services.ledger decides whether the reader may see it."""
     unit_id = int_param(request.GET, "unit")
     if unit_id:
         return get_object_or_404(Unit, pk=unit_id)
-    return _unit_of(actor)
+    if own is None:
+        raise Forbidden(UNIT_STAFF)
+    return own
 
 
 # ---- public ------------------------------------------------------------------------------

@@ -2,20 +2,21 @@
 registering, investigating and answering them and for box and book openings (R-FB-2, R-FB-3)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 
 from servicehall.core import once
 from servicehall.core.errors import Forbidden, ServiceError
 from servicehall.core.params import page_param, text_param
 from servicehall.core.ratelimits import limit
-from servicehall.core.views import add_service_errors, forbidden
+from servicehall.core.views import add_service_errors
 from servicehall.org import services as org
-from servicehall.org.permissions import CITIZEN, Action, actor_for
+from servicehall.org.decorators import staff_view
+from servicehall.org.permissions import CITIZEN, Action
 
 from . import services
 from .forms import (
@@ -78,8 +79,6 @@ def new(request):
                 once.submit_once(
                     ONCE_FORM, key, lambda: _file_from(form, CITIZEN, services.Channel.WEB)
                 )
-            except Forbidden as exc:
-                return forbidden(request, exc)
             except ServiceError as exc:
                 add_service_errors(form, exc)
             else:
@@ -102,23 +101,14 @@ def status(request):
     )
 
 
-def _staff_actor(request, *actions):
-    """The actor, if their role allows any of the actions."""
-    actor = actor_for(request.user)
-    if not any(actor.allows(a) for a in actions):
-        raise Forbidden(
-            _("Complaints are handled by the staff of a unit and the organizing office.")
-        )
-    return actor
+# who the staff pages are for
+HANDLERS = _lazy("Complaints are handled by the staff of a unit and the organizing office.")
+REGISTRARS = _lazy("Paper and phone complaints are registered by the staff of a unit.")
 
 
-@login_required
-def index(request):
+@staff_view(allows=[Action.REGISTER_COMPLAINT, Action.HANDLE_COMPLAINT], refusal=HANDLERS)
+def index(request, actor, own):
     """The complaints of the units in one's scope, the most urgent first."""
-    try:
-        actor = _staff_actor(request, Action.REGISTER_COMPLAINT, Action.HANDLE_COMPLAINT)
-    except Forbidden as exc:
-        return forbidden(request, exc)
     now = timezone.now()
     show = request.GET.get("show", "open")
     qs = Complaint.objects.filter(unit__in=org.units_for(actor)).select_related(
@@ -152,17 +142,13 @@ def index(request):
     )
 
 
-@login_required
-def detail(request, code):
-    try:
-        actor = _staff_actor(request, Action.REGISTER_COMPLAINT, Action.HANDLE_COMPLAINT)
-    except Forbidden as exc:
-        return forbidden(request, exc)
+@staff_view(allows=[Action.REGISTER_COMPLAINT, Action.HANDLE_COMPLAINT], refusal=HANDLERS)
+def detail(request, actor, own, code):
     complaint = get_object_or_404(
         Complaint.objects.select_related("unit", "window", "staff", "opening"), code=code
     )
     if not actor.covers_unit(complaint.unit):
-        return forbidden(request, Forbidden(_("This complaint is outside your unit or sector.")))
+        raise Forbidden(_("This complaint is outside your unit or sector."), rule="R-ORG-4")
     handler = actor.allows(Action.HANDLE_COMPLAINT)
     investigate_form = InvestigateForm(
         request.POST if request.POST.get("step") == "investigate" else None,
@@ -190,8 +176,6 @@ def detail(request, code):
                 )
                 messages.success(request, _("Answered."))
                 return redirect("complaint", code=code)
-        except Forbidden as exc:
-            return forbidden(request, exc)
         except ServiceError as exc:
             add_service_errors(investigate_form if investigate_form.is_bound else answer_form, exc)
     return render(
@@ -208,27 +192,14 @@ def detail(request, code):
     )
 
 
-def _own_unit(actor):
-    if actor.staff is None or actor.staff.unit_id is None:
-        raise Forbidden(_("Paper and phone complaints are registered by the staff of a unit."))
-    return actor.staff.unit
-
-
-@login_required
-def register(request):
+@staff_view(allows=[Action.REGISTER_COMPLAINT], refusal=HANDLERS, unit=REGISTRARS)
+def register(request, actor, unit):
     """Staff register a complaint that came by phone, mail, hotline or on paper."""
-    try:
-        actor = _staff_actor(request, Action.REGISTER_COMPLAINT)
-        unit = _own_unit(actor)
-    except Forbidden as exc:
-        return forbidden(request, exc)
     form = RegisterForm(request.POST or None, initial={"unit": unit.pk})
     form.fields["unit"].queryset = org.units_for(actor)
     if request.method == "POST" and form.is_valid():
         try:
             complaint = _file_from(form, actor, form.cleaned_data["channel"])
-        except Forbidden as exc:
-            return forbidden(request, exc)
         except ServiceError as exc:
             add_service_errors(form, exc)
         else:
@@ -238,14 +209,9 @@ def register(request):
     return render(request, "complaints/register.html", {"form": form}, status=status)
 
 
-@login_required
-def openings(request):
+@staff_view(allows=[Action.REGISTER_COMPLAINT], refusal=HANDLERS, unit=REGISTRARS)
+def openings(request, actor, unit):
     """Box and book openings of the unit, and the record of a new one with its items."""
-    try:
-        actor = _staff_actor(request, Action.REGISTER_COMPLAINT)
-        unit = _own_unit(actor)
-    except Forbidden as exc:
-        return forbidden(request, exc)
     now = timezone.localtime()
     form = OpeningForm(
         request.POST or None,
@@ -268,8 +234,6 @@ def openings(request):
                 note=form.cleaned_data["note"],
                 items=found,
             )
-        except Forbidden as exc:
-            return forbidden(request, exc)
         except ServiceError as exc:
             add_service_errors(form, exc)
         else:

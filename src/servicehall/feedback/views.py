@@ -5,21 +5,23 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from servicehall.core.errors import Forbidden, ServiceError
+from servicehall.core.errors import ServiceError
 from servicehall.core.http import events_csp, events_url
 from servicehall.core.params import BadParameter, as_int, int_param, text_param
 from servicehall.core.ratelimits import limit
+from servicehall.core.views import message_refusal
+from servicehall.org.decorators import staff_view
 from servicehall.org.models import Unit
-from servicehall.org.permissions import Action, actor_for, require
+from servicehall.org.permissions import Action, actor_for
 from servicehall.queueing import services as queueing
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.selectors import ahead_of, last_event_id
@@ -85,19 +87,12 @@ def rate_link(request, token):
     return render(request, "feedback/rate.html", context)
 
 
-@login_required
-def reviews(request):
+@staff_view(
+    unit=_lazy("Bad reviews are handled by the staff of a unit."),
+    action=Action.HANDLE_BAD_REVIEW,
+)
+def reviews(request, actor, unit):
     """The unit's bad reviews being worked off, most urgent first, with the step at hand."""
-    from servicehall.core.views import forbidden
-
-    actor = actor_for(request.user)
-    if actor.staff is None or actor.staff.unit_id is None:
-        return forbidden(request, Forbidden(_("Bad reviews are handled by the staff of a unit.")))
-    unit = actor.staff.unit
-    try:
-        require(actor, Action.HANDLE_BAD_REVIEW, unit=unit)
-    except Forbidden as exc:
-        return forbidden(request, exc)
     return _reviews_page(request, actor, unit)
 
 
@@ -145,23 +140,18 @@ def _reviews_page(request, actor, unit, shown=None):
 
 
 @require_POST
-@login_required
-def review_step(request, pk):
+@staff_view
+def review_step(request, actor, own, pk):
     from django.contrib import messages
 
-    from servicehall.core.views import forbidden
-
-    actor = actor_for(request.user)
     rect = get_object_or_404(BadReviewFollowUp.objects.select_related("unit"), pk=pk)
     post = request.POST
     if post.get("step") == "show_contact":
         # R-LAW-2 回访: the number in full for whoever calls back, recorded in the audit trail
         try:
             services.reveal_contact(actor=actor, follow_up=rect)
-        except Forbidden as exc:
-            return forbidden(request, exc)
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            message_refusal(request, exc)
             return redirect("reviews")
         return _reviews_page(request, actor, rect.unit, shown=rect.pk)
     steps = {
@@ -188,10 +178,8 @@ def review_step(request, pk):
             return redirect("reviews")
     except KeyError:
         messages.error(request, _("Unknown step."))
-    except Forbidden as exc:
-        return forbidden(request, exc)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     return redirect("reviews")
 
 
@@ -251,17 +239,15 @@ def checkpoints(request):
     return JsonResponse({"checkpoints": points[:1000]})
 
 
-@login_required
-def appeals(request):
+@staff_view(
+    allows=[Action.DECIDE_APPEAL], refusal=_lazy("Appeals are decided by the organizing office.")
+)
+def appeals(request, actor, own):
     """The organizer decides appeals to set aside a rating (R-LAW-2)."""
     from django.contrib import messages
 
-    from servicehall.core.views import forbidden
     from servicehall.org import services as org
 
-    actor = actor_for(request.user)
-    if not actor.allows(Action.DECIDE_APPEAL):
-        return forbidden(request, Forbidden(_("Appeals are decided by the organizing office.")))
     pending = BadReviewFollowUp.objects.filter(
         appealed_at__isnull=False, appeal_upheld__isnull=True, unit__in=org.units_for(actor)
     ).select_related("unit", "rating__window", "rating__staff", "appealed_by")
@@ -275,28 +261,22 @@ def appeals(request):
                 actor=actor, follow_up=rect, upheld=request.POST.get("decision") == "uphold"
             )
             messages.success(request, _("Saved."))
-        except Forbidden as exc:
-            return forbidden(request, exc)
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            message_refusal(request, exc)
         return redirect("appeals")
     return render(request, "feedback/appeals.html", {"pending": pending})
 
 
-@login_required
-def patterns(request):
+@staff_view(
+    allows=[Action.AUDIT_RATINGS],
+    refusal=_lazy("This report is for the organizing office, inspectors and unit leaders."),
+)
+def patterns(request, actor, own):
     """Ratings that look made rather than given, for a unit and month (R-FB-1)."""
-    from servicehall.core.views import forbidden
     from servicehall.org import services as org
 
     from . import patterns as p
 
-    actor = actor_for(request.user)
-    if not actor.allows(Action.AUDIT_RATINGS):
-        return forbidden(
-            request,
-            Forbidden(_("This report is for the organizing office, inspectors and unit leaders.")),
-        )
     units = org.units_for(actor).order_by("sector__order", "name")
     unit = units.filter(code=text_param(request.GET, "unit")).first() or units.first()
     first, last = _month(request)
@@ -314,23 +294,17 @@ def patterns(request):
     )
 
 
-@login_required
-def devices(request):
+@staff_view(
+    unit=_lazy("Rating devices are paired by the leader of a unit."),
+    action=Action.PAIR_RATING_DEVICE,
+)
+def devices(request, actor, unit):
     """The unit leader's rating devices (R-FB-1): enrol one at a window, pair it again to
     rotate its credential, revoke it. A pairing code is shown once, right after it is made."""
-    from servicehall.core.views import forbidden
     from servicehall.org.models import Window
 
     from .models import RatingDevice
 
-    actor = actor_for(request.user)
-    unit = actor.staff.unit if actor.staff and actor.staff.unit_id else None
-    try:
-        if unit is None:
-            raise Forbidden(_("Rating devices are paired by the leader of a unit."))
-        require(actor, Action.PAIR_RATING_DEVICE, unit=unit)
-    except Forbidden as exc:
-        return forbidden(request, exc)
     error, status = "", 200
     if request.method == "POST":
         act = request.POST.get("act", "")

@@ -4,18 +4,20 @@ the form takes what was said, the day's calls and figures below. Thin: services 
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from servicehall.complaints.services import answer_policy
-from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import InvalidInput, ServiceError
 from servicehall.core.params import int_param
+from servicehall.core.views import message_refusal
 from servicehall.org.choices import WindowKind
+from servicehall.org.decorators import staff_view
 from servicehall.org.models import Unit, Window
-from servicehall.org.permissions import Action, actor_for, require
+from servicehall.org.permissions import Action, require
 
 from . import services
 from .models import ANSWER_WITHIN_SECONDS, CHECKLIST, ELEMENTS, HotlineCall, Kind, Outcome
@@ -24,19 +26,11 @@ from .models import ANSWER_WITHIN_SECONDS, CHECKLIST, ELEMENTS, HotlineCall, Kin
 OPEN_CALL_FOR = dt.timedelta(hours=12)
 
 
-def _forbidden(request, exc):
-    from servicehall.core.views import forbidden
-
-    return forbidden(request, exc)
-
-
-def _unit(actor):
-    """The staff member's unit, if their role may take hotline calls there."""
-    staff = actor.staff
-    if staff is None or staff.unit_id is None:
-        raise Forbidden(_("The hotline log is kept by the staff of a unit."))
-    require(actor, Action.TAKE_HOTLINE_CALL, unit=staff.unit)
-    return staff.unit
+# the log's pages: a unit's staff member whose role takes hotline calls there
+SEAT = {
+    "unit": _lazy("The hotline log is kept by the staff of a unit."),
+    "action": Action.TAKE_HOTLINE_CALL,
+}
 
 
 def _call(actor, pk):
@@ -159,15 +153,10 @@ def _page(request, actor, unit, call=None, form=None, status=200):
     )
 
 
-@login_required
-def index(request):
+@staff_view(**SEAT)
+def index(request, actor, unit):
     """The log; the call this operator answered lately and has not recorded yet is open in the
     form (a CTI may have posted its end already)."""
-    actor = actor_for(request.user)
-    try:
-        unit = _unit(actor)
-    except Forbidden as exc:
-        return _forbidden(request, exc)
     open_call = (
         HotlineCall.objects.filter(
             unit=unit,
@@ -182,27 +171,20 @@ def index(request):
     return _page(request, actor, unit, open_call)
 
 
-@login_required
-def call_page(request, pk):
+@staff_view(**SEAT)
+def call_page(request, actor, unit, pk):
     """One call in the form: GET shows it, POST saves it (and ends it, if still open)."""
-    actor = actor_for(request.user)
-    try:
-        unit = _unit(actor)
-        call = _call(actor, pk)
-    except Forbidden as exc:
-        return _forbidden(request, exc)
+    call = _call(actor, pk)
     if request.method == "POST":
         details = _details(request.POST)
         try:
             call = services.close(actor=actor, call=call, details=details)
-        except Forbidden as exc:
-            return _forbidden(request, exc)
         except InvalidInput as exc:
             messages.error(request, _("Not saved: %(reason)s") % {"reason": exc.message})
             form = _form(call, posted=request.POST, errors=exc.errors)
             return _page(request, actor, unit, call, form, status=400)
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            message_refusal(request, exc)
             return redirect("hotline:call", pk=call.pk)
         if call.missing:
             messages.warning(
@@ -227,12 +209,10 @@ def call_page(request, pk):
 
 
 @require_POST
-@login_required
-def ring(request):
+@staff_view(**SEAT)
+def ring(request, actor, unit):
     """来电: the phone rings now (server time)."""
-    actor = actor_for(request.user)
     try:
-        unit = _unit(actor)
         seat_id = int_param(request.POST, "seat")
         seat = Window.objects.filter(pk=seat_id, unit=unit).first() if seat_id else None
         if seat_id and seat is None:
@@ -240,39 +220,31 @@ def ring(request):
         services.ring(
             actor=actor, unit=unit, caller_number=request.POST.get("caller_number", ""), seat=seat
         )
-    except Forbidden as exc:
-        return _forbidden(request, exc)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     return redirect("hotline:index")
 
 
 @require_POST
-@login_required
-def answer(request, pk):
+@staff_view
+def answer(request, actor, own, pk):
     """接听: answered now (server time), by this operator; the form opens."""
-    actor = actor_for(request.user)
+    call = _call(actor, pk)
     try:
-        call = _call(actor, pk)
         services.answer(actor=actor, call=call)
-    except Forbidden as exc:
-        return _forbidden(request, exc)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
         return redirect("hotline:index")
     return redirect("hotline:call", pk=pk)
 
 
 @require_POST
-@login_required
-def hang_up(request, pk):
+@staff_view
+def hang_up(request, actor, own, pk):
     """The caller hung up: before an answer the call is recorded as abandoned."""
-    actor = actor_for(request.user)
+    call = _call(actor, pk)
     try:
-        call = _call(actor, pk)
         services.hang_up(actor=actor, call=call)
-    except Forbidden as exc:
-        return _forbidden(request, exc)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     return redirect("hotline:index")

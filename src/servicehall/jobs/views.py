@@ -1,22 +1,17 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from servicehall.core.errors import Forbidden
-from servicehall.core.views import forbidden
-from servicehall.org.permissions import Action, actor_for
+from servicehall.org.decorators import staff_view
+from servicehall.org.permissions import Action
 
 from . import runner
 
 
-@login_required
-def runs(request):
+@staff_view(
+    allows=[Action.VIEW_JOBS], refusal=_("The background jobs are for the organizing office.")
+)
+def runs(request, actor, own):
     """The organizing office sees each background job's last run, duration and error."""
-    actor = actor_for(request.user)
-    if not actor.allows(Action.VIEW_JOBS):
-        return forbidden(
-            request, Forbidden(_("The background jobs are for the organizing office."))
-        )
     rows = [
         {
             "job": job,

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicehall.core.errors import Forbidden, NotFound, ServiceError
-from servicehall.core.views import forbidden, save_with_service
+from servicehall.core.errors import ServiceError
+from servicehall.core.views import message_refusal, save_with_service
 
 from . import excel, jobs, services
+from .decorators import staff_view
 from .forms import (
     CustodyForm,
     ImportForm,
@@ -26,28 +26,13 @@ from .forms import (
     WindowForm,
 )
 from .models import LeadershipGroup, Organization, Staff, Unit, Window
-from .permissions import Action, actor_for, require
+from .permissions import Action, require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _guard(view):
-    """Turn a service's Forbidden into a 403 page with its message."""
-
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as exc:
-            return forbidden(request, exc)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
-
-
-@_guard
-def tree(request):
-    actor = actor_for(request.user)
+@staff_view
+def tree(request, actor, own):
     return render(
         request,
         "org/tree.html",
@@ -60,9 +45,8 @@ def tree(request):
     )
 
 
-@_guard
-def unit_detail(request, pk):
-    actor = actor_for(request.user)
+@staff_view
+def unit_detail(request, actor, own, pk):
     unit = get_object_or_404(Unit.objects.select_related("sector", "authority"), pk=pk)
     require(actor, Action.VIEW_REGISTRY, unit=unit)
     staff = list(unit.staff.select_related("window", "user").order_by("badge_no"))
@@ -97,9 +81,8 @@ def _form_page(request, *, title, form, instance_url, save, back, formset=None):
     )
 
 
-@_guard
-def unit_edit(request, pk=None):
-    actor = actor_for(request.user)
+@staff_view
+def unit_edit(request, actor, own, pk=None):
     unit = get_object_or_404(Unit, pk=pk) if pk is not None else Unit()
     if pk is not None:
         require(actor, Action.MANAGE_REGISTRY, unit=unit)
@@ -114,9 +97,8 @@ def unit_edit(request, pk=None):
     )
 
 
-def _unit_record_page(request, unit_pk, pk, *, model, form_class, titles):
+def _unit_record_page(request, actor, unit_pk, pk, *, model, form_class, titles):
     """New or edit page of a unit's window or staff member; the service decides."""
-    actor = actor_for(request.user)
     unit = get_object_or_404(Unit, pk=unit_pk)
     require(actor, Action.MANAGE_REGISTRY, unit=unit)
     instance = get_object_or_404(model, pk=pk, unit=unit) if pk is not None else None
@@ -131,10 +113,11 @@ def _unit_record_page(request, unit_pk, pk, *, model, form_class, titles):
     )
 
 
-@_guard
-def window_edit(request, unit_pk, pk=None):
+@staff_view
+def window_edit(request, actor, own, unit_pk, pk=None):
     return _unit_record_page(
         request,
+        actor,
         unit_pk,
         pk,
         model=Window,
@@ -143,10 +126,11 @@ def window_edit(request, unit_pk, pk=None):
     )
 
 
-@_guard
-def staff_edit(request, unit_pk, pk=None):
+@staff_view
+def staff_edit(request, actor, own, unit_pk, pk=None):
     return _unit_record_page(
         request,
+        actor,
         unit_pk,
         pk,
         model=Staff,
@@ -155,10 +139,9 @@ def staff_edit(request, unit_pk, pk=None):
     )
 
 
-@_guard
-def group_edit(request, unit_pk=None, pk=None, org_pk=None):
+@staff_view
+def group_edit(request, actor, own, unit_pk=None, pk=None, org_pk=None):
     """A leadership group of a unit, or (org_pk) of the office or an authority (R-ORG-2)."""
-    actor = actor_for(request.user)
     if org_pk is not None:
         owner = {"organization": get_object_or_404(Organization, pk=org_pk)}
         back = reverse("org:tree")
@@ -204,10 +187,9 @@ def group_edit(request, unit_pk=None, pk=None, org_pk=None):
     )
 
 
-@_guard
-def organization_edit(request, pk=None):
+@staff_view
+def organization_edit(request, actor, own, pk=None):
     """The office and the sector authorities: the office's to edit (R-ORG-1)."""
-    actor = actor_for(request.user)
     services.require_office(actor)
     organization = get_object_or_404(Organization, pk=pk) if pk is not None else Organization()
     form = OrganizationForm(request.POST or None, instance=organization)
@@ -222,9 +204,8 @@ def organization_edit(request, pk=None):
 
 
 @require_POST
-@_guard
-def delete(request, kind, pk):
-    actor = actor_for(request.user)
+@staff_view
+def delete(request, actor, own, kind, pk):
     model = {"window": Window, "staff": Staff, "group": LeadershipGroup}.get(kind)
     if model is None:
         raise Http404(kind)
@@ -234,17 +215,14 @@ def delete(request, kind, pk):
     try:
         services.delete_record(actor=actor, instance=instance)
         messages.success(request, _("Deleted."))
-    except Forbidden:
-        raise
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     return redirect(back)
 
 
 @require_POST
-@_guard
-def custody_assign(request, unit_pk):
-    actor = actor_for(request.user)
+@staff_view
+def custody_assign(request, actor, own, unit_pk):
     unit = get_object_or_404(Unit, pk=unit_pk)
     form = CustodyForm(request.POST, unit=unit)
     if form.is_valid():
@@ -261,16 +239,14 @@ def custody_assign(request, unit_pk):
                 % {"item": custody.get_item_display(), "name": custody.holder.name},
             )
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            message_refusal(request, exc)
     else:
         messages.error(request, _("Choose an item and a keeper."))
     return redirect(unit.get_absolute_url() + "#custody")
 
 
-@_guard
-def import_page(request):
-    actor = actor_for(request.user)
-    require(actor, Action.IMPORT_REGISTRY)
+@staff_view(action=Action.IMPORT_REGISTRY)
+def import_page(request, actor, own):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -297,13 +273,10 @@ def import_page(request):
     )
 
 
-@_guard
-def import_job(request, pk):
+@staff_view
+def import_job(request, actor, own, pk):
     """A background import's progress, then its result; the uploader's and the office's."""
-    try:
-        job = jobs.job_for(actor_for(request.user), pk)
-    except NotFound as exc:
-        raise Http404(str(exc)) from None
+    job = jobs.job_for(actor, pk)
     total = max(job.rows_total, 1)
     done = min(jobs.rows_done(job), job.rows_total)
     return render(
@@ -318,15 +291,13 @@ def import_job(request, pk):
     )
 
 
-@_guard
-def import_template(request):
-    require(actor_for(request.user), Action.IMPORT_REGISTRY)
+@staff_view(action=Action.IMPORT_REGISTRY)
+def import_template(request, actor, own):
     return _xlsx(excel.template_workbook(), "servicehall-registry-template.xlsx")
 
 
-@_guard
-def export(request):
-    actor = actor_for(request.user)
+@staff_view
+def export(request, actor, own):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _xlsx(excel.export_workbook(actor=actor), f"servicehall-registry-{stamp}.xlsx")
 

@@ -2,18 +2,20 @@
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.core.http import events_csp, events_url
 from servicehall.core.ratelimits import limit
+from servicehall.core.views import add_service_errors, message_refusal
+from servicehall.org.decorators import staff_view
 from servicehall.org.models import Unit, Window
-from servicehall.org.permissions import Action, actor_for, require
+from servicehall.org.permissions import Action, require
 
 from . import services
 from .models import BoardEvent, Queue, Ticket
@@ -100,32 +102,26 @@ def _devices_at(window):
     return list(window.rating_devices.filter(revoked_at=None, paired_at__isnull=False))
 
 
-def _console_window(request, actor, window_id=None):
-    staff = actor.staff
-    if staff is None or staff.unit_id is None:
+def _console_window(request, actor, unit, window_id=None):
+    if unit is None:
         raise Forbidden(_("The console is for the staff of a unit."))
-    wid = window_id or staff.window_id
+    wid = window_id or actor.staff.window_id
     if "window" in request.GET:
         wid = _int(request.GET["window"])
         if wid is None:
             raise InvalidInput({"window": [_("Choose a window of your unit from the list.")]})
     if not wid:
         raise InvalidInput({"window": [_("You have no window: choose one of your unit's.")]})
-    window = get_object_or_404(Window, pk=wid, unit_id=staff.unit_id)
+    window = get_object_or_404(Window, pk=wid, unit=unit)
     require(actor, Action.CALL_TICKET, unit=window.unit)
     return window
 
 
-@login_required
-def console(request):
-    actor = actor_for(request.user)
+@staff_view
+def console(request, actor, unit):
     try:
-        window = _console_window(request, actor)
-    except Forbidden as exc:
-        from servicehall.core.views import forbidden
-
-        return forbidden(request, exc)
-    except ServiceError as exc:
+        window = _console_window(request, actor, unit)
+    except InvalidInput as exc:  # the window asked for: back to one's own console
         return bad_request(request, exc)
     return render(
         request,
@@ -142,12 +138,11 @@ def console(request):
 
 
 @require_POST
-@login_required
-def console_action(request, window_id, action):
+@staff_view
+def console_action(request, actor, unit, window_id, action):
     """One console action; answers the window's new state as JSON (no page reload)."""
-    actor = actor_for(request.user)
     try:
-        window = _console_window(request, actor, window_id)
+        window = _console_window(request, actor, unit, window_id)
         current = services.current_ticket(window)
         ticket = current
         if request.POST.get("ticket"):
@@ -227,28 +222,18 @@ def _need(ticket):
     return ticket
 
 
-@login_required
-def reception(request):
+@staff_view(unit=_lazy("Reception is kept by the staff of a unit."))
+def reception(request, actor, unit):
     """导办台: staff hand out numbers, the green channel included (R-Q-1, R-CASE-4)."""
     from .forms import ReceptionForm
 
-    actor = actor_for(request.user)
-    if actor.staff is None or actor.staff.unit_id is None:
-        from servicehall.core.views import forbidden
-
-        return forbidden(request, Forbidden(_("Reception is kept by the staff of a unit.")))
-    unit = actor.staff.unit
     form = ReceptionForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.issue_at_reception(actor=actor, **form.cleaned_data)
             return redirect(f"{request.path}?issued={ticket.pk}")
-        except Forbidden as exc:
-            from servicehall.core.views import forbidden
-
-            return forbidden(request, exc)
         except ServiceError as exc:
-            form.add_error(None, str(exc))
+            add_service_errors(form, exc)
     issued = None
     if _int(request.GET.get("issued")):
         issued = Ticket.objects.filter(
@@ -264,8 +249,8 @@ def reception(request):
     )
 
 
-@login_required
-def rota_page(request):
+@staff_view(unit=_lazy("The rota is kept by the staff of a unit."))
+def rota_page(request, actor, unit):
     """The unit's duty rota for four weeks, with what the norms still require (R-Q-4, R-TIME-5)."""
     import datetime as dt
 
@@ -277,12 +262,6 @@ def rota_page(request):
     from .forms import DutyForm
     from .models import DutyAssignment
 
-    actor = actor_for(request.user)
-    if actor.staff is None or actor.staff.unit_id is None:
-        from servicehall.core.views import forbidden
-
-        return forbidden(request, Forbidden(_("The rota is kept by the staff of a unit.")))
-    unit = actor.staff.unit
     first = timezone.localdate()
     last = first + dt.timedelta(days=27)
     form = DutyForm(request.POST or None, unit=unit)
@@ -291,14 +270,8 @@ def rota_page(request):
             rota.assign(actor=actor, unit=unit, **form.cleaned_data)
             messages.success(request, _("Saved."))
             return redirect("rota")
-        except Forbidden as exc:
-            from servicehall.core.views import forbidden
-
-            return forbidden(request, exc)
         except ServiceError as exc:
-            for field, msgs in getattr(exc, "errors", {"__all__": [str(exc)]}).items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
+            add_service_errors(form, exc)
     found = rota.findings(unit, first, last)
     duty = {}
     for a in DutyAssignment.objects.filter(unit=unit, date__range=(first, last)).select_related(
@@ -335,21 +308,14 @@ def rota_page(request):
     )
 
 
-@login_required
+@staff_view(unit=_lazy("The hall view is for the staff of a unit."), action=Action.VIEW_REGISTRY)
 @events_csp
-def hall(request):
+def hall(request, actor, unit):
     """The No. 1 window's view (R-Q-3, R-Q-4): every window live, pauses to approve, today's
     waiting and service figures."""
     from . import appointments, figures
     from .models import WindowPause
 
-    actor = actor_for(request.user)
-    if actor.staff is None or actor.staff.unit_id is None:
-        from servicehall.core.views import forbidden
-
-        return forbidden(request, Forbidden(_("The hall view is for the staff of a unit.")))
-    unit = actor.staff.unit
-    require(actor, Action.VIEW_REGISTRY, unit=unit)
     windows = []
     for w in unit.windows.filter(active=True).order_by("number"):
         session = services._session(w)
@@ -393,23 +359,18 @@ def hall(request):
 
 
 @require_POST
-@login_required
-def approve(request, pk):
+@staff_view
+def approve(request, actor, own, pk):
     from django.contrib import messages
 
     from .models import WindowPause
 
-    actor = actor_for(request.user)
     pause = get_object_or_404(WindowPause.objects.select_related("session__window"), pk=pk)
     try:
         services.approve_pause(actor=actor, window_pause=pause)
         messages.success(request, _("Approved."))
-    except Forbidden as exc:
-        from servicehall.core.views import forbidden
-
-        return forbidden(request, exc)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     return redirect("hall")
 
 
@@ -486,20 +447,15 @@ def kiosk_check_in(request, code):
 
 
 @require_POST
-@login_required
-def contacted(request, pk):
-    from django.contrib import messages
+@staff_view
+def contacted(request, actor, own, pk):
 
     from .appointments import contacted as contacted_service
     from .models import ContactTask
 
     task = get_object_or_404(ContactTask, pk=pk)
     try:
-        contacted_service(actor=actor_for(request.user), task=task)
-    except Forbidden as exc:
-        from servicehall.core.views import forbidden
-
-        return forbidden(request, exc)
+        contacted_service(actor=actor, task=task)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     return redirect("hall")

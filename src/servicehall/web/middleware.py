@@ -28,8 +28,8 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 class BadParameterMiddleware:
     """Bad values answer 400 naming the parameter, never 500 (servicehall.core.params): a NUL
-    byte in any query or form value or name (no database stores one) before the view runs,
-    and a BadParameter a view raises. Pages get the 400 page, the APIs JSON."""
+    byte in any query or form value or name (no database stores one), before the view runs.
+    Pages get the 400 page, the APIs JSON."""
 
     MACHINE_PATHS = ChineseFirstLocaleMiddleware.MACHINE_PATHS
     FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -55,13 +55,6 @@ class BadParameterMiddleware:
         if name is not None:
             return self.answer(request, BadParameter(name, _("it contains a NUL character.")))
         return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        from servicehall.core.params import BadParameter
-
-        if isinstance(exception, BadParameter):
-            return self.answer(request, exception)
-        return None
 
     def not_found(self, request):
         from django.http import Http404, JsonResponse
@@ -94,6 +87,40 @@ class BadParameterMiddleware:
                 {"detail": str(exc), "errors": exc.errors, "rule": None}, status=400
             )
         return bad_request(request, exc)
+
+
+class ServiceErrorMiddleware:
+    """A service's refusal that a view lets through (decision 0024): Forbidden answers the 403
+    page, NotFound the 404 page, any other (a BadParameter, a rule) the 400 page, each with
+    its message and nothing changed; the APIs get JSON. Views catch only what they show on
+    their own page (a form's errors, a message above the list)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        from servicehall.core.errors import Forbidden, NotFound, ServiceError
+        from servicehall.core.params import bad_request
+        from servicehall.core.ratelimits import RateLimited
+
+        if not isinstance(exception, ServiceError) or isinstance(exception, RateLimited):
+            return None
+        if request.path_info.startswith(MACHINE_PATHS):
+            body = {"detail": str(exception), "rule": exception.rule}
+            if getattr(exception, "errors", None):
+                body["errors"] = exception.errors
+            return JsonResponse(body, status=exception.status)
+        if isinstance(exception, Forbidden):
+            return render(request, "403.html", {"exception": str(exception)}, status=403)
+        if isinstance(exception, NotFound):
+            return render(request, "404.html", {"message": str(exception)}, status=404)
+        return bad_request(request, exception)
 
 
 class DocumentCSPMiddleware(CSPMiddleware):
