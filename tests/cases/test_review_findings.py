@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from servicehall.cases import services
+from servicehall.cases import selectors, services
 from servicehall.cases.models import Case
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.models import Staff, Unit, Window
@@ -179,7 +179,7 @@ def test_a_notice_later_accepted_still_counts_as_a_notice(actor, migration):
     services.resume(
         actor=actor("officer"), case=case, checks=all_presented(migration), outcome="accepted"
     )
-    stats = services.statistics(Case.objects.filter(pk=case.pk))
+    stats = selectors.statistics(Case.objects.filter(pk=case.pk))
     assert stats["notices"] == 1 and stats["accepted"] == 1
 
 

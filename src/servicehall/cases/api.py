@@ -18,7 +18,7 @@ from servicehall.core.schemas import DbId, RateLimitedOut, Short, SmallNumber, T
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for
 
-from . import services
+from . import selectors, services
 from .models import Case, CaseStep, MaterialCheck, Referral
 
 router = Router(tags=["cases"])
@@ -322,7 +322,7 @@ def ledger(
     status: str = "",
 ):
     unit = get_object_or_404(Unit, pk=unit_id)
-    return services.ledger(
+    return selectors.ledger(
         actor=_actor(request),
         unit=unit,
         window=_window(unit, window) if window else None,
@@ -352,14 +352,14 @@ def ledger_statistics(
     window: int | None = None,
 ):
     unit = get_object_or_404(Unit, pk=unit_id)
-    qs = services.ledger(
+    qs = selectors.ledger(
         actor=_actor(request),
         unit=unit,
         window=_window(unit, window) if window else None,
         date_from=date_from,
         date_to=date_to,
     )
-    return services.statistics(qs)
+    return selectors.statistics(qs)
 
 
 @router.get(

@@ -27,7 +27,7 @@ from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, require
 from servicehall.worktime import services as worktime
 
-from . import excel, services
+from . import excel, selectors, services
 from .forms import (
     ApplicantForm,
     LedgerFilter,
@@ -424,7 +424,7 @@ def ledger(request, actor, own):
     unit = _ledger_unit(request, own)
     form = LedgerFilter(request.GET or None, unit=unit)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = services.ledger(
+    qs = selectors.ledger(
         actor=actor, unit=unit, **{k: v for k, v in filters.items() if v not in (None, "")}
     )
     if request.GET.get("export") == "xlsx":
@@ -444,7 +444,7 @@ def ledger(request, actor, own):
             "unit": unit,
             "form": form,
             "page": page,
-            "stats": services.statistics(qs),
+            "stats": selectors.statistics(qs),
             "query": query.urlencode(),
         },
     )
@@ -452,7 +452,7 @@ def ledger(request, actor, own):
 
 def _ledger_unit(request, own):
     """The unit asked for (?unit=, the office's and an authority's way in), else one's own;
-    services.ledger decides whether the reader may see it."""
+    selectors.ledger decides whether the reader may see it."""
     unit_id = int_param(request.GET, "unit")
     if unit_id:
         return get_object_or_404(Unit, pk=unit_id)

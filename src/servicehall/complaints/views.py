@@ -18,7 +18,7 @@ from servicehall.org import services as org
 from servicehall.org.decorators import staff_view
 from servicehall.org.permissions import CITIZEN, Action
 
-from . import services
+from . import selectors, services
 from .forms import (
     AnswerForm,
     ComplaintForm,
@@ -110,19 +110,7 @@ REGISTRARS = _lazy("Paper and phone complaints are registered by the staff of a 
 def index(request, actor, own):
     """The complaints of the units in one's scope, the most urgent first."""
     now = timezone.now()
-    show = request.GET.get("show", "open")
-    qs = Complaint.objects.filter(unit__in=org.units_for(actor)).select_related(
-        "unit", "window", "staff"
-    )
-    if show == "overdue":
-        qs = qs.exclude(status=Complaint.Status.ANSWERED).filter(due_at__lt=now)
-    elif show == "answered":
-        qs = qs.filter(status=Complaint.Status.ANSWERED).order_by("-answered_at")
-    elif show != "all":
-        show = "open"
-        qs = qs.exclude(status=Complaint.Status.ANSWERED)
-    else:
-        qs = qs.order_by("-received_at")
+    qs, show = selectors.complaints_for(actor, request.GET.get("show", "open"), now)
     page = Paginator(qs, 50).get_page(page_param(request.GET))
     return render(
         request,

@@ -673,17 +673,21 @@ def step_limits() -> dict[str, str]:
     return {stage: worktime.policy(code).length for stage, code in BadReviewFollowUp.POLICY.items()}
 
 
-def due_text(rect: BadReviewFollowUp, now=None):
-    """剩余 … / 超期 … for the step under way, as everywhere else."""
+def due_text(rect: BadReviewFollowUp, now=None, *, policies=None, hours=None, cal=None):
+    """剩余 … / 超期 … for the step under way, as everywhere else. A page of many passes the
+    step policies, the unit's hours and the calendar, read once (selectors.open_reviews)."""
     from servicehall.worktime import services as worktime
 
     if rect.stage == BadReviewFollowUp.Stage.CLOSED:
         return None
+    code = BadReviewFollowUp.POLICY[rect.stage]
     return worktime.calculate(
         start=rect.step_started_at,
-        limit=worktime.policy(BadReviewFollowUp.POLICY[rect.stage]),
+        limit=policies[code] if policies else worktime.policy(code),
         unit=rect.unit,
         now=now,
+        hours=hours,
+        cal=cal,
     )[1]
 
 
@@ -1034,9 +1038,10 @@ def leave_contact(rating: Rating, phone: str, now=None):
     return contact
 
 
-def contact_phone(rect: BadReviewFollowUp) -> str:
+def contact_phone(rect: BadReviewFollowUp, booked=None) -> str:
     """The number to call back: the one the citizen left with the rating, else the one of the
-    visit's case or booking. Never published; masked on the unit's pages."""
+    visit's case or booking. Never published; masked on the unit's pages. `booked`: the
+    bookings' phones by ticket id, read once for a page of many."""
     from .models import CallbackContact
 
     rating = rect.rating
@@ -1047,11 +1052,16 @@ def contact_phone(rect: BadReviewFollowUp) -> str:
     if rating.case_id and rating.case.phone:
         return rating.case.phone
     if rating.ticket_id:
+        if booked is not None:
+            return booked.get(rating.ticket_id, "")
         from servicehall.queueing.models import Appointment
 
-        booked = Appointment.objects.filter(ticket_id=rating.ticket_id).first()
-        if booked is not None:
-            return booked.phone
+        phone = (
+            Appointment.objects.filter(ticket_id=rating.ticket_id)
+            .values_list("phone", flat=True)
+            .first()
+        )
+        return phone or ""
     return ""
 
 

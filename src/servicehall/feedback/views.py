@@ -26,7 +26,7 @@ from servicehall.queueing import services as queueing
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.selectors import ahead_of, last_event_id
 
-from . import screen, services
+from . import screen, selectors, services
 from .models import DIMENSIONS, TAGS, BadReviewFollowUp, Level, Rating
 
 
@@ -97,42 +97,13 @@ def reviews(request, actor, unit):
 
 
 def _reviews_page(request, actor, unit, shown=None):
-    from servicehall.core.masking import mask_phone
-
-    now = timezone.now()
-    open_ = (
-        BadReviewFollowUp.objects.filter(unit=unit)
-        .exclude(stage=BadReviewFollowUp.Stage.CLOSED)
-        .select_related(
-            "rating__window", "rating__staff", "rating__ticket", "rating__case", "rating__contact"
-        )
-    )
-    closed = (
-        BadReviewFollowUp.objects.filter(unit=unit, stage=BadReviewFollowUp.Stage.CLOSED)
-        .select_related("rating__window", "rating__staff")
-        .order_by("-called_back_at")[:20]
-    )
-    rows = []
-    for r in open_:
-        phone = services.contact_phone(r)
-        rows.append(
-            (
-                r,
-                services.due_text(r, now),
-                {
-                    "masked": mask_phone(phone),
-                    "full": phone if shown == r.pk else "",
-                    "may_show": bool(phone) and services.may_see_contact(actor, r),
-                },
-            )
-        )
     return render(
         request,
         "feedback/reviews.html",
         {
             "unit": unit,
-            "open": rows,
-            "closed": closed,
+            "open": selectors.open_reviews(unit, actor, shown=shown),
+            "closed": selectors.closed_reviews(unit),
             "levels": Level.choices,
             "limits": services.step_limits(),
         },

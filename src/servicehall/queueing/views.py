@@ -17,7 +17,7 @@ from servicehall.org.decorators import staff_view
 from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, require
 
-from . import services
+from . import selectors, services
 from .models import BoardEvent, Queue, Ticket
 from .selectors import last_event_id
 
@@ -252,18 +252,11 @@ def reception(request, actor, unit):
 @staff_view(unit=_lazy("The rota is kept by the staff of a unit."))
 def rota_page(request, actor, unit):
     """The unit's duty rota for four weeks, with what the norms still require (R-Q-4, R-TIME-5)."""
-    import datetime as dt
-
     from django.contrib import messages
-
-    from servicehall.worktime.models import ExtendedSession
 
     from . import rota
     from .forms import DutyForm
-    from .models import DutyAssignment
 
-    first = timezone.localdate()
-    last = first + dt.timedelta(days=27)
     form = DutyForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,29 +265,7 @@ def rota_page(request, actor, unit):
             return redirect("rota")
         except ServiceError as exc:
             add_service_errors(form, exc)
-    found = rota.findings(unit, first, last)
-    duty = {}
-    for a in DutyAssignment.objects.filter(unit=unit, date__range=(first, last)).select_related(
-        "staff", "window"
-    ):
-        duty.setdefault(a.date, []).append(a)
-    sessions = {}
-    for s in ExtendedSession.objects.filter(unit=unit, date__range=(first, last)):
-        sessions.setdefault(s.date, []).append(s)
-    by_day = {}
-    for f in found:
-        by_day.setdefault(f.date, []).append(f)
-    cal = services.worktime.calendar()
-    days = [
-        {
-            "date": d,
-            "working": cal.is_working_day(d),
-            "duty": duty.get(d, []),
-            "sessions": sessions.get(d, []),
-            "findings": by_day.get(d, []),
-        }
-        for d in (first + dt.timedelta(days=i) for i in range(28))
-    ]
+    days, count = selectors.rota_days(unit, timezone.localdate())
     return render(
         request,
         "queueing/rota.html",
@@ -302,7 +273,7 @@ def rota_page(request, actor, unit):
             "unit": unit,
             "days": days,
             "form": form,
-            "count": len(found),
+            "count": count,
             "may_manage": actor.can(Action.MANAGE_DUTY_ROTA, unit=unit),
         },
     )
@@ -314,37 +285,16 @@ def hall(request, actor, unit):
     """The No. 1 window's view (R-Q-3, R-Q-4): every window live, pauses to approve, today's
     waiting and service figures."""
     from . import appointments, figures
-    from .models import WindowPause
-
-    windows = []
-    for w in unit.windows.filter(active=True).order_by("number"):
-        session = services._session(w)
-        windows.append(
-            {
-                "window": w,
-                "state": services.window_status(w),
-                "staff": session.staff if session else None,
-                "late": session.minutes_late if session else 0,
-                "short_of_norm": session.short_of_norm if session else False,
-                "current": services.current_ticket(w),
-            }
-        )
-    pauses = WindowPause.objects.filter(
-        session__window__unit=unit, ended_at__isnull=True
-    ).select_related("session__window", "session__staff", "approved_by")
-    from .models import ContactTask
 
     return render(
         request,
         "queueing/hall.html",
         {
-            "tasks": ContactTask.objects.filter(unit=unit, contacted_at__isnull=True).order_by(
-                "due_at"
-            ),
+            "tasks": selectors.contact_tasks(unit),
             "now": timezone.now(),
             "unit": unit,
-            "windows": windows,
-            "pauses": pauses,
+            "windows": selectors.hall_windows(unit),
+            "pauses": selectors.open_pauses(unit),
             "figures": figures.day_figures(unit),
             "overdue": {p.pk for p in services.overdue_pauses(unit)},
             "may_approve": actor.can(Action.APPROVE_PAUSE, unit=unit),

@@ -170,10 +170,12 @@ def describe(status: ClockStatus, now: dt.datetime) -> DueText:
     return DueText(text, level, est)
 
 
-def calculate(*, start, limit, unit=None, pauses=(), now=None):
-    """(Due, DueText) for a limit started at `start` with closed pauses: the calculator."""
+def calculate(*, start, limit, unit=None, pauses=(), now=None, hours=None, cal=None):
+    """(Due, DueText) for a limit started at `start` with closed pauses: the calculator.
+    A page of many reads the calendar and the unit's hours (hours_for) once and passes them."""
     limit = _limit(limit)
-    clock = SlaClock(calendar(), limit, hours=hours_for(unit, start.date())).start(start)
+    hours = hours or hours_for(unit, start.date())
+    clock = SlaClock(cal or calendar(), limit, hours=hours).start(start)
     for a, b in sorted(pauses):
         clock.pause(a, "—")
         clock.resume(b)
