@@ -165,7 +165,7 @@ def backup_alerts(now=None) -> int:
                 reason = _(
                     "Window %(n)s has been paused over %(m)s minutes: please cover it (A/B)."
                 ) % {"n": b.window.number, "m": away}
-        recent = timezone.now() - dt.timedelta(hours=12)  # once per window and reason a day
+        recent = now - dt.timedelta(hours=12)  # once per window and reason a day
         kind = Notification.Kind.BACKUP
         if reason and not told_since(b.staff.user, kind=kind, text=reason, since=recent):
             sent += notify(
