@@ -239,7 +239,9 @@ def custody_assign(request, actor, own, unit_pk):
                 % {"item": custody.get_item_display(), "name": custody.holder.name},
             )
         except ServiceError as exc:
-            message_refusal(request, exc)
+            # shown above the custody form, a Forbidden too: it is mostly the keeper's role
+            # that refuses (an auxiliary never keeps the seal, R-ORG-4), a choice to redo
+            messages.error(request, str(exc))
     else:
         messages.error(request, _("Choose an item and a keeper."))
     return redirect(unit.get_absolute_url() + "#custody")
