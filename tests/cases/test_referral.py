@@ -4,8 +4,9 @@ has two receipts and stays open until completed."""
 import pytest
 
 from servicehall.cases import services
-from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.org.models import Staff, Window
+from tests.helpers import raises_rule
 
 from .conftest import accept
 
@@ -23,7 +24,7 @@ def test_the_owner_keeps_the_case_until_the_receiver_acknowledges(actor, case):
     assert referral.slip_number.startswith("S") and referral.handoff_number.startswith("H")
     case.refresh_from_db()
     assert case.owner.badge_no == "041235"
-    with pytest.raises(Forbidden):
+    with raises_rule("R-CASE-2", Forbidden):
         services.acknowledge(actor=actor("dutylead"), referral=referral)
 
 
@@ -35,7 +36,7 @@ def test_acknowledge_then_complete(actor, case, staff_actor):
         to_staff=Staff.objects.get(badge_no="041236"),
     )
     receiver = staff_actor("041236")
-    with pytest.raises(ServiceError):
+    with raises_rule("R-CASE-2"):
         services.complete_referral(actor=receiver, referral=referral)
     services.acknowledge(actor=receiver, referral=referral)
     case.refresh_from_db()
@@ -55,9 +56,9 @@ def test_a_window_hand_off_is_acknowledged_by_whoever_sits_there(actor, case):
 
 
 def test_a_hand_off_names_exactly_one_receiver_and_a_task(actor, case):
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="只能交办给一名人员"):
         services.refer(actor=actor("officer"), case=case, task="x")
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="请说明交办内容"):
         services.refer(
             actor=actor("officer"),
             case=case,
@@ -67,7 +68,7 @@ def test_a_hand_off_names_exactly_one_receiver_and_a_task(actor, case):
 
 
 def test_only_the_owner_hands_over(actor, case):
-    with pytest.raises(Forbidden):
+    with raises_rule("R-CASE-2", Forbidden):
         services.refer(
             actor=actor("dutylead"),
             case=case,
