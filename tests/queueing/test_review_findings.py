@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from servicehall.catalog.models import Matter
-from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.core.idnumbers import with_check_digit
 from servicehall.queueing import appointments, services
 from servicehall.queueing.models import AppointmentSlot, Queue
+from tests.helpers import raises_rule
 
 SH = ZoneInfo("Asia/Shanghai")
 ID1 = with_check_digit("41020319850612202")
@@ -38,13 +39,13 @@ def test_a_ticket_sent_to_one_window_cannot_be_called_by_another(hall):
     services.sign_in(actor=hall["lead"], window=hall["w3"], now=at(8, 50))
     t = services.call_next(actor=hall["officer"], window=hall["w2"], now=at(9, 1))
     services.transfer(actor=hall["officer"], ticket=t, to_window=hall["w1"], now=at(9, 2))
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="没有等候中的"):
         services.call_number(actor=hall["lead"], window=hall["w3"], label="A001", now=at(9, 3))
 
 
 def test_nobody_leaves_one_window_by_signing_in_at_another(hall):
     services.sign_in(actor=hall["officer"], window=hall["w2"], now=at(8, 50))
-    with pytest.raises(ServiceError):
+    with raises_rule("R-TIME-5"):
         services.sign_in(actor=hall["officer"], window=hall["w3"], now=at(9))
 
 
@@ -58,14 +59,14 @@ def test_a_transfer_to_another_queue_keeps_the_number_on_the_slip(hall):
 
 def test_long_text_is_refused_plainly(hall):
     services.sign_in(actor=hall["officer"], window=hall["w2"], now=at(8, 50))
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="100 字以内"):
         services.pause(actor=hall["officer"], window=hall["w2"], reason="很" * 101, now=at(9))
 
 
 def test_nobody_approves_their_own_pause(hall):
     services.sign_in(actor=hall["lead"], window=hall["w1"], now=at(8, 50))
     p = services.pause(actor=hall["lead"], window=hall["w1"], reason="开会", minutes=30, now=at(9))
-    with pytest.raises(Forbidden):
+    with raises_rule("R-Q-3", Forbidden):
         services.approve_pause(actor=hall["lead"], window_pause=p)
 
 
@@ -79,7 +80,7 @@ def test_bookings_are_for_open_times_once_per_person_and_unit(demo):
     past = AppointmentSlot.objects.create(
         unit=matter.unit, matter=matter, date=dt.date(2020, 1, 6), start=dt.time(9), end=dt.time(10)
     )
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="该时段已过"):
         appointments.book(
             slot=past, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
         )
@@ -93,11 +94,11 @@ def test_bookings_are_for_open_times_once_per_person_and_unit(demo):
     a = appointments.book(
         slot=s1, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
     )
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="已预约过该事项"):
         appointments.book(
             slot=s2, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
         )
     from servicehall.org.models import Unit
 
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="没有这个签到码"):
         appointments.check_in(code=a.code, unit=Unit.objects.get(code="kf-gulou-hukou"))
