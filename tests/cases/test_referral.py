@@ -52,7 +52,12 @@ def test_a_window_hand_off_is_acknowledged_by_whoever_sits_there(actor, case):
     referral = services.refer(
         actor=actor("officer"), case=case, task="所领导审批", to_window=window
     )
-    services.acknowledge(actor=actor("dutylead"), referral=referral)  # 施建华 sits at window 1
+    dutylead = actor("dutylead")  # 施建华 sits at window 1
+    services.acknowledge(actor=dutylead, referral=referral)
+    referral.refresh_from_db()
+    case.refresh_from_db()
+    assert referral.acknowledged_by == dutylead.staff and referral.acknowledged_at is not None
+    assert case.owner == dutylead.staff
 
 
 def test_a_hand_off_names_exactly_one_receiver_and_a_task(actor, case):
