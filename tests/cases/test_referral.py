@@ -4,8 +4,9 @@ has two receipts and stays open until completed."""
 import pytest
 
 from servicehall.cases import services
+from servicehall.cases.models import Case
 from servicehall.core.errors import Forbidden, InvalidInput
-from servicehall.org.models import Staff, Window
+from servicehall.org.models import Staff, Unit, Window
 from tests.helpers import raises_rule
 
 from .conftest import accept
@@ -80,3 +81,52 @@ def test_only_the_owner_hands_over(actor, case):
             task="x",
             to_staff=Staff.objects.get(badge_no="041236"),
         )
+
+
+def test_auxiliaries_neither_receive_nor_acknowledge_hand_offs(actor, migration):
+    case = accept(actor("officer"), migration)
+    with raises_rule("R-ORG-4", InvalidInput):
+        services.refer(
+            actor=actor("officer"),
+            case=case,
+            task="x",
+            to_staff=Staff.objects.get(badge_no="FJ1201"),
+        )
+    window_3 = Window.objects.get(unit=case.unit, number=3)  # 张丽萍 and the auxiliary 孔雪梅
+    referral = services.refer(actor=actor("officer"), case=case, task="照相", to_window=window_3)
+    with raises_rule("R-CASE-2", Forbidden):
+        services.acknowledge(actor=actor("auxiliary"), referral=referral)
+
+
+def test_a_hand_off_to_another_unit_is_read_and_taken_over_there(
+    actor, migration, staff_actor, client
+):
+    case = accept(actor("officer"), migration)
+    centre = Unit.objects.get(code="kf-centre-police")
+    referral = services.refer(
+        actor=actor("officer"), case=case, task="代为出具户籍证明", to_unit=centre
+    )
+    lead = staff_actor("041102")  # the centre's duty lead
+    client.force_login(lead.user)
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    assert client.get(f"/cases/referrals/{referral.pk}/handoff/print/").status_code == 200
+    services.acknowledge(actor=lead, referral=referral)
+    case.refresh_from_db()
+    assert case.owner.badge_no == "041102"
+    assert case in client.get("/cases/").context["mine"]
+
+
+def test_the_last_step_waits_for_open_hand_offs_and_closed_cases_take_none(actor, migration):
+    officer, lead = actor("officer"), actor("dutylead")
+    case = accept(officer, migration)
+    steps = list(case.steps.order_by("order"))
+    for s in steps[:3]:
+        services.complete_step(actor=lead, case_step=s)
+    referral = services.refer(
+        actor=officer, case=case, task="通知申请人", to_staff=Staff.objects.get(badge_no="041236")
+    )
+    with raises_rule("R-CASE-2"):
+        services.complete_step(actor=lead, case_step=steps[3])
+    Case.objects.filter(pk=case.pk).update(status="completed")
+    with raises_rule("R-CASE-2"):
+        services.acknowledge(actor=actor("officer"), referral=referral)
