@@ -151,3 +151,32 @@ def test_the_holiday_contact_limit_is_the_policy_an_admin_edits(slot, client, lo
     assert ContactTask.objects.get(appointment=a).due_at == at(2026, 11, 29, 3)
     hall = login("dutylead").get("/console/hall/").content.decode()
     assert "节假日预约待回访（12 小时内）" in hall
+
+
+def test_bookings_are_for_open_times_once_per_person_and_unit(demo):
+    matter = Matter.objects.get(code="passport-issue")
+    past = AppointmentSlot.objects.create(
+        unit=matter.unit, matter=matter, date=dt.date(2020, 1, 6), start=dt.time(9), end=dt.time(10)
+    )
+    with raises_rule(None, match="该时段已过"):
+        appointments.book(
+            slot=past, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
+        )
+    s1, s2 = AppointmentSlot.objects.filter(matter=matter, date__gt=past.date).order_by(
+        "date", "start"
+    )[:2]
+    if s1.date != s2.date:
+        s2 = AppointmentSlot.objects.create(
+            unit=matter.unit, matter=matter, date=s1.date, start=dt.time(16), end=dt.time(17)
+        )
+    a = appointments.book(
+        slot=s1, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
+    )
+    with raises_rule(None, match="已预约过该事项"):
+        appointments.book(
+            slot=s2, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
+        )
+    from servicehall.org.models import Unit
+
+    with raises_rule(None, InvalidInput, match="没有这个签到码"):
+        appointments.check_in(code=a.code, unit=Unit.objects.get(code="kf-gulou-hukou"))

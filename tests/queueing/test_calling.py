@@ -158,3 +158,23 @@ def test_waiting_and_service_times_come_from_the_five_timestamps(hall, actor):
     t = services.start(actor=officer, ticket=t, now=at(9, 13))
     t = services.finish(actor=officer, ticket=t, now=at(9, 21))
     assert t.waited == dt.timedelta(minutes=12) and t.served == dt.timedelta(minutes=8)
+
+
+def test_a_ticket_sent_to_one_window_cannot_be_called_by_another(hall, actor):
+    officer, lead = actor("officer"), actor("dutylead")
+    services.take_ticket(queue=hall["A"], now=at(9))
+    services.sign_in(actor=officer, window=hall["w2"], now=at(8, 50))
+    services.sign_in(actor=lead, window=hall["w3"], now=at(8, 50))
+    t = services.call_next(actor=officer, window=hall["w2"], now=at(9, 1))
+    services.transfer(actor=officer, ticket=t, to_window=hall["w1"], now=at(9, 2))
+    with raises_rule(None, InvalidInput, match="没有等候中的"):
+        services.call_number(actor=lead, window=hall["w3"], label="A001", now=at(9, 3))
+
+
+def test_a_transfer_to_another_queue_keeps_the_number_on_the_slip(hall, actor):
+    officer = actor("officer")
+    services.take_ticket(queue=hall["A"], now=at(9))
+    services.sign_in(actor=officer, window=hall["w2"], now=at(8, 50))
+    t = services.call_next(actor=officer, window=hall["w2"], now=at(9, 1))
+    moved = services.transfer(actor=officer, ticket=t, to_queue=hall["G"], now=at(9, 2))
+    assert moved.label == "A001" and moved.queue == hall["G"]

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servicehall.core.errors import Forbidden
+from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.notices.models import Notification
 from servicehall.queueing import services
 from servicehall.queueing.models import Queue
@@ -193,3 +193,24 @@ def test_what_the_boards_are_told_is_one_of_their_kinds(actor, demo, w2):
     states = [e.data["state"] for e in events if e.kind == BoardEvent.Kind.WINDOW]
     assert states and set(states) <= set(WindowStatus.values)
     assert services.console_state(w2)["status_label"] == "服务中"
+
+
+def test_nobody_leaves_one_window_by_signing_in_at_another(actor, demo, w2):
+    services.sign_in(actor=actor("officer"), window=w2, now=at(8, 50))
+    with raises_rule("R-TIME-5"):
+        services.sign_in(actor=actor("officer"), window=demo.windows.get(number=3), now=at(9))
+
+
+def test_long_text_is_refused_plainly(actor, w2):
+    officer = actor("officer")
+    services.sign_in(actor=officer, window=w2, now=at(8, 50))
+    with raises_rule(None, InvalidInput, match="100 字以内"):
+        services.pause(actor=officer, window=w2, reason="很" * 101, now=at(9))
+
+
+def test_nobody_approves_their_own_pause(actor, demo):
+    lead, w1 = actor("dutylead"), demo.windows.get(number=1)
+    services.sign_in(actor=lead, window=w1, now=at(8, 50))
+    p = services.pause(actor=lead, window=w1, reason="开会", minutes=30, now=at(9))
+    with raises_rule("R-Q-3", Forbidden):
+        services.approve_pause(actor=lead, window_pause=p)
