@@ -1,4 +1,6 @@
-"""Excel import/export of the registry: template, all-or-nothing, every bad row reported."""
+"""Excel import/export of the registry: template, all-or-nothing, every bad row reported; the
+columns a file leaves out keep what is stored, no import raises its uploader above their role,
+and the export carries the office's people and never a live formula."""
 
 import io
 import subprocess

@@ -1,4 +1,5 @@
-"""R-ORG-1/2: the registry as a tree, unit pages, editing in the app, the public wall."""
+"""R-ORG-1/2: the registry as a tree, unit pages, editing in the app, the public wall; what is
+the office's (its people, a unit's sector and population) a unit leader cannot change."""
 
 import json
 
