@@ -1,12 +1,15 @@
 """R-CASE-1, R-LAW-1, R-TIME-3: intake ends in exactly one outcome; one-time notices list
 every missing material; later visits resume the same case and are counted."""
 
+import datetime as dt
+
 import pytest
 
-from servicehall.cases import services
+from servicehall.cases import selectors, services
 from servicehall.cases.models import Case, Status
 from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.worktime.models import CalendarDay, SlaPolicy
+from tests.helpers import raises_rule
 
 from .conftest import APPLICANT, accept, all_presented, at
 
@@ -46,7 +49,7 @@ def test_missing_materials_give_one_notice_that_names_them_all(actor, migration)
 
 def test_accepting_with_materials_missing_is_refused(actor, migration):
     checks = all_presented(migration, 居民户口簿=("missing", ""))
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule("R-CASE-1", InvalidInput) as exc:
         services.intake(
             actor=actor("officer"),
             matter=migration,
@@ -61,7 +64,7 @@ def test_accepting_with_materials_missing_is_refused(actor, migration):
 def test_every_material_must_be_ticked(actor, migration):
     checks = all_presented(migration)
     checks.pop(next(iter(checks)))
-    with pytest.raises(InvalidInput, match="请勾选每项材料"):
+    with raises_rule(None, InvalidInput, match="请勾选每项材料"):
         services.intake(
             actor=actor("officer"),
             matter=migration,
@@ -72,7 +75,7 @@ def test_every_material_must_be_ticked(actor, migration):
 
 
 def test_a_refusal_without_its_legal_basis_is_refused(actor, migration):
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule("R-CASE-1", InvalidInput) as exc:
         services.intake(
             actor=actor("officer"),
             matter=migration,
@@ -106,7 +109,7 @@ def test_a_refusal_without_its_legal_basis_is_refused(actor, migration):
 def test_an_invalid_resident_id_is_refused(actor, migration, id_number, problem):
     from django.utils import translation
 
-    with translation.override("en"), pytest.raises(InvalidInput) as exc:
+    with translation.override("en"), raises_rule(None, InvalidInput, match=problem) as exc:
         services.intake(
             actor=actor("officer"),
             matter=migration,
@@ -118,9 +121,9 @@ def test_an_invalid_resident_id_is_refused(actor, migration, id_number, problem)
 
 
 def test_an_auxiliary_cannot_take_a_case(actor, migration):
-    with pytest.raises(Forbidden) as exc:
+    with raises_rule("R-ORG-4", Forbidden) as exc:
         accept(actor("auxiliary"), migration)
-    assert exc.value.rule == "R-ORG-4" and "辅警" in str(exc.value)
+    assert "辅警" in str(exc.value)
 
 
 def test_the_second_visit_resumes_the_same_case_and_a_fourth_visit_is_flagged(
@@ -238,3 +241,106 @@ def test_a_holiday_entered_in_the_admin_moves_the_due_date(actor, migration):
     case = accept(actor("officer"), migration, now=at(2026, 11, 23))
     step = case.steps.get(order=1)
     assert step.due_at == at(2026, 11, 26, 17, 30)  # 2 working days skipping 11-24
+
+
+def test_an_unknown_material_state_is_refused(actor, migration):
+    checks = all_presented(migration)
+    checks[next(iter(checks))] = ("nope", "")
+    with raises_rule(None, InvalidInput, match="请标记为已提供"):
+        services.intake(
+            actor=actor("officer"),
+            matter=migration,
+            applicant=APPLICANT,
+            checks=checks,
+            outcome="accepted",
+        )
+
+
+def test_an_unknown_id_type_cannot_dodge_the_checksum(actor, migration):
+    with raises_rule(None, InvalidInput, match="请选择证件类型") as exc:
+        services.intake(
+            actor=actor("officer"),
+            matter=migration,
+            applicant={**APPLICANT, "id_type": "RESIDENT", "id_number": "410203199001011230"},
+            checks=all_presented(migration),
+            outcome="accepted",
+        )
+    assert "id_type" in exc.value.errors
+
+
+def test_an_uncertified_officer_cannot_take_cases(staff_actor, demo):
+    from servicehall.catalog.models import Matter
+
+    rookie = staff_actor("042031")  # 许诺, on duty without a certificate
+    matter = Matter.objects.get(code="driving-licence-renew")
+    with raises_rule("R-ORG-3", Forbidden):
+        services.intake(
+            actor=rookie,
+            matter=matter,
+            applicant=APPLICANT,
+            checks=all_presented(matter),
+            outcome="on_the_spot",
+        )
+
+
+def test_a_double_submission_makes_one_case_and_one_visit(actor, migration):
+    first = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration, 居民户口簿=("missing", "")),
+        outcome="notice",
+        token="t-1",
+    )
+    again = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration, 居民户口簿=("missing", "")),
+        outcome="notice",
+        token="t-1",
+    )
+    assert (
+        first.pk == again.pk and Case.objects.filter(applicant_name=APPLICANT["name"]).count() == 1
+    )
+    for _ in range(2):
+        services.resume(
+            actor=actor("officer"),
+            case=first,
+            checks=all_presented(migration),
+            outcome="accepted",
+            token="v-1",
+        )
+    first.refresh_from_db()
+    assert first.visits == 2
+
+
+def test_a_notice_later_accepted_still_counts_as_a_notice(actor, migration):
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=all_presented(migration, 居民户口簿=("missing", "")),
+        outcome="notice",
+    )
+    services.resume(
+        actor=actor("officer"), case=case, checks=all_presented(migration), outcome="accepted"
+    )
+    stats = selectors.statistics(Case.objects.filter(pk=case.pk))
+    assert stats["notices"] == 1 and stats["accepted"] == 1
+
+
+def test_collecting_the_result_counts_as_a_visit(staff_actor, passport):
+    case = accept(staff_actor("044011"), passport)
+    for n in range(3):
+        services.record_visit(actor=staff_actor("044011"), case=case, purpose=f"询问进度 {n}")
+    case.refresh_from_db()
+    assert case.visits == 4 and case.over_visits
+
+
+def test_the_promised_due_never_passes_the_statutory_due(actor, migration):
+    type(migration).objects.filter(pk=migration.pk).update(promised_n=30)  # saved behind the rules
+    migration.refresh_from_db()
+    case = accept(actor("officer"), migration, now=at(2026, 11, 23))
+    assert case.due_at <= case.statutory_due_at
+    assert case.due_at.date() <= (at(2026, 11, 23) + dt.timedelta(days=40)).date()

@@ -14,7 +14,7 @@ from servicehall.cases import services
 from servicehall.cases.models import CHECK_CODE_ALPHABET, Case
 from servicehall.org.models import Staff
 
-from .conftest import APPLICANT, accept, all_presented
+from .conftest import APPLICANT, accept, all_presented, at
 
 CODE = re.compile(rf"^[{CHECK_CODE_ALPHABET}]{{6}}$")
 UNKNOWN = "C2026-9999-000001"
@@ -277,3 +277,11 @@ def test_the_public_look_up_runs_the_same_queries_whether_the_number_exists(case
     with CaptureQueriesContext(connection) as missing:
         services.find_case_for_applicant(UNKNOWN, _wrong(case.check_code))
     assert len(found.captured_queries) == len(missing.captured_queries) == 3
+
+
+def test_the_public_status_gives_shanghai_dates(client, actor, migration):
+    case = accept(
+        actor("officer"), migration, now=at(2026, 3, 10, 7, 30)
+    )  # 23:30 UTC the day before
+    body = client.get(f"/api/v1/status/{case.number}", {"code": case.check_code}).json()
+    assert body["received_on"] == "2026-03-10"

@@ -5,7 +5,8 @@ import pytest
 
 from servicehall.cases import services
 from servicehall.cases.models import Status
-from servicehall.core.errors import Forbidden, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput
+from tests.helpers import raises_rule
 
 from .conftest import APPLICANT, accept, all_presented, at
 
@@ -29,24 +30,23 @@ def steps(case):
 def test_nobody_performs_two_steps_of_one_exit_entry_case(staff_actor, passport_case):
     s1, s2, *_ = steps(passport_case)
     services.complete_step(actor=staff_actor("044011"), case_step=s1, now=at(2026, 11, 23, 10))
-    with pytest.raises(Forbidden) as exc:
+    with raises_rule("R-CASE-3", Forbidden) as exc:
         services.complete_step(actor=staff_actor("044011"), case_step=s2, now=at(2026, 11, 23, 11))
-    assert exc.value.rule == "R-CASE-3" and "谢宇" in str(exc.value)
+    assert "谢宇" in str(exc.value)
     services.complete_step(actor=staff_actor("044012"), case_step=s2, now=at(2026, 11, 23, 11))
 
 
 def test_no_step_can_be_skipped(staff_actor, passport_case):
     _s1, s2, *_ = steps(passport_case)
-    with pytest.raises(ServiceError) as exc:
+    with raises_rule("R-CASE-3"):
         services.complete_step(actor=staff_actor("044012"), case_step=s2)
-    assert exc.value.rule == "R-CASE-3"
 
 
 def test_an_approval_step_needs_a_leader(staff_actor, passport_case):
     s1, s2, s3, _s4 = steps(passport_case)
     services.complete_step(actor=staff_actor("044011"), case_step=s1, now=at(2026, 11, 23, 10))
     services.complete_step(actor=staff_actor("044012"), case_step=s2, now=at(2026, 11, 23, 11))
-    with pytest.raises(Forbidden):
+    with raises_rule("R-ORG-4", Forbidden):
         services.complete_step(actor=staff_actor("044013"), case_step=s3, now=at(2026, 11, 23, 12))
     services.complete_step(actor=staff_actor("044002"), case_step=s3, now=at(2026, 11, 23, 12))
 
@@ -63,23 +63,19 @@ def test_the_case_completes_in_time_after_the_last_step(staff_actor, passport_ca
 
 def test_an_auxiliary_cannot_perform_a_step(actor, migration):
     case = accept(actor("officer"), migration)
-    with pytest.raises(Forbidden) as exc:
+    with raises_rule("R-ORG-4", Forbidden):
         services.complete_step(actor=actor("auxiliary"), case_step=case.steps.get(order=1))
-    assert exc.value.rule == "R-ORG-4"
 
 
 def test_only_a_pausable_step_pauses_and_it_needs_a_reason(actor, migration):
     case = accept(actor("officer"), migration)
-    with pytest.raises(ServiceError) as exc:
+    with raises_rule("R-TIME-2"):
         services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=1), reason="x")
-    assert exc.value.rule == "R-TIME-2"
     services.complete_step(actor=actor("officer"), case_step=case.steps.get(order=1))
-    from servicehall.core.errors import InvalidInput
-
-    with pytest.raises(InvalidInput):
+    with raises_rule("R-TIME-2", InvalidInput):
         services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=2), reason=" ")
     services.pause_step(actor=actor("officer"), case_step=case.steps.get(order=2), reason="函调")
-    with pytest.raises(ServiceError, match="paused|暂停"):
+    with raises_rule(None, match="paused|暂停"):
         services.complete_step(actor=actor("officer"), case_step=case.steps.get(order=2))
 
 
@@ -113,3 +109,42 @@ def test_every_event_of_a_case_s_life_is_a_kind_people_read_in_chinese(staff_act
     labels = {e.kind: e.get_kind_display() for e in events}
     assert labels[CaseEvent.Kind.DUE_OVERDUE] == "已超期"
     assert labels[CaseEvent.Kind.STEP_DONE] == "本环节完成"
+
+
+def test_a_matter_with_steps_cannot_be_done_on_the_spot(staff_actor, passport):
+    with raises_rule("R-CASE-3", InvalidInput):
+        services.intake(
+            actor=staff_actor("044011"),
+            matter=passport,
+            applicant=APPLICANT,
+            checks=all_presented(passport),
+            outcome="on_the_spot",
+        )
+
+
+def test_whoever_accepted_an_exit_entry_case_counts_as_its_first_step(staff_actor, passport):
+    case = accept(staff_actor("044011"), passport)
+    s1, s2 = list(case.steps.order_by("order"))[:2]
+    services.complete_step(actor=staff_actor("044012"), case_step=s1)
+    with raises_rule("R-CASE-3", Forbidden):
+        services.complete_step(actor=staff_actor("044011"), case_step=s2)
+
+
+def test_only_the_units_staff_of_the_right_role_pause_and_resume(actor, migration):
+    case = accept(actor("officer"), migration)
+    services.complete_step(actor=actor("officer"), case_step=case.steps.get(order=1))
+    step2 = case.steps.get(order=2)
+    with raises_rule("R-ORG-4", Forbidden):
+        services.pause_step(actor=actor("auxiliary"), case_step=step2, reason="函调")
+    services.pause_step(actor=actor("officer"), case_step=step2, reason="函调")
+    for outsider in ("inspector", "surveyor", "reviewer", "auxiliary"):
+        with raises_rule("R-ORG-4", Forbidden):
+            services.resume_step(actor=actor(outsider), case_step=step2)
+
+
+def test_a_step_in_use_cannot_be_deleted(actor, migration):
+    from servicehall.org import services as org_services
+
+    accept(actor("officer"), migration)
+    with raises_rule(None, InvalidInput, match="不能删除"):
+        org_services.delete_record(actor=actor("leader"), instance=migration.steps.get(order=1))

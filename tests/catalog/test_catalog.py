@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from servicehall.catalog.models import Matter
 from servicehall.core.errors import InvalidInput
 from servicehall.org import services as org_services
+from tests.helpers import raises_rule
 
 
 def test_a_promise_longer_than_the_law_is_refused(demo):
@@ -20,7 +21,7 @@ def test_a_promise_longer_than_the_law_is_refused(demo):
 def test_the_same_rule_holds_through_the_service_for_the_unit_leader(actor, demo):
     matter = Matter.objects.get(code="hukou-migration-city")  # statutory 20 working days
     matter.promised_n = 21
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule(None, InvalidInput, match="法定时限") as exc:
         org_services.save_record(actor=actor("leader"), instance=matter)
     assert "promised_n" in exc.value.errors
     matter.refresh_from_db()
@@ -40,7 +41,7 @@ def test_another_units_leader_cannot_edit_a_matter(actor, demo):
 
     matter = Matter.objects.get(code="passport-issue")
     matter.promised_n = 5
-    with pytest.raises(Forbidden):
+    with raises_rule("R-ORG-4", Forbidden):
         org_services.save_record(actor=actor("leader"), instance=matter)
 
 

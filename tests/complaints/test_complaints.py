@@ -4,13 +4,12 @@ answered within three working days, and a substantiated one costs violation poin
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from servicehall.complaints import services
 from servicehall.complaints.models import Channel, Complaint, Opening, Violation
-from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.notices.models import Notification
 from servicehall.org.permissions import CITIZEN
+from tests.helpers import raises_rule
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -56,17 +55,17 @@ def test_leaders_told_and_overdue_once(demo, staff_of):
 
 def test_bad_input_names_the_field_and_stores_nothing(demo):
     before = Complaint.objects.count()
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule(None, InvalidInput, match="请简要写明事情经过") as exc:
         web_complaint(demo, description="差", phone="call me")
     assert set(exc.value.errors) == {"description", "phone"}
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule(None, InvalidInput, match="请选择投诉类别") as exc:
         web_complaint(demo, category="")
     assert "category" in exc.value.errors
     assert Complaint.objects.count() == before
 
 
 def test_a_citizen_cannot_register_a_paper_complaint(demo):
-    with pytest.raises(Forbidden):
+    with raises_rule("R-ORG-4", Forbidden):
         web_complaint(demo, channel=Channel.BOOK)
 
 
@@ -74,9 +73,10 @@ def test_substantiated_complaint_gives_violation_points(demo, actor, staff_of):
     officer = staff_of("kf-gulou-hukou", "041235")
     c = web_complaint(demo, staff=officer)
     leader = actor("leader")
-    with pytest.raises(ServiceError):  # a complaint is investigated before it is answered
+    # a complaint is investigated before it is answered
+    with raises_rule(None, match="请先记录核查结果"):
         services.answer(actor=leader, complaint=c, text="已处理")
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule(None, InvalidInput, match="请选择投诉是否属实") as exc:
         services.investigate(actor=leader, complaint=c, finding="调取录像属实")
     assert "substantiated" in exc.value.errors
     c = services.investigate(
@@ -87,7 +87,7 @@ def test_substantiated_complaint_gives_violation_points(demo, actor, staff_of):
     assert services.points_by_unit([demo], at(1, 1).date(), at(12, 31).date())[demo.pk] >= 2
     c = services.answer(actor=leader, complaint=c, text="已对该民警批评教育并扣分，感谢监督。")
     assert c.status == Complaint.Status.ANSWERED
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="该投诉已答复"):
         services.answer(actor=leader, complaint=c, text="again")
 
 
@@ -107,7 +107,7 @@ def test_officer_may_register_but_not_decide(demo, actor):
         unit=demo,
         description="建议周六上午也开放户籍窗口",
     )
-    with pytest.raises(Forbidden):
+    with raises_rule("R-ORG-4", Forbidden):
         services.answer(actor=actor("officer"), complaint=c, text="好的")
     # a suggestion may be answered without a finding
     c = services.answer(actor=actor("leader"), complaint=c, text="已研究，周六上午安排值班。")
@@ -120,7 +120,7 @@ def test_box_opening_needs_a_witness_and_registers_each_item(demo, actor):
         {"kind": "complaint", "category": "delay", "description": "办证拖了两周还没好"},
         {"kind": "suggestion", "description": "等候区增加饮水机"},
     ]
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule("R-FB-2", InvalidInput) as exc:
         services.record_opening(
             actor=leader,
             unit=demo,
@@ -145,7 +145,7 @@ def test_box_opening_needs_a_witness_and_registers_each_item(demo, actor):
         ("box", "suggestion"),
     }
     # a bad item refuses the whole opening, naming the item
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule(None, InvalidInput, match="第 2 件") as exc:
         services.record_opening(
             actor=leader,
             unit=demo,
@@ -174,7 +174,7 @@ def test_a_finding_stands_once_recorded(demo, actor):
     c = web_complaint(demo)
     leader = actor("leader")
     services.investigate(actor=leader, complaint=c, finding="属实", substantiated=True)
-    with pytest.raises(ServiceError):  # a second leader, or a double click
+    with raises_rule(None, match="已记录核查结果"):  # a second leader, or a double click
         services.investigate(actor=leader, complaint=c, finding="不属实", substantiated=False)
     c.refresh_from_db()
     assert c.substantiated is True and Violation.objects.filter(complaint=c).count() == 1
@@ -183,7 +183,7 @@ def test_a_finding_stands_once_recorded(demo, actor):
 def test_nobody_handles_a_complaint_about_themselves(demo, actor):
     leader = actor("leader")
     c = web_complaint(demo, staff=leader.staff)
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="涉及您本人"):
         services.investigate(actor=leader, complaint=c, finding="无此事", substantiated=False)
     services.investigate(actor=actor("admin"), complaint=c, finding="属实", substantiated=True)
 

@@ -15,6 +15,7 @@ from servicehall.org.permissions import CITIZEN
 from servicehall.queueing import services as queue
 from servicehall.queueing.models import Queue
 from tests.conftest import pair_device as paired
+from tests.helpers import raises_rule
 
 
 @pytest.fixture
@@ -329,12 +330,12 @@ def test_only_the_units_leader_enrols_and_a_code_works_once(demo, actor):
 
     window = demo.windows.get(number=2)
     for who in ("officer", "dutylead", "auxiliary"):
-        with pytest.raises(Forbidden):
+        with raises_rule("R-ORG-4", Forbidden):
             services.enroll_device(actor=actor(who), window=window)
     device, code = services.enroll_device(actor=actor("leader"), window=window, name="2号平板")
     assert code not in str(device.__dict__)  # kept hashed only
     assert services.pair_device(code.lower().replace("-", " "))[0] == device  # typed loosely
-    with pytest.raises(InvalidInput) as again:
+    with raises_rule(None, InvalidInput, match="配对码错误或已过期") as again:
         services.pair_device(code)
     assert "code" in again.value.errors
 
@@ -346,7 +347,7 @@ def test_a_pairing_code_expires(demo, actor, settings):
     later = timezone.now() + dt.timedelta(
         minutes=settings.SERVICEHALL["DEVICE_PAIRING_MINUTES"] + 1
     )
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="配对码错误或已过期"):
         services.pair_device(code, now=later)
 
 

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.feedback import services
 from servicehall.feedback.models import BadReviewFollowUp
 from servicehall.notices.models import Notification
 from servicehall.org.permissions import CITIZEN
 from servicehall.queueing import services as queue
 from servicehall.queueing.models import Queue
+from tests.helpers import raises_rule
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -63,7 +64,7 @@ def test_verify_rectify_call_back(bad, actor):
     rect = services.rectify_review(
         actor=leader, follow_up=rect, measures="统一告知口径并培训", now=at(10, 12)
     )
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="五个等级"):
         services.call_back(actor=leader, follow_up=rect, satisfaction=None, note="已回访")
     rect = services.call_back(
         actor=leader, follow_up=rect, satisfaction=4, note="群众表示满意", now=at(10, 13)
@@ -74,11 +75,11 @@ def test_verify_rectify_call_back(bad, actor):
 
 
 def test_only_leads_handle_and_steps_go_in_order(bad, actor):
-    with pytest.raises(Forbidden):
+    with raises_rule("R-ORG-4", Forbidden):
         services.verify_review(actor=actor("officer"), follow_up=bad.follow_up, finding="x")
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="不在这一环节"):
         services.rectify_review(actor=actor("leader"), follow_up=bad.follow_up, measures="x")
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="请写明处理情况"):
         services.verify_review(actor=actor("leader"), follow_up=bad.follow_up, finding=" ")
     assert BadReviewFollowUp.objects.get().stage == "verify"
 
@@ -99,14 +100,14 @@ def test_an_appeal_upheld_sets_the_rating_aside_and_keeps_it(bad, actor, login):
 
     day = bad.ticket.day
     assert figures(bad.unit, day, day)["total"]["bad"] == 1
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="误评或恶意评价的理由"):
         services.appeal(actor=actor("leader"), follow_up=bad.follow_up, reason="短")
     services.appeal(
         actor=actor("leader"),
         follow_up=bad.follow_up,
         reason="该群众当日未在本窗口办理，评价对象错误",
     )
-    with pytest.raises(Forbidden):  # the unit does not decide its own appeal
+    with raises_rule("R-ORG-4", Forbidden):  # the unit does not decide its own appeal
         services.decide_appeal(actor=actor("leader"), follow_up=bad.follow_up, upheld=True)
     page = login("admin").get("/reviews/appeals/").content.decode()
     assert "评价对象错误" in page

@@ -9,10 +9,11 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.urls import reverse
 
-from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.feedback import services
 from servicehall.feedback.models import BadReviewFollowUp, CallbackContact, Rating
 from servicehall.org.permissions import CITIZEN
+from tests.helpers import raises_rule
 
 PHONE = "13812345678"
 
@@ -114,9 +115,8 @@ def test_the_unit_sees_it_masked_and_the_caller_back_in_full_recorded(client, vi
     from servicehall.org.permissions import actor_for
 
     dutylead = actor_for(get_user_model().objects.get(username="dutylead"))
-    with pytest.raises(Forbidden) as refused:
+    with raises_rule("R-LAW-2", Forbidden):
         services.reveal_contact(actor=dutylead, follow_up=rect)
-    assert refused.value.rule == "R-LAW-2"
     _to_callback(rect, dutylead)
     page = client.get(reverse("reviews")).content.decode()
     assert "显示号码" in page and PHONE not in page
@@ -144,7 +144,7 @@ def test_an_officer_may_not_see_the_number(client, visit, login, actor):
         reverse("review_step", args=[rect.pk]), {"step": "show_contact"}
     )
     assert response.status_code == 403 and PHONE not in response.content.decode()
-    with pytest.raises(Forbidden):
+    with raises_rule("R-ORG-4", Forbidden):
         services.reveal_contact(actor=actor("officer"), follow_up=rect)
 
 
@@ -155,12 +155,12 @@ def test_no_phone_left_says_so(visit, actor):
     services.seal()
     rect = _to_callback(BadReviewFollowUp.objects.get(rating=rating), actor("leader"))
     assert services.contact_phone(rect) == ""
-    with pytest.raises(ServiceError, match="未留下回访电话"):
+    with raises_rule(None, match="未留下回访电话"):
         services.reveal_contact(actor=actor("leader"), follow_up=rect)
 
 
 def test_check_contact_refuses_without_consent():
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule(None, InvalidInput, match="请勾选同意") as exc:
         services.check_contact(overall=1, phone=PHONE, consent=False)
     assert "callback_consent" in exc.value.errors
     assert services.check_contact(overall=4, phone=PHONE, consent=True) == ""

@@ -149,3 +149,15 @@ def test_an_officer_becomes_keeper(login, demo, staff_of):
     )
     assert response.status_code == 200, response.content
     assert Custody.objects.get(unit=demo, item="seal").holder == other
+
+
+def test_the_keeper_of_the_seal_keeps_their_certificate(login, demo, staff_of):
+    keeper = staff_of("kf-gulou-hukou", "041235")
+    response = login("leader").patch(
+        f"/api/v1/staff/{keeper.pk}",
+        json.dumps({"certified_on": None}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    keeper.refresh_from_db()
+    assert keeper.certified_on is not None

@@ -2,6 +2,7 @@
 auxiliary cap applied as everywhere else, and nothing imported when anything is refused."""
 
 import copy
+import io
 
 import pytest
 
@@ -9,8 +10,9 @@ from servicehall.core.errors import InvalidInput
 from servicehall.org import excel, services
 from servicehall.org.models import Staff, Unit
 from servicehall.org.permissions import actor_for
+from tests.helpers import raises_rule
 
-from .test_import_export import GOOD, filled_template
+from .test_import_export import GOOD, _named, filled_template
 
 
 def staff_row(badge, name, role="officer", window=2, phone="13811114444", certified="2023-04-01"):
@@ -133,12 +135,12 @@ def test_the_demo_station_with_two_auxiliaries_refuses_a_third_from_a_file(actor
 
 
 def test_the_same_rule_refuses_a_third_auxiliary_added_in_the_app(actor, demo):
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule("R-ORG-3", InvalidInput) as exc:
         services.save_record(
             actor=actor_for(Staff.objects.get(unit=demo, role="unit_leader").user),
             instance=Staff(unit=demo, badge_no="FJ1299", name="第三辅警", role="auxiliary"),
         )
-    assert exc.value.rule == "R-ORG-3" and "role" in exc.value.errors
+    assert "role" in exc.value.errors
     assert not Staff.objects.filter(badge_no="FJ1299").exists()
 
 
@@ -158,3 +160,56 @@ def test_the_web_import_lists_every_problem_and_imports_nothing(login, demo):
     page = login("admin").post("/org/import/", {"file": filled_template(rows)}).content.decode()
     assert "未导入任何数据" in page and "“1381111”" in page and "没有9号窗口" in page
     assert not Unit.objects.filter(code="xh-hukou").exists()
+
+
+def test_unknown_sheets_and_columns_are_reported_not_ignored(login, demo):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Staffs"
+    wb.active.append(["badge"])
+    ws = wb.create_sheet("窗口 Windows")
+    ws.append(["单位代码", "窗口号", "窗口职能", "kund"])
+    ws.append(["kf-gulou-hukou", 9, "新窗口", "x"])
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    report = (
+        login("leader").post("/org/import/", {"file": out | _named("x.xlsx")}).context["report"]
+    )
+    cells = {(e.sheet, e.column) for e in report.errors}
+    assert ("Staffs", "—") in cells and ("窗口", "kund") in cells
+    assert not demo.windows.filter(number=9).exists()
+
+
+def test_an_impossible_login_name_is_a_row_error(login, demo):
+    rows = {
+        "staff": [
+            [
+                "kf-gulou-hukou",
+                "",
+                "041288",
+                "新人",
+                "officer",
+                "",
+                None,
+                "否",
+                "",
+                "",
+                "否",
+                "是",
+                "bad user!$%" + "x" * 160,
+            ]
+        ]
+    }
+    report = login("admin").post("/org/import/", {"file": filled_template(rows)}).context["report"]
+    assert report.errors
+    assert {(e.sheet, e.column) for e in report.errors} == {("人员", "登录账号")}
+
+
+def test_error_reports_name_sheets_and_columns_in_english_for_english_readers(login, demo):
+    client = login("admin")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    bad = {"windows": [["kf-gulou-hukou", "one", "x", "household", "否", "是"]]}
+    report = client.post("/org/import/", {"file": filled_template(bad)}).context["report"]
+    assert [(e.sheet, e.column) for e in report.errors] == [("Windows", "number")]

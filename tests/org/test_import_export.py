@@ -1,4 +1,6 @@
-"""Excel import/export of the registry: template, all-or-nothing, every bad row reported."""
+"""Excel import/export of the registry: template, all-or-nothing, every bad row reported; the
+columns a file leaves out keep what is stored, no import raises its uploader above their role,
+and the export carries the office's people and never a live formula."""
 
 import io
 import subprocess
@@ -10,6 +12,7 @@ from openpyxl import load_workbook
 
 from servicehall.org import excel
 from servicehall.org.models import Staff, Unit, Window
+from servicehall.org.permissions import actor_for
 
 
 def workbook_bytes(wb):
@@ -285,3 +288,92 @@ def test_a_person_twice_in_one_file_is_created_once_then_updated(actor, demo):
     assert Staff.objects.get(organization__name="开封市公安局", badge_no="040001").title == (
         "政治处主任"
     )
+
+
+def test_a_unit_leader_cannot_make_themself_office_admin_by_import(login, demo):
+    from django.contrib.auth import get_user_model
+
+    escalate = {
+        "staff": [
+            [
+                "kf-gulou-hukou",
+                "",
+                "041201",
+                "吕国栋",
+                "unit_leader",
+                "",
+                None,
+                "是",
+                "2015-06-01",
+                "",
+                "否",
+                "是",
+                "decoy",
+            ],
+            [
+                "",
+                "开封市文明办",
+                "WMB999",
+                "吕国栋",
+                "organizer_admin",
+                "",
+                None,
+                "是",
+                "2015-06-01",
+                "",
+                "否",
+                "是",
+                "leader",
+            ],
+        ]
+    }
+    response = login("leader").post("/org/import/", {"file": filled_template(escalate)})
+    assert response.context["report"].errors
+    leader = get_user_model().objects.get(username="leader")
+    assert actor_for(leader).role == "unit_leader"
+    assert not Staff.objects.filter(badge_no="WMB999").exists()
+
+
+def test_columns_a_file_leaves_out_keep_what_is_stored(login, demo, staff_of):
+    wb = excel_with_columns(
+        ["单位代码 unit code", "工号/警号 badge number", "姓名 name", "角色 role"],
+        [["kf-gulou-hukou", "041236", "张丽萍", "officer"]],
+    )
+    response = login("leader").post("/org/import/", {"file": wb})
+    assert (
+        not response.context or not response.context.get("report") or response.context["report"].ok
+    )
+    officer = staff_of("kf-gulou-hukou", "041236")
+    assert officer.certified_on is not None and officer.window.number == 3
+
+
+def excel_with_columns(headers, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "人员 Staff"
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out | _named("partial.xlsx")
+
+
+def test_the_export_never_carries_a_live_formula(login, demo, staff_of):
+    officer = staff_of("kf-gulou-hukou", "041236")
+    officer.name = '=HYPERLINK("http://x","y")'
+    officer.save()
+    content = login("admin").get("/org/export.xlsx").content
+    ws = load_workbook(io.BytesIO(content))["人员 Staff"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == officer.name]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_the_offices_export_includes_the_offices_people(login, demo):
+    content = login("admin").get("/org/export.xlsx").content
+    ws = load_workbook(io.BytesIO(content))["人员 Staff"]
+    badges = {row[2] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert {"WMB001", "040001", "041235"} <= badges

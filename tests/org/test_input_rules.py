@@ -14,6 +14,7 @@ from servicehall.core.errors import InvalidInput
 from servicehall.org import services
 from servicehall.org.models import ApiToken, Staff, Unit, Window
 from servicehall.org.permissions import actor_for
+from tests.helpers import raises_rule
 
 from .test_import_export import GOOD, filled_template
 
@@ -73,7 +74,7 @@ def test_a_patch_is_checked_the_same(demo):
 
 def test_the_service_refuses_for_every_caller(demo):
     actor = actor_for(get_user_model().objects.get(username="leader"))
-    with pytest.raises(InvalidInput) as refused:
+    with raises_rule(None, InvalidInput, match="控制字符") as refused:
         services.save_record(
             actor=actor,
             instance=Staff(
@@ -83,7 +84,7 @@ def test_the_service_refuses_for_every_caller(demo):
     assert set(refused.value.errors) >= {"name", "phone"}
     unit = Unit.objects.get(pk=demo.pk)
     unit.name = "鼓楼\x1b派出所"
-    with pytest.raises(InvalidInput) as refused:
+    with raises_rule(None, InvalidInput, match="控制字符") as refused:
         services.save_record(actor=actor, instance=unit)
     assert "name" in refused.value.errors
 

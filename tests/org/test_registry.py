@@ -1,10 +1,14 @@
-"""R-ORG-1/2: the registry as a tree, unit pages, editing in the app, the public wall."""
+"""R-ORG-1/2: the registry as a tree, unit pages, editing in the app, the public wall; what is
+the office's (its people, a unit's sector and population) a unit leader cannot change."""
+
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from servicehall.org.models import LeadershipGroup, Staff, Unit, Window
+from tests.org.test_import_export import filled_template
 
 
 def test_the_tree_goes_sector_unit_window_staff(login, demo):
@@ -282,3 +286,52 @@ def test_the_admin_refuses_what_the_rules_refuse(login, demo, staff_of):
     assert response.status_code == 403
     keeper.refresh_from_db()
     assert keeper.role == "officer"
+
+
+def test_a_unit_leader_cannot_touch_the_offices_people_through_the_api(login, demo):
+    client = login("leader")
+    admin_staff = Staff.objects.get(badge_no="WMB001")
+    reviewer = Staff.objects.get(badge_no="040001")
+    response = client.patch(
+        f"/api/v1/staff/{admin_staff.pk}",
+        json.dumps({"active": False}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert client.delete(f"/api/v1/staff/{reviewer.pk}").status_code == 403
+    admin_staff.refresh_from_db()
+    assert admin_staff.active and Staff.objects.filter(pk=reviewer.pk).exists()
+
+
+def test_a_unit_leader_cannot_move_the_unit_or_change_its_population(login, demo):
+    client = login("leader")
+    health = Unit.objects.get(code="kf-childrens-hospital").sector
+    data = {
+        "code": demo.code,
+        "name": demo.name,
+        "kind": demo.kind,
+        "sector": health.pk,
+        "registered_population": 99999,
+        "hours": demo.hours,
+    }
+    client.post(f"/org/units/{demo.pk}/edit/", data)  # disabled fields: the posted values lose
+    demo.refresh_from_db()
+    assert demo.sector.code == "public_security" and demo.registered_population == 23600
+    moved = {
+        "units": [
+            ["kf-gulou-hukou", demo.name, "police_station", "health", "", "", "", "", "", 99999]
+        ]
+    }
+    response = client.post("/org/import/", {"file": filled_template(moved)})
+    assert response.context["report"].errors
+    demo.refresh_from_db()
+    assert demo.sector.code == "public_security"
+
+
+def test_deleting_an_office_group_returns_to_the_tree(login, demo):
+    from servicehall.org.models import LeadershipGroup
+
+    group = LeadershipGroup.objects.get(organization__name="开封市文明办")
+    assert login("leader").post(f"/org/delete/group/{group.pk}/").status_code == 403
+    response = login("admin").post(f"/org/delete/group/{group.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/org/"

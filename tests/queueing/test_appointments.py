@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from servicehall.catalog.models import Matter
-from servicehall.core.errors import InvalidInput, ServiceError
+from servicehall.core.errors import InvalidInput
 from servicehall.core.idnumbers import with_check_digit
 from servicehall.queueing import appointments
 from servicehall.queueing.models import Appointment, AppointmentSlot, ContactTask
+from tests.helpers import raises_rule
 
 SH = ZoneInfo("Asia/Shanghai")
 ID1 = with_check_digit("41020319850612202")
@@ -42,7 +43,7 @@ def test_booking_fills_a_slot_and_gives_a_code(slot):
         now=at(2026, 11, 30),
     )
     assert len(a.code) == 6 and a.state == "booked"
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="已约满"):
         appointments.book(
             slot=slot,
             name="李明",
@@ -55,7 +56,7 @@ def test_booking_fills_a_slot_and_gives_a_code(slot):
 
 
 def test_bad_input_is_refused_and_books_nothing(slot):
-    with pytest.raises(InvalidInput) as exc:
+    with raises_rule(None, InvalidInput, match="请填写姓名") as exc:
         appointments.book(slot=slot, name="", id_type="resident_id", id_number="123", phone="x")
     assert set(exc.value.errors) == {"name", "id_number", "phone"}
     assert not Appointment.objects.exists()
@@ -70,12 +71,12 @@ def test_check_in_gives_a_ticket_scheduled_at_the_slot(slot):
         phone="13912345678",
         now=at(2026, 11, 30),
     )
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="该预约的日期是"):
         appointments.check_in(code=a.code, now=at(2026, 12, 1, 9))  # not today
     ticket = appointments.check_in(code=a.code.lower(), now=at(2026, 12, 2, 8, 50))
     assert ticket.source == "appointment" and ticket.label.startswith("P")
     assert ticket.scheduled_at == at(2026, 12, 2, 9)
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="该预约状态"):
         appointments.check_in(code=a.code, now=at(2026, 12, 2, 8, 51))
 
 
@@ -150,3 +151,32 @@ def test_the_holiday_contact_limit_is_the_policy_an_admin_edits(slot, client, lo
     assert ContactTask.objects.get(appointment=a).due_at == at(2026, 11, 29, 3)
     hall = login("dutylead").get("/console/hall/").content.decode()
     assert "节假日预约待回访（12 小时内）" in hall
+
+
+def test_bookings_are_for_open_times_once_per_person_and_unit(demo):
+    matter = Matter.objects.get(code="passport-issue")
+    past = AppointmentSlot.objects.create(
+        unit=matter.unit, matter=matter, date=dt.date(2020, 1, 6), start=dt.time(9), end=dt.time(10)
+    )
+    with raises_rule(None, match="该时段已过"):
+        appointments.book(
+            slot=past, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
+        )
+    s1, s2 = AppointmentSlot.objects.filter(matter=matter, date__gt=past.date).order_by(
+        "date", "start"
+    )[:2]
+    if s1.date != s2.date:
+        s2 = AppointmentSlot.objects.create(
+            unit=matter.unit, matter=matter, date=s1.date, start=dt.time(16), end=dt.time(17)
+        )
+    a = appointments.book(
+        slot=s1, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
+    )
+    with raises_rule(None, match="已预约过该事项"):
+        appointments.book(
+            slot=s2, name="赵丽", id_type="resident_id", id_number=ID1, phone="13912345678"
+        )
+    from servicehall.org.models import Unit
+
+    with raises_rule(None, InvalidInput, match="没有这个签到码"):
+        appointments.check_in(code=a.code, unit=Unit.objects.get(code="kf-gulou-hukou"))

@@ -89,3 +89,8 @@ def test_api_endpoints(officer, demo, value):
             response = officer.post(path, body or {}, content_type="application/json")
         assert 400 <= response.status_code < 500, (path, body, response.status_code)
     _nothing_changed()
+
+
+def test_the_kiosk_answers_odd_input_with_400_and_a_message(client, demo):
+    response = client.post("/kiosk/kf-gulou-hukou/", {"queue": "abc"})
+    assert response.status_code == 400 and "请选择本取号机上显示的队列" in response.content.decode()

@@ -5,9 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.queueing import services
 from servicehall.queueing.models import Queue, Ticket
+from tests.helpers import raises_rule
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -74,7 +75,7 @@ def test_a_window_must_settle_its_ticket_before_calling_another(hall, actor):
     officer = actor("officer")
     services.sign_in(actor=officer, window=hall["w2"], now=at(8, 50))
     services.call_next(actor=officer, window=hall["w2"], now=at(10))
-    with pytest.raises(ServiceError):
+    with raises_rule(None, match="请先办结"):
         services.call_next(actor=officer, window=hall["w2"], now=at(10, 1))
 
 
@@ -107,7 +108,7 @@ def test_transfer_to_another_queue_keeps_the_arrival_time(hall, actor):
     officer = actor("officer")
     services.sign_in(actor=officer, window=hall["w2"], now=at(8, 50))
     t = services.call_next(actor=officer, window=hall["w2"], now=at(10))
-    with pytest.raises(InvalidInput):
+    with raises_rule(None, InvalidInput, match="一个队列或一个窗口"):
         services.transfer(actor=officer, ticket=t, to_queue=hall["A"], to_window=hall["w1"])
     moved = services.transfer(actor=officer, ticket=t, to_queue=hall["G"], now=at(10, 2))
     t.refresh_from_db()
@@ -143,9 +144,9 @@ def test_call_a_particular_number(hall, actor):
 
 def test_nobody_calls_without_signing_in_and_auxiliaries_call_at_their_window(hall, actor):
     take(hall["A"], 1)
-    with pytest.raises(Forbidden):
+    with raises_rule("R-Q-3", Forbidden):
         services.call_next(actor=actor("officer"), window=hall["w2"], now=at(10))
-    with pytest.raises(Forbidden):
+    with raises_rule("R-ORG-4", Forbidden):
         services.call_next(actor=actor("surveyor"), window=hall["w2"], now=at(10))
 
 
@@ -157,3 +158,23 @@ def test_waiting_and_service_times_come_from_the_five_timestamps(hall, actor):
     t = services.start(actor=officer, ticket=t, now=at(9, 13))
     t = services.finish(actor=officer, ticket=t, now=at(9, 21))
     assert t.waited == dt.timedelta(minutes=12) and t.served == dt.timedelta(minutes=8)
+
+
+def test_a_ticket_sent_to_one_window_cannot_be_called_by_another(hall, actor):
+    officer, lead = actor("officer"), actor("dutylead")
+    services.take_ticket(queue=hall["A"], now=at(9))
+    services.sign_in(actor=officer, window=hall["w2"], now=at(8, 50))
+    services.sign_in(actor=lead, window=hall["w3"], now=at(8, 50))
+    t = services.call_next(actor=officer, window=hall["w2"], now=at(9, 1))
+    services.transfer(actor=officer, ticket=t, to_window=hall["w1"], now=at(9, 2))
+    with raises_rule(None, InvalidInput, match="没有等候中的"):
+        services.call_number(actor=lead, window=hall["w3"], label="A001", now=at(9, 3))
+
+
+def test_a_transfer_to_another_queue_keeps_the_number_on_the_slip(hall, actor):
+    officer = actor("officer")
+    services.take_ticket(queue=hall["A"], now=at(9))
+    services.sign_in(actor=officer, window=hall["w2"], now=at(8, 50))
+    t = services.call_next(actor=officer, window=hall["w2"], now=at(9, 1))
+    moved = services.transfer(actor=officer, ticket=t, to_queue=hall["G"], now=at(9, 2))
+    assert moved.label == "A001" and moved.queue == hall["G"]

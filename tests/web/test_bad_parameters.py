@@ -369,3 +369,16 @@ def test_api_bad_bodies_are_4xx_json(demo):
     response = client.post("/api/v1/authorize", "{not json", content_type="application/json")
     assert 400 <= response.status_code < 500
     assert _snapshot() == before
+
+
+def test_odd_input_is_answered_not_crashed(login, demo):
+    client = login("officer")
+    assert client.get("/cases/new/?matter=abc").status_code == 400  # names "matter"
+    assert client.get("/api/v1/units/4/ledger?matter=nope").status_code in (400, 403)
+
+
+@pytest.mark.parametrize("path", ["/audit/?action=abc", "/org/delete/bogus/1/"])
+def test_odd_urls_are_answered_not_crashed(login, demo, path):
+    client = login("admin")
+    response = client.post(path) if "delete" in path else client.get(path)
+    assert response.status_code in (200, 400, 404)

@@ -22,6 +22,7 @@ from servicehall.demo.city import LOGINS
 from servicehall.feedback.services import DEVICE_COOKIE
 from servicehall.org.models import ImportJob, Staff
 from tests.conftest import pair_device
+from tests.helpers import raises_rule
 
 from .test_navigation import _nav_links
 
@@ -371,7 +372,7 @@ def test_the_auxiliary_cap_reads_without_its_requirement_id(demo):
     unit = Staff.objects.get(unit=demo, badge_no="FJ1201").unit
     unit.registered_population = 1
     unit.save(update_fields=["registered_population"])
-    with translation.override("zh-hans"), pytest.raises(InvalidInput) as refused:
+    with translation.override("zh-hans"), raises_rule("R-ORG-3", InvalidInput) as refused:
         _check_auxiliary_cap(Staff(unit=unit, role=Role.AUXILIARY, name="新辅警", active=True))
     text = refused.value.errors["role"][0]
     assert "辅警" in text and "R-ORG" not in text

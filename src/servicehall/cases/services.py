@@ -521,7 +521,9 @@ def _check_handler(actor, staff, case, case_step):
     require(actor, Action.VIEW_REGISTRY, unit=case.unit)
     role = case_step.step.role
     if staff.unit_id != case.unit_id:
-        raise Forbidden(_("Only staff of %(u)s work on its steps.") % {"u": case.unit.name})
+        raise Forbidden(
+            _("Only staff of %(u)s work on its steps.") % {"u": case.unit.name}, rule="R-ORG-4"
+        )
     if role in RANK and staff.role in RANK:
         if RANK[staff.role] < RANK[role]:
             raise Forbidden(
@@ -628,7 +630,7 @@ def pause_step(*, actor: Actor, case_step: CaseStep, reason: str, now=None):
     if case_step.state != CaseStep.State.RUNNING:
         raise ServiceError(_("Only a running step can be paused."))
     if not (reason or "").strip():
-        raise InvalidInput({"reason": [_("Say why the clock stops.")]})
+        raise InvalidInput({"reason": [_("Say why the clock stops.")]}, rule="R-TIME-2")
     clock = _step_clock(case_step).pause(now, reason)
     case_step.clock, case_step.state = clock.to_dict(), CaseStep.State.PAUSED
     case_step.save()
@@ -805,7 +807,7 @@ def complete_referral(*, actor: Actor, referral: Referral, note: str = "", now=N
     referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
     staff = _staff(actor)
     if not referral.acknowledged_at:
-        raise ServiceError(_("Acknowledge the hand-off before completing it."))
+        raise ServiceError(_("Acknowledge the hand-off before completing it."), rule="R-CASE-2")
     if staff.pk != referral.acknowledged_by_id:
         raise Forbidden(_("Only the colleague who acknowledged it completes it."), rule="R-CASE-2")
     if referral.completed_at:

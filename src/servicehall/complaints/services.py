@@ -225,7 +225,7 @@ def record_opening(
     if opened_at is None or opened_at > now:
         errors["opened_at"] = [_("Enter when it was opened; it cannot be in the future.")]
     if errors:
-        raise InvalidInput(errors)
+        raise InvalidInput(errors, rule="R-FB-2" if "witnesses" in errors else None)
     opening = Opening.objects.create(
         unit=unit,
         container=container,

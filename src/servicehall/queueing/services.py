@@ -642,7 +642,8 @@ def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
     if elsewhere is not None:  # closing that window has rules of its own (R-TIME-5)
         raise ServiceError(
             _("You are signed in at window %(n)s: sign out there first.")
-            % {"n": elsewhere.window.number}
+            % {"n": elsewhere.window.number},
+            rule="R-TIME-5",
         )
     # R-Q-3: sign-in opens the norm's minutes before the unit does; lateness is recorded
     early = sign_in_early_minutes()
