@@ -115,8 +115,8 @@ FROM org_window w JOIN org_staff s ON s.window_id = w.id
 JOIN queueing_queue q ON q.unit_id = w.unit_id JOIN catalog_matter m ON m.unit_id = w.unit_id
 """
 # g numbers the tickets; slot = g % windows, the day's number within its queue = g; by
-# p = (g + g / windows) % 100 (so that each window's day has every state) 90 % done, 5 %
-# no-show, 3 % still waiting, 2 % serving. Local day d starts at 08:30.
+# p = (g + g / windows) % 100 (so that the states mix at every window, not one state a
+# window) 90 % done, 5 % no-show, 3 % still waiting, 2 % serving. Local day d starts 08:30.
 TICKETS = """
 INSERT INTO queueing_ticket (queue_id, day, number, label, state, source, green_channel,
   window_id, staff_id, arrived_at, called_at, started_at, ended_at, calls)
