@@ -10,17 +10,20 @@ It creates and drops its own database (servicehall_bench_rollup): 100 units × 2
 (a) A city's day (yesterday): 300,000 tickets, 200,000 ratings of its visits, 20,000 cases
     finished (INSERT … SELECT generate_series), rolled up by `rollups.services.roll_day`
     (every figure of every window and staff member): `rollup_day_s`.
-(b) A year: the 364 days before it hold raw rows at a smaller scale (--tickets-per-window-day
-    tickets per window and day, two thirds of the visits rated, a case finished per window
-    every --case-every days), and the roll-ups of those days are generated from them directly
-    by one grouped INSERT (with yesterday's from (a): 730,000 rows and the units' own rows);
-    one of those days is also rolled up by roll_day and must equal the generated rows. Then
-    "good-review rate and on-time rate per unit per month" over the year, asked of the
+(b) A year: the 364 days before it hold raw rows (--tickets-per-window-day tickets per
+    window and day, 50 by default: 36 million tickets, half a real window's day; two thirds
+    of the visits rated, a case finished per window every --case-every days). The window
+    rows of those days are generated from them directly by one grouped INSERT (with
+    yesterday's from (a): 2,000 windows × 365 days and the units' own rows), and the units'
+    rows (UnitDay) made from those by `rollups.services.store_unit_days`, as roll_day makes
+    them; one of those days is also rolled up by roll_day and must equal the generated rows.
+    Then "good-review rate and on-time rate per unit per month" over the year, asked of the
     roll-ups (`rollups.selectors.unit_months`, `query_rollup_ms`) and of the raw tables with
-    the same definitions (`feedback.figures.visits`/`visit_counts`, `cases.figures.case_rows`
-    grouped by month, `query_raw_ms`); the answers must be equal. `ratio` = raw / roll-up,
-    goal ≥ 20. Each query is run --repeat times, the median reported.
-Last line: one JSON object.
+    the same definitions and their own indexes (`feedback.figures.visits`/`visit_counts`,
+    `cases.figures.case_counts` grouped by month, `query_raw_ms`); the answers must be equal.
+    `ratio` = raw / roll-up, goal ≥ 20. The roll-up query is run --repeat times, the raw ones
+    --raw-repeat times, the median reported; both at the server's own settings.
+Progress goes to stderr; the last line of stdout is one JSON object.
 """
 
 import argparse
@@ -32,15 +35,18 @@ import time
 
 import harness  # beside this file: the path to servicehall, the shared set-up
 
+T_START = time.perf_counter()
+
 parser = argparse.ArgumentParser()
 parser.add_argument("--units", type=int, default=100)
 parser.add_argument("--windows-per-unit", type=int, default=20)
 parser.add_argument("--day-tickets", type=int, default=300_000)
 parser.add_argument("--day-ratings", type=int, default=200_000)
 parser.add_argument("--day-cases", type=int, default=20_000)
-parser.add_argument("--tickets-per-window-day", type=int, default=2)
+parser.add_argument("--tickets-per-window-day", type=int, default=50)
 parser.add_argument("--case-every", type=int, default=7, help="days between a window's cases")
 parser.add_argument("--repeat", type=int, default=5)
+parser.add_argument("--raw-repeat", type=int, default=3, help="runs of each raw-table query")
 parser.add_argument("--keep", action="store_true", help="keep the database for a look after")
 args = parser.parse_args()
 
@@ -57,11 +63,17 @@ from servicehall.catalog.models import Matter  # noqa: E402
 from servicehall.feedback.figures import visit_counts, visits  # noqa: E402
 from servicehall.org.models import Sector, Staff, Unit, Window  # noqa: E402
 from servicehall.queueing.models import Queue  # noqa: E402
-from servicehall.rollups.models import WindowDay  # noqa: E402
+from servicehall.rollups.models import UnitDay, WindowDay  # noqa: E402
 from servicehall.rollups.selectors import month_rates, unit_months  # noqa: E402
-from servicehall.rollups.services import roll_day  # noqa: E402
+from servicehall.rollups.services import roll_day, store_unit_days  # noqa: E402
 
 t_setup = time.perf_counter()
+
+
+def progress(what):
+    print(f"{time.perf_counter() - t_setup:7.1f} s  {what}", file=sys.stderr, flush=True)
+
+
 today = timezone.localdate()
 day = today - dt.timedelta(days=1)  # the city's day
 first = day - dt.timedelta(days=364)  # the year: first … day
@@ -102,25 +114,26 @@ SELECT row_number() OVER (ORDER BY w.id) - 1 AS i, w.unit_id, w.id AS window_id,
 FROM org_window w JOIN org_staff s ON s.window_id = w.id
 JOIN queueing_queue q ON q.unit_id = w.unit_id JOIN catalog_matter m ON m.unit_id = w.unit_id
 """
-# g numbers the tickets; slot = g % windows, the day's number within its queue = g; states:
-# 90 % done, 5 % no-show, 3 % still waiting, 2 % serving. Local day d starts at 08:30.
+# g numbers the tickets; slot = g % windows, the day's number within its queue = g; by
+# p = (g + g / windows) % 100 (so that the states mix at every window, not one state a
+# window) 90 % done, 5 % no-show, 3 % still waiting, 2 % serving. Local day d starts 08:30.
 TICKETS = """
 INSERT INTO queueing_ticket (queue_id, day, number, label, state, source, green_channel,
   window_id, staff_id, arrived_at, called_at, started_at, ended_at, calls)
 SELECT s.queue_id, %(d)s::date, g, 'A' || g,
-  CASE WHEN g % 100 < 90 THEN 'done' WHEN g % 100 < 95 THEN 'no_show'
-       WHEN g % 100 < 98 THEN 'waiting' ELSE 'serving' END,
+  CASE WHEN p < 90 THEN 'done' WHEN p < 95 THEN 'no_show'
+       WHEN p < 98 THEN 'waiting' ELSE 'serving' END,
   'kiosk', false,
-  CASE WHEN g % 100 < 95 OR g % 100 >= 98 THEN s.window_id END,
-  CASE WHEN g % 100 < 95 OR g % 100 >= 98 THEN s.staff_id END,
-  a, CASE WHEN g % 100 < 95 OR g % 100 >= 98 THEN a + (g % 23) * interval '1 minute' END,
-  CASE WHEN g % 100 < 90 OR g % 100 >= 98 THEN a + (1 + g % 23) * interval '1 minute' END,
-  CASE WHEN g % 100 < 90 THEN a + (9 + g % 23 + g % 7) * interval '1 minute' END, 1
+  CASE WHEN p < 95 OR p >= 98 THEN s.window_id END,
+  CASE WHEN p < 95 OR p >= 98 THEN s.staff_id END,
+  a, CASE WHEN p < 95 OR p >= 98 THEN a + (g % 23) * interval '1 minute' END,
+  CASE WHEN p < 90 OR p >= 98 THEN a + (1 + g % 23) * interval '1 minute' END,
+  CASE WHEN p < 90 THEN a + (9 + g % 23 + g % 7) * interval '1 minute' END, 1
 FROM generate_series(1, %(n)s) g
-JOIN bench_slots s ON s.i = g % (SELECT count(*) FROM bench_slots)
+JOIN bench_slots s ON s.i = g % %(w)s
 CROSS JOIN LATERAL (
   SELECT (%(d)s::date + time '08:30') AT TIME ZONE 'Asia/Shanghai'
-         + (g % 480) * interval '1 minute' AS a
+         + (g % 480) * interval '1 minute' AS a, (g + g / %(w)s) % 100 AS p
 ) t
 """
 # every third done visit of a day unrated; levels 5, 5, 4, 4, 3, 2, 1, 5, … by ticket id
@@ -204,11 +217,12 @@ def drop_indexes():
 sql(SLOTS)
 n_windows = len(windows)
 indexes = drop_indexes()
+progress("halls made; loading the city's day")
 # the rows are made consistent by construction: no foreign-key trigger per row while loading
 # (the postgres role of DATABASE_URL may do this; the keys hold again before anything reads)
 sql("SET session_replication_role = replica")
 # (a) the city's day
-sql(TICKETS, d=day, n=args.day_tickets)
+sql(TICKETS, d=day, n=args.day_tickets, w=n_windows)
 sql(
     RATINGS,
     a=day,
@@ -219,17 +233,24 @@ sql(
 sql(CASES, prefix="'D'", n=args.day_cases, d0=day, every=1, days=1)
 # (b) the raw year before it, a day at a time (the number runs per queue and day)
 per_day = args.tickets_per_window_day * n_windows
+progress(f"loading the year's tickets, {per_day:,} a day")
 for i in range(364):
-    sql(TICKETS, d=first + dt.timedelta(days=i), n=per_day)
+    sql(TICKETS, d=first + dt.timedelta(days=i), n=per_day, w=n_windows)
+progress("loading the year's ratings")
 sql(RATINGS, a=first, b=day - dt.timedelta(days=1), keep="t.id % 3 <> 0")
 year_cases = n_windows * 364 // args.case_every
 sql(CASES, prefix="'Y'", n=year_cases, d0=first, every=args.case_every, days=364)
 sql("SET session_replication_role = DEFAULT")
+progress("making the indexes again")
+# memory for the bench's own sorts and joins (the indexes, the generated rows), as a restore
+# is given; RESET before anything measured, which runs at the server's settings
+sql("SET maintenance_work_mem = '1GB'")
 with connection.cursor() as cur:
     for statement in indexes:
         cur.execute(statement)
     for table in LOADED:
         cur.execute(f"ANALYZE {table}")
+    cur.execute("RESET maintenance_work_mem")
     cur.execute("SELECT count(*) FROM queueing_ticket")
     raw_tickets = cur.fetchone()[0]
     cur.execute("SELECT count(*) FROM feedback_rating")
@@ -239,6 +260,7 @@ with connection.cursor() as cur:
 setup_s = time.perf_counter() - t_setup
 
 # (a) the city's day rolled up
+progress("rolling up the city's day")
 t0 = time.perf_counter()
 day_rows = roll_day(day)
 rollup_day_s = time.perf_counter() - t0
@@ -291,13 +313,22 @@ FULL JOIN (
   GROUP BY 1, 2, 3
 ) c ON c.window_id = t.window_id AND c.day = t.day
 """
+progress("generating the year's window rows")
 t0 = time.perf_counter()
+sql("SET work_mem = '256MB'")
 # the units' own rows (window empty) are the numbers never called: waiting tickets
 sql(GENERATE, a=first, b=day - dt.timedelta(days=1))
+sql("RESET work_mem")
 generate_s = time.perf_counter() - t0
+progress("the units' rows of the year (store_unit_days)")
+t0 = time.perf_counter()
+store_unit_days(first, day - dt.timedelta(days=1))
+unit_days_s = time.perf_counter() - t0
 with connection.cursor() as cur:
     cur.execute("ANALYZE rollups_windowday")
+    cur.execute("ANALYZE rollups_unitday")
 rollup_rows = WindowDay.objects.count()
+unit_day_rows = UnitDay.objects.count()
 
 # one generated day must be what roll_day stores
 check_day = first + dt.timedelta(days=100)
@@ -305,13 +336,16 @@ FIELDS = ("taken", "served", "visits", "rated", "good", "bad", "cases_on_time", 
 
 
 def day_rows_of(d):
-    return sorted(
+    windows = sorted(
         WindowDay.objects.filter(day=d).order_by().values_list("unit_id", "window_id", *FIELDS),
         key=lambda r: (r[0], r[1] or 0),
     )
+    units = sorted(UnitDay.objects.filter(day=d).order_by().values_list("unit_id", *FIELDS))
+    return windows, units
 
 
 generated = day_rows_of(check_day)
+progress(f"rolling up {check_day} to check the generated rows")
 roll_day(check_day)
 generated_equal = generated == day_rows_of(check_day)
 
@@ -353,21 +387,24 @@ def raw_months(first=first, day=day):
     return {k: {**v, **month_rates(v)} for k, v in sorted(out.items())}
 
 
-def timed(fn):
+def timed(fn, repeat):
     times, result = [], None
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         t0 = time.perf_counter()
         result = fn()
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times), result
 
 
-query_rollup_ms, from_rollups = timed(lambda: unit_months(all_units, first, day))
-query_raw_ms, from_raw = timed(raw_months)
+progress("the month question of the roll-ups")
+query_rollup_ms, from_rollups = timed(lambda: unit_months(all_units, first, day), args.repeat)
+progress("the month question of the raw tables")
+query_raw_ms, from_raw = timed(raw_months, args.raw_repeat)
 answers_equal = from_rollups == from_raw
-# the raw tables' year is far smaller than a city's (tickets_per_window_day against the city's
+# the raw tables' year is smaller than a city's (tickets_per_window_day against the city's
 # day): the same question over the one day at the city's scale, to say what a year would cost
-query_raw_city_day_ms, _day_answer = timed(lambda: raw_months(first=day))
+progress("the question of the city's day of the raw tables")
+query_raw_city_day_ms, _day_answer = timed(lambda: raw_months(first=day), args.raw_repeat)
 result = {
     "rollup_day_s": round(rollup_day_s, 2),
     "rollup_day_rows": day_rows,
@@ -386,6 +423,7 @@ result = {
     "day_ratings": args.day_ratings,
     "day_cases": args.day_cases,
     "rollup_rows": rollup_rows,
+    "unit_day_rows": unit_day_rows,
     "raw_year": {
         "tickets": raw_tickets,
         "ratings": raw_ratings,
@@ -395,6 +433,8 @@ result = {
     "months_answered": len(from_rollups),
     "setup_s": round(setup_s, 1),
     "generate_rollups_s": round(generate_s, 1),
+    "unit_days_s": round(unit_days_s, 1),
+    "total_s": round(time.perf_counter() - T_START, 1),
 }
 if not args.keep:
     connection.close()

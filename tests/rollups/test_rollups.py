@@ -1,5 +1,6 @@
 """Daily roll-ups (decision 0023): a day's stored rows say what the figures pages say, re-running
-changes nothing, a late change redoes its day, and today is the same computation, live."""
+changes nothing, a late change redoes its day, a unit's row is the sum of its day, and today is
+the same computation, live."""
 
 import datetime as dt
 
@@ -10,8 +11,14 @@ from servicehall.feedback.figures import figures as rating_figures
 from servicehall.hotline import services as hotline
 from servicehall.queueing.figures import day_figures
 from servicehall.rollups import selectors, tasks
-from servicehall.rollups.models import RolledDay, StaffDay, WindowDay
-from servicehall.rollups.services import compute_day, days_due, roll_day
+from servicehall.rollups.models import RolledDay, StaffDay, UnitDay, WindowDay
+from servicehall.rollups.services import (
+    UNIT_COLUMNS,
+    compute_day,
+    days_due,
+    roll_day,
+    store_unit_days,
+)
 
 
 def _sum(rows, name):
@@ -135,6 +142,8 @@ def test_a_late_change_to_a_past_day_marks_it_and_the_job_redoes_it(demo, actor)
     tasks.roll_up()
     row = WindowDay.objects.get(unit=demo, window=None, day=day)
     assert (row.complaints, row.complaints_substantiated) == (1, 1)
+    unit_day = UnitDay.objects.get(unit=demo, day=day)  # redone with the day
+    assert (unit_day.complaints, unit_day.complaints_substantiated) == (1, 1)
     assert day not in days_due()
 
 
@@ -187,3 +196,85 @@ def test_the_month_question_over_the_rollups_equals_the_live_figures(city_day, d
         [demo], today.replace(day=1), today, now=city_day["now"] + dt.timedelta(days=1)
     )
     assert stored[(demo.pk, today.replace(day=1))]["good_rate"] == row["good_rate"]
+
+
+def _totals(rows):
+    return {c: sum(r[c] for r in rows) for c in sorted(UNIT_COLUMNS)}
+
+
+def test_a_units_row_is_the_sum_of_its_windows_and_its_own_row(city_day, demo, centre):
+    today = timezone.localdate()
+    tomorrow = city_day["now"] + dt.timedelta(days=1)
+    roll_day(today, now=tomorrow)
+    for unit in (demo, centre):
+        windows = WindowDay.objects.filter(unit=unit, day=today).values()
+        unit_day = UnitDay.objects.filter(unit=unit, day=today).values(*sorted(UNIT_COLUMNS))
+        assert list(unit_day) == [_totals(windows)]
+    row = UnitDay.objects.get(unit=demo, day=today)
+    # the windows' visits and the unit's own number never called, each counted once
+    assert (row.taken, row.served, row.abandoned, row.rated, row.good) == (7, 5, 2, 4, 2)
+    assert row.complaints == 2
+    every_unit = UnitDay.objects.filter(day=today).values(*sorted(UNIT_COLUMNS))
+    assert (_totals(every_unit)["cases_on_time"], _totals(every_unit)["cases_overdue"]) == (2, 1)
+    assert UnitDay.objects.get(unit=centre, day=today).hotline_calls == 3
+    # rolled up again: the same rows, one per unit and day
+    before = sorted(UnitDay.objects.filter(day=today).values_list("unit_id", "taken", "good"))
+    roll_day(today, now=tomorrow)
+    after = sorted(UnitDay.objects.filter(day=today).values_list("unit_id", "taken", "good"))
+    assert after == before
+
+
+def _stored(unit, day, window=None, **counts):
+    return WindowDay.objects.create(unit=unit, window=window, day=day, **counts)
+
+
+def test_the_month_question_counts_each_unit_row_once_per_month(demo):
+    """Window rows stored for days of two months (as a restore or the migration finds them):
+    the unit rows made from them answer per month, the unit's own row counted once."""
+    w1, w2 = demo.windows.order_by("number")[:2]
+    march, april = dt.date(2026, 3, 31), dt.date(2026, 4, 1)
+    _stored(demo, march, w1, rated=4, good=3, cases_on_time=2)
+    _stored(demo, march, w2, rated=6, good=6, cases_overdue=1)
+    _stored(demo, march, cases_on_time=1)  # the unit's own row
+    _stored(demo, april, w1, rated=2, good=1, cases_overdue=2)
+    assert store_unit_days(march, april) == 2
+    assert store_unit_days(march, april) == 2  # made again, not added to
+    later = timezone.make_aware(dt.datetime(2026, 6, 1, 9))  # no live day in the period
+    months = selectors.unit_months([demo], dt.date(2026, 3, 1), dt.date(2026, 4, 30), now=later)
+    assert months == {
+        (demo.pk, dt.date(2026, 3, 1)): {
+            "good": 9,
+            "rated": 10,
+            "cases_on_time": 3,
+            "cases_overdue": 1,
+            "good_rate": 0.9,
+            "on_time_rate": 0.75,
+        },
+        (demo.pk, dt.date(2026, 4, 1)): {
+            "good": 1,
+            "rated": 2,
+            "cases_on_time": 0,
+            "cases_overdue": 2,
+            "good_rate": 0.5,
+            "on_time_rate": 0.0,
+        },
+    }
+    # a campaign's days, across the months: the days inside it only
+    campaign = selectors.unit_months([demo], april, dt.date(2026, 4, 10), now=later)
+    assert list(campaign) == [(demo.pk, dt.date(2026, 4, 1))]
+
+
+def test_the_migration_fills_the_unit_rows_of_days_already_rolled_up(demo):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("servicehall.rollups.migrations.0002_unit_days")
+    day = dt.date(2026, 5, 4)
+    w1 = demo.windows.order_by("number").first()
+    _stored(demo, day, w1, taken=5, served=4, rated=3, good=2)
+    _stored(demo, day, taken=1, abandoned=1, hotline_calls=2)
+    migration.fill_unit_days(apps, None)
+    row = UnitDay.objects.get(unit=demo, day=day)
+    assert (row.taken, row.served, row.abandoned, row.rated, row.good) == (6, 4, 1, 3, 2)
+    assert row.hotline_calls == 2

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from servicehall.core.admin import ReadOnlyAdmin
 
-from .models import RolledDay, StaffDay, WindowDay
+from .models import RolledDay, StaffDay, UnitDay, WindowDay
 
 
 class ReadOnly(ReadOnlyAdmin):
@@ -15,6 +15,14 @@ class WindowDayAdmin(ReadOnly):
     list_filter = ("day",)
     date_hierarchy = "day"
     list_select_related = ("unit", "window")
+
+
+@admin.register(UnitDay)
+class UnitDayAdmin(ReadOnly):
+    list_display = ("day", "unit", "taken", "served", "rated", "good", "bad", "cases_overdue")
+    list_filter = ("day",)
+    date_hierarchy = "day"
+    list_select_related = ("unit",)
 
 
 @admin.register(StaffDay)

@@ -1,8 +1,8 @@
 """A day's figures, stored once the day is over: per window (and per unit, window empty, for
-what belongs to no window: hotline calls, violation points, numbers never called) and per staff
-member. Every column is a count or a sum, so any period or group is a SUM over rows; rates are
-computed by the reader. The columns are computed by the source apps' aggregates (decision
-0023); nothing here defines a figure."""
+what belongs to no window: hotline calls, violation points, numbers never called), per staff
+member, and per unit (the sum of the unit's rows of the day). Every column is a count or a sum,
+so any period or group is a SUM over rows; rates are computed by the reader. The columns are
+computed by the source apps' aggregates (decision 0023); nothing here defines a figure."""
 
 from django.db import models
 from django.db.models import Q
@@ -51,7 +51,22 @@ class Figures(models.Model):
         abstract = True
 
 
-class WindowDay(Figures):
+class DayFigures(Figures):
+    """What a window, or a whole unit, did in a day: a person's figures and more."""
+
+    # cases finished that day (cases.figures.case_counts)
+    cases_on_time = _count(_("cases finished in time"))
+    cases_overdue = _count(_("cases finished late"))
+    # hotline calls that rang that day (hotline.services.call_counts)
+    hotline_calls = _count(_("hotline calls"))
+    hotline_answered = _count(_("hotline calls answered"))
+    hotline_in_time = _count(_("answered within 15 seconds"))
+
+    class Meta:
+        abstract = True
+
+
+class WindowDay(DayFigures):
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
     )
@@ -65,13 +80,6 @@ class WindowDay(Figures):
         help_text=_("Empty: the unit's own row (hotline calls, points, numbers never called)."),
     )
     day = models.DateField(_("day"))
-    # cases finished that day (cases.figures.case_counts)
-    cases_on_time = _count(_("cases finished in time"))
-    cases_overdue = _count(_("cases finished late"))
-    # hotline calls that rang that day (hotline.services.call_counts)
-    hotline_calls = _count(_("hotline calls"))
-    hotline_answered = _count(_("hotline calls answered"))
-    hotline_in_time = _count(_("answered within 15 seconds"))
 
     class Meta:
         verbose_name = _("window day")
@@ -92,6 +100,26 @@ class WindowDay(Figures):
 
     def __str__(self):
         return f"{self.day} {self.window or self.unit}"
+
+
+class UnitDay(DayFigures):
+    """A unit's whole day: the sum of its WindowDay rows (its windows' and its own), stored
+    with them by the same roll-up. What scores and reports per unit read, for any period
+    (month, quarter, campaign): a unit's year is 365 rows, not 365 × its windows."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("unit day")
+        verbose_name_plural = _("unit days")
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="one_row_per_unit_day")]
+        indexes = [models.Index(fields=["day"], name="unit_day_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.unit}"
 
 
 class StaffDay(Figures):

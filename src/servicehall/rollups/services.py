@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from servicehall.cases.figures import case_rows
@@ -14,7 +15,7 @@ from servicehall.feedback.figures import visit_rows
 from servicehall.hotline.services import call_rows
 from servicehall.queueing.figures import presence_rows, ticket_rows
 
-from .models import RolledDay, StaffDay, WindowDay
+from .models import RolledDay, StaffDay, UnitDay, WindowDay
 
 WINDOW = ("unit_id", "window_id")
 UNIT = ("unit_id",)
@@ -43,6 +44,7 @@ def _columns(model):
 
 WINDOW_COLUMNS = _columns(WindowDay)
 STAFF_COLUMNS = _columns(StaffDay)
+UNIT_COLUMNS = _columns(UnitDay)  # the same as a window's
 
 
 def _add(table, key, row, columns):
@@ -82,8 +84,8 @@ def compute_day(day: dt.date, units=None, now=None) -> tuple[dict, dict]:
 
 
 def roll_day(day: dt.date, now=None) -> int:
-    """Compute and store one local day (delete and insert, one transaction: idempotent);
-    returns the rows written."""
+    """Compute and store one local day, its window, staff and unit rows (delete and insert,
+    one transaction: idempotent); returns the rows written."""
     started = now or timezone.now()
     if day >= timezone.localdate(started):
         raise ValueError(f"{day} is not over: its figures are computed live")
@@ -99,9 +101,29 @@ def roll_day(day: dt.date, now=None) -> int:
             [StaffDay(unit_id=u, staff_id=s, day=day, **r) for (u, s), r in staff.items()],
             batch_size=2000,
         )
+        units = store_unit_days(day)
         # rolled_at is when the computation began: a change marked after it is redone
         RolledDay.objects.update_or_create(day=day, defaults={"rolled_at": started})
-    return len(windows) + len(staff)
+    return len(windows) + len(staff) + units
+
+
+def store_unit_days(first: dt.date, last: dt.date | None = None) -> int:
+    """Each unit's rows of local days `first` … `last` (UnitDay) made again from the stored
+    WindowDay rows: the SUM of the unit's window rows and its own row, so the unit's row holds
+    the unit's total and nothing is counted twice. roll_day calls it in its transaction;
+    alone, it fills the unit rows of days whose window rows were stored otherwise (a restore,
+    a migration). Returns the rows written."""
+    last = last or first
+    sums = (
+        WindowDay.objects.filter(day__range=(first, last))
+        .order_by()
+        .values("unit_id", "day")
+        .annotate(**{c: Sum(c) for c in sorted(UNIT_COLUMNS)})
+    )
+    with transaction.atomic():
+        UnitDay.objects.filter(day__range=(first, last)).delete()
+        rows = UnitDay.objects.bulk_create((UnitDay(**r) for r in sums), batch_size=2000)
+    return len(rows)
 
 
 def days_due(now=None) -> list[dt.date]:
