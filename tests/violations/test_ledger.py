@@ -58,8 +58,9 @@ def test_record_signs_and_links_the_row_into_the_chain(demo, give, staff_of):
 
 def test_a_source_gives_points_once(give):
     first = give()
-    with raises_rule(None, ServiceError, match="already"):
+    with raises_rule(None, ServiceError) as twice:
         give(points=5)
+    assert type(twice.value) is ServiceError  # neither a refused role nor bad input
     # the same id of another kind of source is another source
     give(source_kind=SourceKind.SUPERVISION_NOTICE)
     assert Violation.objects.filter(source_id="XC-2026-001").count() == 2
@@ -152,8 +153,9 @@ def test_a_cancellation_is_a_row_that_takes_the_points_out_of_every_figure(demo,
     assert (undo.cancels, undo.points, undo.source_id) == (row, 5, row.source_id)
     assert Violation.objects.get(pk=row.pk).points == 5  # the cancelled row is untouched
     assert ledger.points_by_unit([demo], today, today).get(demo.pk, 0) == before
-    with pytest.raises(ServiceError, match="already"):
+    with raises_rule(None, ServiceError):
         ledger.cancel(actor=actor("admin"), violation=row, reason="again")
+    assert Violation.objects.filter(cancels=row).count() == 1
     with pytest.raises(ServiceError):
         ledger.cancel(actor=actor("admin"), violation=undo, reason="undo the undo")
     # the source may give its points anew, corrected
