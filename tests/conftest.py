@@ -46,6 +46,7 @@ def _test_settings(media_root, settings, tmp_path):
         "OPENING_HOURS_ENFORCED": False,
         # each test its own checkpoint file: what one test seals is not another's chain
         "RATING_CHECKPOINTS": str(tmp_path / "rating-checkpoints.jsonl"),
+        "VIOLATION_CHECKPOINTS": str(tmp_path / "violation-checkpoints.jsonl"),
     }
     # Rate limits count in this process's memory, each test under its own prefix, so a
     # test's queries are its own; tests/web/test_rate_limits.py tests the shared stores.

@@ -12,6 +12,7 @@ ALIASES = {
     "verify-permissions-doc": "permissions_doc",
     "verify-ratings": "verify_ratings",
     "seal-ratings": "seal_ratings",
+    "verify-ledger": "verify_ledger",
 }
 
 

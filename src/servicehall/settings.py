@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "servicehall.audit",
     "servicehall.org",
     "servicehall.notices",
+    "servicehall.violations",
     "servicehall.worktime",
     "servicehall.catalog",
     "servicehall.cases",
@@ -327,6 +328,10 @@ SERVICEHALL = {
     # R-LAW-2: the ratings chain's signed checkpoints, outside the database (append-only)
     "RATING_CHECKPOINTS": os.environ.get(
         "SERVICEHALL_RATING_CHECKPOINTS", str(VAR_DIR / "rating-checkpoints.jsonl")
+    ),
+    # R-SUP-3: the violation-points ledger's signed checkpoints, outside the database
+    "VIOLATION_CHECKPOINTS": os.environ.get(
+        "SERVICEHALL_VIOLATION_CHECKPOINTS", str(VAR_DIR / "violation-checkpoints.jsonl")
     ),
     # a rating device's one-time pairing code is valid this long
     "DEVICE_PAIRING_MINUTES": int(os.environ.get("SERVICEHALL_DEVICE_PAIRING_MINUTES", "15")),

@@ -188,7 +188,8 @@ def test_field_names_django_made_up_are_translated(demo):
     from django.utils import translation
 
     from servicehall.audit.services import _label
-    from servicehall.complaints.models import Complaint, Violation
+    from servicehall.complaints.models import Complaint
+    from servicehall.violations.models import Violation
 
     with translation.override("zh-hans"):
         assert _label(Complaint._meta.get_field("answered_by")) == "答复人"

@@ -5,10 +5,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from servicehall.complaints import services
-from servicehall.complaints.models import Channel, Complaint, Opening, Violation
+from servicehall.complaints.models import Channel, Complaint, Opening
 from servicehall.core.errors import Forbidden, InvalidInput
 from servicehall.notices.models import Notification
 from servicehall.org.permissions import CITIZEN
+from servicehall.violations import services as ledger
+from servicehall.violations.models import Violation
 from tests.helpers import raises_rule
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -82,9 +84,10 @@ def test_substantiated_complaint_gives_violation_points(demo, actor, staff_of):
     c = services.investigate(
         actor=leader, complaint=c, finding="调取录像，情况属实", substantiated=True
     )
-    v = Violation.objects.get(complaint=c)
+    v = Violation.objects.get(source_kind="complaint", source_id=c.code)
     assert (v.unit, v.staff, v.points) == (demo, officer, 2)  # attitude: 2 points by default
-    assert services.points_by_unit([demo], at(1, 1).date(), at(12, 31).date())[demo.pk] >= 2
+    assert services.violation_of(c) == v
+    assert ledger.points_by_unit([demo], at(1, 1).date(), at(12, 31).date())[demo.pk] >= 2
     c = services.answer(actor=leader, complaint=c, text="已对该民警批评教育并扣分，感谢监督。")
     assert c.status == Complaint.Status.ANSWERED
     with raises_rule(None, match="该投诉已答复"):
@@ -96,7 +99,7 @@ def test_unsubstantiated_complaint_costs_nothing(demo, actor):
     c = services.investigate(
         actor=actor("leader"), complaint=c, finding="经核实按规定办理", substantiated=False
     )
-    assert not Violation.objects.filter(complaint=c).exists()
+    assert not Violation.objects.filter(source_id=c.code).exists()
 
 
 def test_officer_may_register_but_not_decide(demo, actor):
@@ -177,7 +180,7 @@ def test_a_finding_stands_once_recorded(demo, actor):
     with raises_rule(None, match="已记录核查结果"):  # a second leader, or a double click
         services.investigate(actor=leader, complaint=c, finding="不属实", substantiated=False)
     c.refresh_from_db()
-    assert c.substantiated is True and Violation.objects.filter(complaint=c).count() == 1
+    assert c.substantiated is True and Violation.objects.filter(source_id=c.code).count() == 1
 
 
 def test_nobody_handles_a_complaint_about_themselves(demo, actor):

@@ -91,8 +91,9 @@ def test_leader_investigates_and_answers_on_the_page(login, demo):
         },
     )
     c.refresh_from_db()
-    assert c.substantiated is True and c.violation.points == 3
-    assert c.violation.staff.badge_no == "041235"
+    violation = services.violation_of(c)
+    assert c.substantiated is True and violation.points == 3
+    assert violation.staff.badge_no == "041235"
     client.post(url, {"step": "answer", "answer": "已批评教育，感谢监督"})
     c.refresh_from_db()
     assert c.status == "answered"

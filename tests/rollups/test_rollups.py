@@ -19,6 +19,7 @@ from servicehall.rollups.services import (
     roll_day,
     store_unit_days,
 )
+from servicehall.violations import services as ledger
 
 
 def _sum(rows, name):
@@ -54,7 +55,7 @@ def test_todays_live_rows_say_what_each_figures_page_says(city_day, demo, centre
     # complaints: the one naming the window on its row, the other on the unit's
     assert (window["complaints"], window["complaints_substantiated"]) == (1, 1)
     assert (unit_row["complaints"], unit_row["complaints_substantiated"]) == (1, 0)
-    points = complaints.points_by_unit([demo], today, today)[demo.pk]
+    points = ledger.points_by_unit([demo], today, today)[demo.pk]
     assert unit_row["violation_points"] == points == 2
     calls = hotline.figures(centre, today)
     centre_row = next(r for r in _live([centre]) if r["window_id"] is None)

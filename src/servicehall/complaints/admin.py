@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from servicehall.org.admin import ReadOnlyInScope
 
-from .models import ApiClient, Complaint, Opening, Violation
+from .models import ApiClient, Complaint, Opening
 
 
 @admin.register(Complaint)
@@ -19,11 +19,6 @@ class ComplaintAdmin(ReadOnlyInScope):
 class OpeningAdmin(ReadOnlyInScope):
     list_display = ("unit", "container", "opened_at", "opened_by", "witnesses", "items_found")
     list_filter = ("container",)
-
-
-@admin.register(Violation)
-class ViolationAdmin(ReadOnlyInScope):
-    list_display = ("unit", "staff", "points", "reason", "recorded_at")
 
 
 @admin.register(ApiClient)

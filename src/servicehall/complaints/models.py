@@ -3,6 +3,9 @@ phone, the web form, the hotline, the mailbox or an Open311 client; each answere
 working days; a substantiated complaint gives violation points (违规计分) to the person and the
 unit concerned.
 
+The points themselves are the violations ledger's (servicehall.violations): a complaint gives
+them once, under its code.
+
 A complaint is public only through its code: the status page shows where it stands and the
 answer, never who filed it.
 """
@@ -192,50 +195,6 @@ class Complaint(models.Model):
         return self.status != self.Status.ANSWERED
 
 
-class Violation(models.Model):
-    """Violation points (违规计分) given to a unit and, where named, one of its people; they feed
-    the year-end and campaign scores (R-FB-3, R-SUP-3)."""
-
-    unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="violations"
-    )
-    staff = models.ForeignKey(
-        "org.Staff",
-        verbose_name=_("staff member"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="violations",
-    )
-    points = models.PositiveSmallIntegerField(_("points"))
-    reason = models.CharField(_("reason"), max_length=300)
-    complaint = models.OneToOneField(
-        Complaint,
-        verbose_name=_("complaint"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="violation",
-    )
-    recorded_at = models.DateTimeField(_("recorded at"))
-    recorded_by = models.ForeignKey(
-        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-recorded_at"]
-        verbose_name = _("violation points")
-        verbose_name_plural = _("violation points")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(points__gte=1, points__lte=20), name="violation_points_1_to_20"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.points} · {self.reason}"
-
-
 def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -273,4 +232,3 @@ auditlog.register(
     Complaint, mask_fields=["name", "phone", "email", "address", "workplace", "description"]
 )
 auditlog.register(Opening)
-auditlog.register(Violation)

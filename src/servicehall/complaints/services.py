@@ -16,8 +16,10 @@ from servicehall.core.errors import InvalidInput, ServiceError
 from servicehall.notices.models import Notification
 from servicehall.notices.services import notify, who_must_hear
 from servicehall.org.permissions import Action, Actor, require
+from servicehall.violations import services as ledger
+from servicehall.violations.models import SourceKind
 
-from .models import DEFAULT_POINTS, Category, Channel, Complaint, Opening, Violation
+from .models import DEFAULT_POINTS, Category, Channel, Complaint, Opening
 
 # What a citizen files themselves; the rest is registered by staff of the unit.
 PUBLIC_CHANNELS = {Channel.WEB, Channel.OPEN311}
@@ -292,8 +294,6 @@ def investigate(
         errors["finding"] = [_("Write down what the investigation found.")]
     if c.kind == Complaint.Kind.COMPLAINT and substantiated not in (True, False):
         errors["substantiated"] = [_("Say whether the complaint is substantiated.")]
-    if substantiated and points is not None and not (isinstance(points, int) and 1 <= points <= 20):
-        errors["points"] = [_("Give 1 to 20 violation points.")]
     staff = staff or c.staff
     if staff is not None and staff.unit_id != c.unit_id:
         errors["staff"] = [_("This staff member does not work at the unit concerned.")]
@@ -306,16 +306,18 @@ def investigate(
     c.status = Complaint.Status.INVESTIGATING
     c.save()
     if c.substantiated:
-        # R-FB-3: a verified complaint leads to violation points and criticism
-        violation = Violation.objects.create(
+        # R-FB-3: a verified complaint leads to violation points and criticism; the ledger
+        # checks the points (1 to 20) and that the complaint gives them once
+        violation = ledger.record(
+            actor=actor,
             unit=c.unit,
             staff=staff,
-            points=points or DEFAULT_POINTS[c.category],
+            points=DEFAULT_POINTS[c.category] if points is None else points,
             reason=_("Substantiated complaint %(code)s: %(category)s")
             % {"code": c.code, "category": c.get_category_display()},
-            complaint=c,
-            recorded_at=now,
-            recorded_by=actor.staff,
+            source_kind=SourceKind.COMPLAINT,
+            source_id=c.code,
+            now=now,
         )
         _tell_leaders(
             c,
@@ -374,8 +376,6 @@ def by_code(code: str):
     return Complaint.objects.select_related("unit").filter(code=code).first() if code else None
 
 
-def points_by_unit(units, first, last) -> dict:
-    """Violation points per unit over a period: {unit_id: points}."""
-    from .figures import violation_rows
-
-    return {r["unit_id"]: r["points"] for r in violation_rows(("unit_id",), first, last, units)}
+def violation_of(complaint: Complaint):
+    """The violation points a substantiated complaint gave that stand, from the ledger."""
+    return ledger.standing(SourceKind.COMPLAINT, complaint.code)

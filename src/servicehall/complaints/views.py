@@ -174,7 +174,7 @@ def detail(request, actor, own, code):
             "handler": handler,
             "investigate_form": investigate_form,
             "answer_form": answer_form,
-            "violation": getattr(complaint, "violation", None) if complaint.substantiated else None,
+            "violation": services.violation_of(complaint) if complaint.substantiated else None,
             "now": timezone.now(),
         },
     )

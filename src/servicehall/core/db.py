@@ -31,8 +31,12 @@ def fetch_prepared(sql: str, params):
 
 
 # The append-only tables and the only columns the application may ever write again: the
-# sealer fills a rating's chain columns once (the trigger checks that it is once).
-APPEND_ONLY = {"feedback_rating": ("seq", "prev_hash", "chain_hash", "sealed_at")}
+# sealer fills a rating's chain columns once, the ledger a violation row's (the triggers check
+# that it is once).
+APPEND_ONLY = {
+    "feedback_rating": ("seq", "prev_hash", "chain_hash", "sealed_at"),
+    "complaints_violation": ("seq", "prev_hash", "chain_hash"),
+}
 
 
 def app_role_grants(role: str) -> list[str]:

@@ -8,8 +8,6 @@ for what is in the database; a retry with the same idempotency key gets the same
 
 import datetime as dt
 import hashlib
-import json
-import os
 import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -17,16 +15,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from servicehall.core import chain
 from servicehall.core.db import fetch_prepared
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.org.permissions import Action, Actor, require
 
 from .models import SIGNED_FIELDS, BadReviewFollowUp, Rating, RatingDevice
 
-GENESIS = "0" * 64
+GENESIS = chain.GENESIS
+RATING_SALT = "servicehall.feedback.rating"
+# the salts keep their first names: the signatures stored under them still verify
+FOLLOW_UP_SALT = "servicehall.feedback.follow_up"
+CHECKPOINTS = chain.Checkpoints("RATING_CHECKPOINTS", "servicehall.feedback.checkpoint")
 
 
 def bad_review_level() -> int:
@@ -39,20 +42,12 @@ def bad_review_level() -> int:
 SEAL_LOCK = 7302  # advisory-lock namespace of the sealer on PostgreSQL
 
 
-def _value(v):
-    if isinstance(v, dt.datetime):
-        return v.astimezone(dt.UTC).isoformat()
-    return v
-
-
 def canonical(rating: Rating) -> str:
     """The signed content of a rating, as one string (sealing columns excluded)."""
     return _canonical([getattr(rating, f) for f in SIGNED_FIELDS])
 
 
-def _canonical(values) -> str:
-    """`canonical` of the SIGNED_FIELDS' values, in their order."""
-    return json.dumps([_value(v) for v in values], ensure_ascii=False, separators=(",", ":"))
+_canonical = chain.canonical  # of the SIGNED_FIELDS' values, in their order
 
 
 def sign(rating: Rating) -> str:
@@ -60,7 +55,7 @@ def sign(rating: Rating) -> str:
 
 
 def _mac(text: str) -> str:
-    return salted_hmac("servicehall.feedback.rating", text, algorithm="sha256").hexdigest()
+    return chain.mac(RATING_SALT, text)
 
 
 def sign_follow_up(rect) -> str:
@@ -69,17 +64,14 @@ def sign_follow_up(rect) -> str:
     values = [
         getattr(rect, f.attname) for f in rect._meta.concrete_fields if f.name not in ("id", "mac")
     ]
-    return salted_hmac(
-        "servicehall.feedback.follow_up", _canonical(values), algorithm="sha256"
-    ).hexdigest()
+    return chain.mac(FOLLOW_UP_SALT, _canonical(values))
 
 
 def link(prev_hash: str, seq: int, rating: Rating) -> str:
     return _link(prev_hash, seq, rating.pk, rating.mac)
 
 
-def _link(prev_hash: str, seq: int, pk: int, mac: str) -> str:
-    return hashlib.sha256(f"{prev_hash}|{seq}|{pk}|{mac}".encode()).hexdigest()
+_link = chain.link
 
 
 def _level(name, value, required=False):
@@ -827,69 +819,27 @@ def seal(batch=1000, now=None) -> int:
 # ---- checkpoints: the chain's head, anchored where the database cannot rewrite it ----------
 
 
-def _checkpoint_mac(seq: int, head: str, at: str) -> str:
-    return salted_hmac(
-        "servicehall.feedback.checkpoint", f"{seq}|{head}|{at}", algorithm="sha256"
-    ).hexdigest()
-
-
 def write_checkpoint(seq: int, head: str, now=None) -> dict:
     """Append a signed checkpoint (how many rows the chain holds, and its head hash) to the
     checkpoint file, outside the database, as transparency logs do: deleting the newest
     ratings, or all of them, then no longer verifies clean. The file is append-only by use;
     the public 评价公示 page shows the latest, so outsiders can keep copies."""
-    at = (now or timezone.now()).astimezone(dt.UTC).isoformat()
-    point = {"seq": seq, "head": head, "at": at, "mac": _checkpoint_mac(seq, head, at)}
-    path = checkpoint_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    with os.fdopen(fd, "a") as out:  # one write per line: appends of two sealers never mix
-        out.write(json.dumps(point, separators=(",", ":")) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    return point
+    return CHECKPOINTS.write(seq, head, now)
 
 
 def checkpoint_file():
-    from pathlib import Path
-
-    return Path(settings.SERVICEHALL["RATING_CHECKPOINTS"])
+    return CHECKPOINTS.file()
 
 
 def checkpoints() -> list[dict]:
     """Every checkpoint in the file, oldest first; a line that is not one is kept as
     {"bad": line} so that verify names it."""
-    try:
-        lines = checkpoint_file().read_text().splitlines()
-    except FileNotFoundError:
-        return []
-    points = []
-    for line in lines:
-        try:
-            point = json.loads(line)
-            points.append({k: point[k] for k in ("seq", "head", "at", "mac")})
-        except (ValueError, KeyError, TypeError):
-            points.append({"bad": line[:80]})
-    return points
+    return CHECKPOINTS.all()
 
 
 def latest_checkpoint() -> dict | None:
     """The newest checkpoint, for the public page (read from the file's end)."""
-    path = checkpoint_file()
-    try:
-        with path.open("rb") as f:
-            f.seek(0, os.SEEK_END)
-            f.seek(max(0, f.tell() - 4096))
-            tail = f.read().decode(errors="replace").splitlines()
-    except FileNotFoundError:
-        return None
-    for line in reversed(tail):
-        try:
-            point = json.loads(line)
-            return {k: point[k] for k in ("seq", "head", "at", "mac")}
-        except (ValueError, KeyError, TypeError):
-            continue
-    return None
+    return CHECKPOINTS.latest()
 
 
 def _verify_follow_ups(now, grace) -> list["Finding"]:
@@ -911,25 +861,7 @@ def _verify_follow_ups(now, grace) -> list["Finding"]:
 def _verify_checkpoints(heads: dict[int, str]) -> list["Finding"]:
     """The table against every checkpoint: a row a checkpoint counted must still be there
     with the head hash it had; a checkpoint must carry the server's signature."""
-    findings, missing = [], set()
-    for point in checkpoints():
-        if "bad" in point or not isinstance(point["seq"], int):
-            findings.append(Finding(None, None, "checkpoint"))
-            continue
-        if not constant_time_compare(
-            point["mac"], _checkpoint_mac(point["seq"], point["head"], point["at"])
-        ):
-            findings.append(Finding(None, point["seq"], "checkpoint"))
-            continue
-        if point["seq"] not in heads:
-            # the rows up to this checkpoint that are gone (those within the table's range
-            # are named by the chain walk already)
-            top = max(heads, default=0)
-            missing.update(range(top + 1, point["seq"] + 1))
-        elif heads[point["seq"]] != point["head"]:
-            findings.append(Finding(None, point["seq"], "checkpoint"))
-    findings += [Finding(None, n, "deleted") for n in sorted(missing)]
-    return findings
+    return [Finding(None, seq, problem) for seq, problem in CHECKPOINTS.problems(heads)]
 
 
 def _write_links(links, now):
@@ -978,11 +910,8 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
     """Recompute every signature and the whole chain; name every row that does not fit."""
     now = now or timezone.now()
     findings = []
-    expected_seq, prev = 1, GENESIS
-    heads = {}  # seq → chain hash, for the checkpoints
+    walk = chain.Walk()
     for rating in Rating.objects.order_by("seq", "pk").iterator(chunk_size=2000):
-        if rating.seq is not None:
-            heads[rating.seq] = rating.chain_hash
         signed = constant_time_compare(rating.mac, sign(rating))
         if rating.seq is None:
             if not signed:
@@ -990,14 +919,16 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
             elif rating.created_at < now - unsealed_grace:
                 findings.append(Finding(rating.pk, None, "broken"))  # the sealer skipped it
             continue
-        if rating.seq > expected_seq:
-            findings += [Finding(None, n, "deleted") for n in range(expected_seq, rating.seq)]
-            prev = rating.prev_hash  # the gap is named; check the rest from here
-        if not signed:
-            findings.append(Finding(rating.pk, rating.seq, "changed"))
-        elif rating.prev_hash != prev or rating.chain_hash != link(prev, rating.seq, rating):
-            findings.append(Finding(rating.pk, rating.seq, "broken"))
-        prev, expected_seq = rating.chain_hash, rating.seq + 1
+        found = walk.step(
+            pk=rating.pk,
+            seq=rating.seq,
+            row_mac=rating.mac,
+            prev_hash=rating.prev_hash,
+            chain_hash=rating.chain_hash,
+            signed=signed,
+        )
+        findings += [Finding(*f) for f in found]
+    heads = walk.heads  # seq → chain hash, for the checkpoints
     findings += _verify_checkpoints(heads)
     findings += _verify_follow_ups(now, unsealed_grace)
     return sorted(

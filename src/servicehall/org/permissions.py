@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     AUDIT_RATINGS = "audit_ratings", _("Check ratings for suspicious patterns")
     REGISTER_COMPLAINT = "register_complaint", _("Register complaints and open complaint boxes")
     HANDLE_COMPLAINT = "handle_complaint", _("Investigate and answer complaints")
+    CANCEL_VIOLATION = "cancel_violation", _("Cancel violation points given in error")
     TAKE_HOTLINE_CALL = "take_hotline_call", _("Take and log hotline calls")
     RECORD_INSPECTION = "record_inspection", _("Record an inspection")
     CONDUCT_SURVEY = "conduct_survey", _("Conduct a citizen survey")
@@ -115,6 +116,8 @@ MATRIX: dict[str, frozenset[str]] = {
             A.AUDIT_RATINGS,
             A.REGISTER_COMPLAINT,
             A.HANDLE_COMPLAINT,
+            # never the unit's own leaders: points it was given are not its to take back
+            A.CANCEL_VIOLATION,
             A.VIEW_JOBS,
         }
     ),

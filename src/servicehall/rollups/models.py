@@ -42,6 +42,7 @@ class Figures(models.Model):
     # complaints (complaints.figures)
     complaints = _count(_("complaints received"))
     complaints_substantiated = _count(_("complaints substantiated"))
+    # the ledger's points that stand (violations.figures)
     violation_points = _count(_("violation points"))
     # presence (queueing.figures.presence_counts)
     late_sign_ins = _count(_("late sign-ins"))

@@ -9,11 +9,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from servicehall.cases.figures import case_rows
-from servicehall.complaints.figures import complaint_rows, violation_rows
+from servicehall.complaints.figures import complaint_rows
 from servicehall.core.figures import seconds
 from servicehall.feedback.figures import visit_rows
 from servicehall.hotline.services import call_rows
 from servicehall.queueing.figures import presence_rows, ticket_rows
+from servicehall.violations.figures import violation_rows
 
 from .models import RolledDay, StaffDay, UnitDay, WindowDay
 

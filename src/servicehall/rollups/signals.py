@@ -23,12 +23,20 @@ def _follow_up_day(follow_up):
     )
 
 
+def _violation_day(violation):
+    """A cancellation takes its points out of the day they were recorded: that day is redone."""
+    if violation.cancels_id is None:
+        return _local(violation.recorded_at)
+    return _local(violation.cancels.recorded_at)
+
+
 def _sources():
     from servicehall.cases.models import Case
-    from servicehall.complaints.models import Complaint, Violation
+    from servicehall.complaints.models import Complaint
     from servicehall.feedback.models import BadReviewFollowUp as FollowUp
     from servicehall.hotline.models import HotlineCall
     from servicehall.queueing.models import Ticket, WindowPause, WindowSession
+    from servicehall.violations.models import Violation
 
     return {
         Ticket: _ticket_day,
@@ -37,7 +45,7 @@ def _sources():
         FollowUp: _follow_up_day,
         Case: lambda c: _local(c.finished_at),
         Complaint: lambda c: _local(c.received_at),
-        Violation: lambda v: _local(v.recorded_at),
+        Violation: _violation_day,
         HotlineCall: lambda c: _local(c.rang_at),
     }
 
