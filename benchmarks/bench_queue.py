@@ -52,6 +52,7 @@ from servicehall.queueing import services  # noqa: E402
 from servicehall.queueing.models import CallRule, Queue, QueueDay  # noqa: E402
 
 today = timezone.localdate()
+signed_in_at = harness.opening_time()
 sector = Sector.objects.order_by("pk").first()
 halls = []  # per hall: unit, windows [(window, token)], queues
 for h in range(HALLS):
@@ -66,7 +67,7 @@ for h in range(HALLS):
         CallRule.objects.create(window=window, queue=queues["G"], order=0, weight=1)
         CallRule.objects.create(window=window, queue=queues["A"], order=1, weight=2)
         user = type(user).objects.select_related("staff").get(pk=user.pk)
-        services.sign_in(actor=actor_for(user), window=window)
+        services.sign_in(actor=actor_for(user), window=window, now=signed_in_at)
         windows.append((window, ApiToken.issue(user=user, name="bench")[1]))
     if h == 0:
         queues["Z"] = Queue.objects.create(unit=unit, letter="Z", name="baseline")

@@ -94,6 +94,21 @@ def window_with_officer(unit, h: int, n: int, today):
     return window, user, staff
 
 
+def opening_time():
+    """08:55 local of the last working day up to today: when a bench's windows sign in, so that
+    a run at night or on a holiday meets the same open hall as one in the morning (R-Q-3)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servicehall.worktime import services as worktime
+
+    cal, day = worktime.calendar(), timezone.localdate()
+    while not cal.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(8, 55)))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
