@@ -13,10 +13,12 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64  # the prev_hash of a chain's first row
 
@@ -40,6 +42,35 @@ def mac(salt: str, text: str) -> str:
 def link(prev_hash: str, seq: int, pk: int, row_mac: str) -> str:
     """A row's chain hash: its place, its id and its signature, after the row before it."""
     return hashlib.sha256(f"{prev_hash}|{seq}|{pk}|{row_mac}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One row (`row_id`) or place in the chain (`seq`) that does not fit; a chain's own kinds
+    of problem join MESSAGES in a subclass."""
+
+    row_id: int | None
+    seq: int | None
+    problem: str  # changed, inserted, deleted, broken, checkpoint, …
+
+    MESSAGES: ClassVar[dict] = {
+        "changed": _("changed after it was written"),
+        "inserted": _("inserted behind the application's back"),
+        "deleted": _("deleted (a gap in the chain)"),
+        "broken": _("the chain does not link here"),
+        "checkpoint": _("does not match the signed checkpoint"),
+    }
+
+    def __str__(self):
+        where = f"#{self.row_id}" if self.row_id else f"seq {self.seq or '?'}"
+        return f"{where}: {self.MESSAGES[self.problem]}"
+
+    @staticmethod
+    def ordered(findings) -> list:
+        """Each finding once, in chain order, the rows outside the chain last."""
+        return sorted(
+            set(findings), key=lambda f: (f.seq is None, f.seq or 0, f.row_id or 0, f.problem)
+        )
 
 
 class Walk:

@@ -10,13 +10,13 @@ import datetime as dt
 import hashlib
 import secrets
 from contextlib import nullcontext
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicehall.core import chain
 from servicehall.core.db import fetch_prepared
@@ -886,24 +886,16 @@ def _write_links(links, now):
         )
 
 
-@dataclass(frozen=True)
-class Finding:
-    rating_id: int | None
-    seq: int | None
-    problem: str  # changed, inserted, deleted, broken, checkpoint, follow_up, no_follow_up
+class Finding(chain.Finding):
+    MESSAGES = {
+        **chain.Finding.MESSAGES,
+        "follow_up": gettext_lazy("its follow-up was changed after it was written"),
+        "no_follow_up": gettext_lazy("a bad review whose follow-up is gone"),
+    }
 
-    def __str__(self):
-        what = {
-            "changed": _("changed after it was written"),
-            "inserted": _("inserted behind the application's back"),
-            "deleted": _("deleted (a gap in the chain)"),
-            "broken": _("the chain does not link here"),
-            "checkpoint": _("does not match the signed checkpoint"),
-            "follow_up": _("its follow-up was changed after it was written"),
-            "no_follow_up": _("a bad review whose follow-up is gone"),
-        }[self.problem]
-        where = f"#{self.rating_id}" if self.rating_id else f"seq {self.seq or '?'}"
-        return f"{where}: {what}"
+    @property
+    def rating_id(self):
+        return self.row_id
 
 
 def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
@@ -931,9 +923,7 @@ def verify(unsealed_grace=dt.timedelta(minutes=5), now=None) -> list[Finding]:
     heads = walk.heads  # seq → chain hash, for the checkpoints
     findings += _verify_checkpoints(heads)
     findings += _verify_follow_ups(now, unsealed_grace)
-    return sorted(
-        set(findings), key=lambda f: (f.seq is None, f.seq or 0, f.rating_id or 0, f.problem)
-    )
+    return Finding.ordered(findings)
 
 
 # ---- the call-back contact of a bad review (R-LAW-2 回访) ------------------------------------

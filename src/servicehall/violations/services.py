@@ -7,7 +7,6 @@ once committed, anchors the chain's head in the checkpoint file (decision 0025).
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -174,22 +173,10 @@ def _append(row: Violation) -> None:
 # ---- the check ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Finding:
-    violation_id: int | None
-    seq: int | None
-    problem: str  # changed, inserted, deleted, broken, checkpoint
-
-    def __str__(self):
-        what = {
-            "changed": _("changed after it was written"),
-            "inserted": _("inserted behind the application's back"),
-            "deleted": _("deleted (a gap in the chain)"),
-            "broken": _("the chain does not link here"),
-            "checkpoint": _("does not match the signed checkpoint"),
-        }[self.problem]
-        where = f"#{self.violation_id}" if self.violation_id else f"seq {self.seq or '?'}"
-        return f"{where}: {what}"
+class Finding(chain.Finding):
+    @property
+    def violation_id(self):
+        return self.row_id
 
 
 def verify() -> list[Finding]:
@@ -213,10 +200,7 @@ def verify() -> list[Finding]:
         )
         findings += [Finding(*f) for f in found]
     findings += [Finding(None, seq, problem) for seq, problem in CHECKPOINTS.problems(walk.heads)]
-    return sorted(
-        set(findings),
-        key=lambda f: (f.seq is None, f.seq or 0, f.violation_id or 0, f.problem),
-    )
+    return Finding.ordered(findings)
 
 
 # ---- the figures ----------------------------------------------------------------------------
