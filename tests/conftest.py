@@ -133,3 +133,22 @@ def vendor():
 
 
 ROLES = [r for r in Role]
+
+
+@pytest.fixture
+def app_role(db):
+    """A PostgreSQL role like production's (decision 0017): no superuser, owns nothing, granted
+    by grant_app_role; the test's transaction rolls the grants back."""
+    from django.db import connection
+
+    from servicehall.core.db import grant_app_role
+
+    role = f"servicehall_app_{connection.settings_dict['NAME']}"[:63]
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if not cur.fetchone():
+            cur.execute(f"CREATE ROLE {connection.ops.quote_name(role)} NOLOGIN")
+    grant_app_role(role)
+    yield role
+    with connection.cursor() as cur:
+        cur.execute("RESET ROLE")

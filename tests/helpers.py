@@ -37,3 +37,9 @@ def same_cost(client, url, add):
     many, page = page_queries(client, url)
     assert many == few, f"{url}: {few} queries with 2 rows, {many} with 6"
     return page
+
+
+def as_role(role):
+    """Go on as PostgreSQL role `role` (the app_role fixture's), until RESET ROLE."""
+    with connection.cursor() as cur:
+        cur.execute(f"SET ROLE {connection.ops.quote_name(role)}")

@@ -15,30 +15,11 @@ from servicehall.feedback.models import Rating
 from servicehall.org.permissions import CITIZEN
 from servicehall.queueing import services as queue
 from servicehall.queueing.models import Queue
-from tests.helpers import raises_rule
+from tests.helpers import as_role, raises_rule
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="roles and grants are PostgreSQL's"
 )
-
-
-@pytest.fixture
-def app_role(db):
-    """A role like production's: no superuser, owns nothing, granted by grant_app_role."""
-    role = f"servicehall_app_{connection.settings_dict['NAME']}"[:63]
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-        if not cur.fetchone():
-            cur.execute(f"CREATE ROLE {connection.ops.quote_name(role)} NOLOGIN")
-    grant_app_role(role)
-    yield role
-    with connection.cursor() as cur:  # the test's transaction rolls the grants back too
-        cur.execute("RESET ROLE")
-
-
-def _as(role):
-    with connection.cursor() as cur:
-        cur.execute(f"SET ROLE {connection.ops.quote_name(role)}")
 
 
 @pytest.fixture
@@ -70,7 +51,7 @@ def test_the_applications_role_is_refused_what_would_undo_the_chain(app_role, se
     services.rate(actor=CITIZEN, ticket=sealed, overall=5, idempotency_key=uuid.uuid4().hex)
     services.seal()
     with pytest.raises(DatabaseError) as refused, transaction.atomic():
-        _as(app_role)
+        as_role(app_role)
         with connection.cursor() as cur:
             cur.execute(statement)
     message = str(refused.value)
@@ -80,7 +61,7 @@ def test_the_applications_role_is_refused_what_would_undo_the_chain(app_role, se
 
 def test_the_applications_role_rates_and_seals(app_role, sealed):
     with transaction.atomic():
-        _as(app_role)
+        as_role(app_role)
         rating, created = services.rate(
             actor=CITIZEN, ticket=sealed, overall=4, idempotency_key=uuid.uuid4().hex
         )

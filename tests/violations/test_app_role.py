@@ -4,32 +4,13 @@ the chain, but never delete a row, change one or empty the table (decision 0017)
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from servicehall.core.db import grant_app_role
 from servicehall.violations import services as ledger
 from servicehall.violations.models import SourceKind, Violation
+from tests.helpers import as_role
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="roles and grants are PostgreSQL's"
 )
-
-
-@pytest.fixture
-def app_role(db):
-    """A role like production's: no superuser, owns nothing, granted by grant_app_role."""
-    role = f"servicehall_app_{connection.settings_dict['NAME']}"[:63]
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-        if not cur.fetchone():
-            cur.execute(f"CREATE ROLE {connection.ops.quote_name(role)} NOLOGIN")
-    grant_app_role(role)
-    yield role
-    with connection.cursor() as cur:  # the test's transaction rolls the grants back too
-        cur.execute("RESET ROLE")
-
-
-def _as(role):
-    with connection.cursor() as cur:
-        cur.execute(f"SET ROLE {connection.ops.quote_name(role)}")
 
 
 def _give(actor, unit, source_id):
@@ -45,7 +26,7 @@ def _give(actor, unit, source_id):
 
 def test_the_applications_role_records_and_cancels(app_role, demo, actor):
     with transaction.atomic():
-        _as(app_role)
+        as_role(app_role)
         row = _give(actor("leader"), demo, "AF-1")
         ledger.cancel(actor=actor("admin"), violation=row, reason="复核：系误记")
         assert ledger.verify() == []
@@ -64,7 +45,7 @@ def test_the_applications_role_records_and_cancels(app_role, demo, actor):
 def test_the_applications_role_cannot_undo_the_ledger(app_role, demo, actor, statement):
     _give(actor("leader"), demo, "AF-2")
     with pytest.raises(DatabaseError) as refused, transaction.atomic():
-        _as(app_role)
+        as_role(app_role)
         with connection.cursor() as cur:
             cur.execute(statement)
     message = str(refused.value)
