@@ -94,3 +94,14 @@ def test_api_endpoints(officer, demo, value):
 def test_the_kiosk_answers_odd_input_with_400_and_a_message(client, demo):
     response = client.post("/kiosk/kf-gulou-hukou/", {"queue": "abc"})
     assert response.status_code == 400 and "请选择本取号机上显示的队列" in response.content.decode()
+
+
+def test_a_console_action_at_another_units_window_answers_json(officer, demo):
+    from servicehall.org.models import Window
+
+    other = Window.objects.exclude(unit=demo).order_by("pk").first()
+    response = officer.post(f"/console/{other.pk}/call_next/")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["ok"] is False and "本单位" in body["message"]
+    assert not other.sessions.exists()

@@ -112,7 +112,9 @@ def _console_window(request, actor, unit, window_id=None):
             raise InvalidInput({"window": [_("Choose a window of your unit from the list.")]})
     if not wid:
         raise InvalidInput({"window": [_("You have no window: choose one of your unit's.")]})
-    window = get_object_or_404(Window, pk=wid, unit=unit)
+    window = Window.objects.filter(pk=wid, unit=unit).select_related("unit").first()
+    if window is None:  # a NotFound, so that the console's actions answer it as JSON
+        raise NotFound(_("There is no such window at your unit."))
     require(actor, Action.CALL_TICKET, unit=window.unit)
     return window
 
