@@ -234,6 +234,25 @@ def test_pause_arithmetic_across_a_holiday(actor, migration):
     assert leader.role == "duty_lead"
 
 
+def test_a_pause_of_a_morning_moves_the_step_and_the_case(actor, migration):
+    # R-TIME-2: an hour and a half waiting for a reply is not counted, though no day passed
+    officer = actor("officer")
+    case = accept(officer, migration, now=at(2026, 11, 23, 9))
+    step1, step2 = case.steps.order_by("order")[:2]
+    services.complete_step(actor=officer, case_step=step1, now=at(2026, 11, 23, 10))
+    step2.refresh_from_db()
+    assert step2.due_at == at(2026, 11, 26, 17, 30)
+    services.pause_step(
+        actor=officer, case_step=step2, reason="等待档案回复", now=at(2026, 11, 24, 9)
+    )
+    services.resume_step(actor=officer, case_step=step2, now=at(2026, 11, 24, 10, 30))
+    step2.refresh_from_db()
+    case.refresh_from_db()
+    # the unit opens at 8:30: the 1.5 hours run on the next morning
+    assert step2.due_at == at(2026, 11, 27, 10, 0)
+    assert case.due_at == at(2026, 12, 4, 10, 0)  # 8 working days, then the 1.5 hours
+
+
 def test_a_holiday_entered_in_the_admin_moves_the_due_date(actor, migration):
     import datetime as dt
 

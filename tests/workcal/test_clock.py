@@ -79,3 +79,12 @@ def test_a_clock_survives_a_round_trip_through_storage():
     c.resume(at(2026, 11, 25, 9))
     copy = SlaClock.from_dict(c.to_dict(), china())
     assert copy.status(at(2026, 11, 26)) == c.status(at(2026, 11, 26))
+
+
+def test_a_short_pause_and_resume_in_one_morning_moves_the_due_time():
+    c = clock()  # due Thu 11-26 17:30
+    c.pause(at(2026, 11, 24, 9, 30), "等待档案回复")
+    c.resume(at(2026, 11, 24, 11))
+    s = c.status(at(2026, 11, 24, 14))
+    assert s.due.at == at(2026, 11, 27, 10, 30)
+    assert s.elapsed == dt.timedelta(hours=8)  # Mon 10–17:30 less lunch; Tue 2 h unpaused

@@ -50,7 +50,9 @@ def test_a_pause_for_an_out_of_county_letter_does_not_count():
         at(2026, 11, 23), TimeLimit(3), pauses=[(at(2026, 11, 24, 9), at(2026, 11, 27, 16))]
     )
     assert plain.last_day == dt.date(2026, 11, 26)
-    assert paused.last_day == cal.add_working_days(plain.last_day, 3)
+    # the pause took Tue, Wed, Thu and Friday until 16:00 (5.5 served hours): three days and
+    # 5.5 hours after Thursday's close
+    assert paused.at == at(2026, 12, 2, 16, 0)
 
 
 def test_a_pause_across_a_holiday_only_costs_the_working_days_it_spanned():
@@ -154,3 +156,43 @@ def test_limits_are_checked():
         TimeLimit(3, "fortnights")
     with pytest.raises(ValueError):
         TimeLimit(-1)
+
+
+def test_a_pause_within_one_working_day_pushes_by_the_working_time_it_lasted():
+    # R-TIME-2: two hours waiting for a reply on Monday morning do not count either
+    cal = china()
+    plain = cal.deadline(at(2026, 11, 23), TimeLimit(3))
+    paused = cal.deadline(
+        at(2026, 11, 23), TimeLimit(3), pauses=[(at(2026, 11, 23, 10), at(2026, 11, 23, 12))]
+    )
+    assert plain.at == at(2026, 11, 26, 17, 30)
+    assert paused.at == at(2026, 11, 27, 11, 0)  # Friday 9:00 + the 2 working hours
+    assert paused.last_day == dt.date(2026, 11, 27)
+
+
+def test_a_pause_over_lunch_costs_only_the_served_time():
+    cal = china()
+    due = cal.deadline(
+        at(2026, 11, 23), TimeLimit(1), pauses=[(at(2026, 11, 23, 11, 30), at(2026, 11, 23, 14))]
+    )
+    # 11:30–12:00 and 13:30–14:00 were served hours: one hour, Wednesday 9:00–10:00
+    assert due.at == at(2026, 11, 25, 10, 0)
+
+
+def test_a_same_day_pause_on_a_calendar_day_limit_pushes_by_its_working_time():
+    cal = china()
+    due = cal.deadline(
+        at(2026, 11, 23),
+        TimeLimit(3, "calendar_days"),
+        pauses=[(at(2026, 11, 24, 15), at(2026, 11, 24, 16, 30))],
+    )
+    assert due.at == at(2026, 11, 27, 10, 30)  # Thu 17:30 + 1.5 served hours
+
+
+def test_a_pause_over_an_extended_half_day_on_a_holiday_costs_no_working_day():
+    cal = china()
+    half_day = WorkingHours(extended={dt.date(2026, 10, 3): ((dt.time(9), dt.time(12)),)})
+    pauses = [(at(2026, 9, 30, 17, 30), at(2026, 10, 8, 9))]
+    due = cal.deadline(at(2026, 9, 28), TimeLimit(3), pauses, half_day)
+    assert due == cal.deadline(at(2026, 9, 28), TimeLimit(3), pauses)
+    assert due.at == at(2026, 10, 8, 17, 30)

@@ -283,31 +283,50 @@ class Calendar:
 
         Day limits follow the Civil Code: the day of the event does not count, and the limit
         ends at close of business of its last day; a calendar-day limit whose last day is off
-        ends on the next working day (Civil Code art. 203). A pause never shortens a limit: a
-        day limit gains the working (or calendar) days the pause spanned, an hour limit the
-        time it spanned (R-TIME-2).
+        ends on the next working day (Civil Code art. 203). A pause never shortens a limit and
+        counts in working time, not only whole days (R-TIME-2): a working-day limit ends once
+        as much unpaused served time has passed as the limit holds without pauses; a
+        calendar-day limit gains the calendar days a pause spanned, and a pause within one
+        day the served time it took, after the last day's close; an hour limit gains the time
+        a pause spanned.
         """
         hours = hours or self.hours
         start = self.localize(start)
         merged = merge_pauses(pauses, None)
+        if merged and merged[-1][1].year == dt.MAXYEAR:
+            raise ValueError("an open pause has no end: close it at the moment counted to")
         if limit.unit == "working_days":
             last = self.add_working_days(start.date(), limit.n)
-            for p_lo, p_hi in merged:
-                if p_lo < self.close_of_business(last, hours) and p_hi > start:
-                    lo = max(p_lo, start)
-                    lost = self.working_days_between(lo.date(), p_hi.date())
-                    if lost > 0:
-                        last = self.add_working_days(last, lost)
             at = self.close_of_business(last, hours)
+            if merged:
+                # a working day's regular hours: extended half-days on days off are not days
+                # of the limit, so a pause over them costs nothing
+                regular = hours.regular()
+                served = self.working_time_between(start, at, regular)
+                moved = self._add_working_time(start, served, regular, merged)
+                if moved > at:
+                    at, last = moved, moved.date()
         elif limit.unit == "calendar_days":
             last = start.date() + dt.timedelta(days=limit.n)
+            same_day = []
             for p_lo, p_hi in merged:
                 if p_lo < self.close_of_business(last, hours) and p_hi > start:
                     lo = max(p_lo, start)
-                    last += dt.timedelta(days=(p_hi.date() - lo.date()).days)
+                    days = (p_hi.date() - lo.date()).days
+                    last += dt.timedelta(days=days)
+                    if not days:
+                        same_day.append((lo, p_hi))
             if not self.is_working_day(last):
                 last = self.next_working_day(last)
             at = self.close_of_business(last, hours)
+            regular = hours.regular()
+            lost = sum(
+                (self.working_time_between(lo, hi, regular) for lo, hi in same_day),
+                dt.timedelta(0),
+            )
+            if lost:
+                at = self._add_working_time(at, lost, regular, merged)
+                last = at.date()
         elif limit.unit == "hours":
             at = start + dt.timedelta(hours=limit.n)
             for p_lo, p_hi in merged:

@@ -49,6 +49,10 @@ class WorkingHours:
     def __hash__(self):
         return hash((self.sessions, self.lunch_duty, tuple(sorted(self.extended.items()))))
 
+    def regular(self) -> WorkingHours:
+        """The same hours without the extended sessions (what a day limit counts)."""
+        return WorkingHours(self.sessions, self.lunch_duty) if self.extended else self
+
     def day_sessions(self, day: dt.date, working: bool) -> tuple[Session, ...]:
         """The sessions served on a day (working or not)."""
         extra = tuple(self.extended.get(day, ()))
