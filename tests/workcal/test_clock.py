@@ -88,3 +88,17 @@ def test_a_short_pause_and_resume_in_one_morning_moves_the_due_time():
     s = c.status(at(2026, 11, 24, 14))
     assert s.due.at == at(2026, 11, 27, 10, 30)
     assert s.elapsed == dt.timedelta(hours=8)  # Mon 10–17:30 less lunch; Tue 2 h unpaused
+
+
+def test_of_two_clocks_the_worse_decides_and_then_the_one_due_first():
+    from servicehall.workcal import binding
+
+    promise, law = clock(7), clock(3)  # due Wed 12-02 and Thu 11-26
+    now = at(2026, 11, 25)
+    decides = binding([promise.status(now), law.status(now)])
+    assert decides.state == "warning" and decides.due.at == at(2026, 11, 26, 17, 30)
+    early = binding([promise.status(at(2026, 11, 23, 11)), law.status(at(2026, 11, 23, 11))])
+    assert early.state == "running" and early.due.at == at(2026, 11, 26, 17, 30)
+    for c in (promise, law):
+        c.stop(at(2026, 11, 27))
+    assert binding([promise.status(now), law.status(now)]).state == "breached"

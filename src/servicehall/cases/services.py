@@ -17,7 +17,7 @@ from servicehall.notices.services import notify, who_must_hear
 from servicehall.org.choices import Role
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, Actor, require
-from servicehall.workcal import ClockState, SlaClock
+from servicehall.workcal import ClockState, ClockStatus, SlaClock, TimeLimit, binding
 from servicehall.worktime import services as worktime
 
 from .models import (
@@ -453,8 +453,10 @@ def _accept(case, staff, now):
     clock = SlaClock(cal, matter.promised_limit, hours=hours).start(now)
     case.status = Status.IN_PROGRESS
     case.accepted_at = now
-    case.clock = clock.to_dict()
-    due = _set_due(case, clock, now)
+    law = matter.statutory_limit
+    # the law as it stood at acceptance runs with the promise, whatever the catalogue says later
+    case.clock = {**clock.to_dict(), "law": [law.n, law.unit] if law else None}
+    due = _set_due(case, now)
     case.save()
     steps = [CaseStep(case=case, step=s, order=s.order) for s in matter.steps.order_by("order")]
     CaseStep.objects.bulk_create(steps)
@@ -470,18 +472,52 @@ def _accept(case, staff, now):
         _start_step(first, now)
 
 
-def _set_due(case, clock, now):
-    """The promised due time from the case clock, never later than the statutory one: a
-    promise cannot outlast the law, whatever the calendar did (R-CAT-1)."""
-    due = clock.due(now)
+def _store_clock(case, clock):
+    """Keep the case's clock, and the law's limit stored beside it."""
+    case.clock = {**clock.to_dict(), "law": case.clock.get("law")}
+
+
+def case_clocks(case) -> tuple[SlaClock, SlaClock | None]:
+    """The promise's clock and the law's: one start, one stop, the same pauses (R-TIME-2:
+    waiting is not counted against either). A case stored before the law's limit was kept
+    beside its clock runs the matter's statutory limit."""
+    promise = worktime.load_clock(case.clock, unit=case.unit)
+    if "law" in case.clock:
+        limit = TimeLimit(*case.clock["law"]) if case.clock["law"] else None
+    else:
+        limit = case.matter.statutory_limit
+    if limit is None:
+        return promise, None
+    # the law's own warning: the default for its unit, not the promise's
+    same = {**promise.to_dict(), "limit": [limit.n, limit.unit], "warn_before": None}
+    law = SlaClock.from_dict({**same, "warn_ratio": None}, promise.calendar, promise.hours)
+    return promise, law
+
+
+def case_statuses(case, now) -> tuple[ClockStatus, ClockStatus, ClockStatus | None]:
+    """(the status that decides, the promise's, the law's) at `now`."""
+    # R-LAW-1: both limits run and the law always wins: the worse of the two decides, and
+    # between equals the one due first
+    promise, law = case_clocks(case)
+    statuses = [promise.status(now)] + ([law.status(now)] if law is not None else [])
+    return binding(statuses), statuses[0], statuses[1] if law is not None else None
+
+
+def case_status(case, now) -> ClockStatus:
+    """Where the case stands at `now`: overdue, due soon, finished in time, by both limits."""
+    return case_statuses(case, now)[0]
+
+
+def _set_due(case, now):
+    """The case's due time: the earlier of the promise and the law (a promise cannot outlast
+    the law, whatever the calendar did: R-CAT-1), both kept; returns the one that decides."""
+    promise, law = case_clocks(case)
+    due = promise.due(now)
+    if law is not None:
+        law_due = law.due(now)
+        case.statutory_due_at = law_due.at
+        due = min(due, law_due, key=lambda d: d.at)
     case.due_at, case.due_estimated = due.at, due.estimated
-    statutory = case.matter.statutory_limit
-    if statutory is not None:
-        pauses = [(p.start, p.end or now) for p in clock.pauses]
-        case.statutory_due_at = (
-            worktime.calendar().deadline(case.accepted_at, statutory, pauses, clock.hours).at
-        )
-        case.due_at = min(case.due_at, case.statutory_due_at)
     return due
 
 
@@ -600,11 +636,10 @@ def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None
     if nxt is not None:
         _start_step(nxt, now)
         return case_step
-    case_clock = worktime.load_clock(case.clock, unit=case.unit).stop(now)
-    case.clock = case_clock.to_dict()
+    _store_clock(case, worktime.load_clock(case.clock, unit=case.unit).stop(now))
     case.status = Status.COMPLETED
     case.finished_at = now
-    case.on_time = case_clock.status(now).state == ClockState.MET
+    case.on_time = case_status(case, now).state == ClockState.MET
     case.due_state = DueState.OK if case.on_time else DueState.OVERDUE
     case.save()
     event(
@@ -634,8 +669,7 @@ def pause_step(*, actor: Actor, case_step: CaseStep, reason: str, now=None):
     clock = _step_clock(case_step).pause(now, reason)
     case_step.clock, case_step.state = clock.to_dict(), CaseStep.State.PAUSED
     case_step.save()
-    case_clock = worktime.load_clock(case.clock, unit=case.unit).pause(now, reason)
-    case.clock = case_clock.to_dict()
+    _store_clock(case, worktime.load_clock(case.clock, unit=case.unit).pause(now, reason))
     case.save()
     event(case, staff, CaseEvent.Kind.PAUSED, _("Clock paused: %(r)s") % {"r": reason.strip()}, now)
 
@@ -653,9 +687,8 @@ def resume_step(*, actor: Actor, case_step: CaseStep, now=None):
     case_step.clock, case_step.state = clock.to_dict(), CaseStep.State.RUNNING
     case_step.due_at = clock.due(now).at
     case_step.save()
-    case_clock = worktime.load_clock(case.clock, unit=case.unit).resume(now)
-    case.clock = case_clock.to_dict()
-    due = _set_due(case, case_clock, now)
+    _store_clock(case, worktime.load_clock(case.clock, unit=case.unit).resume(now))
+    due = _set_due(case, now)
     case.save()
     event(
         case,
@@ -900,7 +933,7 @@ def check_deadlines(now=None) -> dict:
             )
             if case is None:
                 continue
-            state = _due_state(worktime.load_clock(case.clock, unit=case.unit).status(now).state)
+            state = _due_state(case_status(case, now).state)
             changed = state != case.due_state
             steps_changed = []
             running = [CaseStep.State.RUNNING, CaseStep.State.PAUSED]

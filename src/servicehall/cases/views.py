@@ -190,11 +190,11 @@ def case_page(request, actor, own, pk):
         if s.clock:
             text = worktime.describe(services._step_clock(s).status(now), now)
         steps.append({"step": s, "text": text})
-    case_text = (
-        worktime.describe(worktime.load_clock(case.clock, unit=case.unit).status(now), now)
-        if case.clock
-        else None
-    )
+    case_text, law_binds, promise = None, False, None
+    if case.clock:
+        binds, promise, law = services.case_statuses(case, now)
+        law_binds = binds is law
+        case_text = worktime.describe(binds, now)
     current = services.current_step(case) if case.status == Status.IN_PROGRESS else None
     referral_form = ReferralForm(case=case)
     return render(
@@ -204,6 +204,8 @@ def case_page(request, actor, own, pk):
             "case": case,
             "steps": steps,
             "case_text": case_text,
+            "law_binds": law_binds,
+            "promised_due": promise.due.at if promise else None,
             "current": current,
             "checks": case.checks.select_related("material").order_by("material__order"),
             "notices": case.notices.select_related("issued_by"),

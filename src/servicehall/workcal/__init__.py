@@ -2,7 +2,7 @@
 `holidays` package), no Django, so it can be tested and benchmarked on its own."""
 
 from .calendar import UNITS, Calendar, Due, TimeLimit, china, load_overrides, merge_pauses
-from .clock import ClockState, ClockStatus, SlaClock
+from .clock import ClockState, ClockStatus, SlaClock, binding
 from .hours import WorkingHours
 
 
@@ -26,6 +26,7 @@ __all__ = [
     "TimeLimit",
     "WorkingHours",
     "add_working_days_many",
+    "binding",
     "china",
     "load_overrides",
     "merge_pauses",

@@ -41,6 +41,23 @@ class ClockStatus:
         return self.due.estimated
 
 
+# How bad a state is, for choosing between clocks that run on the same thing.
+_SEVERITY = {
+    ClockState.MET: 0,
+    ClockState.RUNNING: 1,
+    ClockState.PAUSED: 1,
+    ClockState.WARNING: 2,
+    ClockState.OVERDUE: 3,
+    ClockState.BREACHED: 3,
+}
+
+
+def binding(statuses) -> ClockStatus:
+    """Of the statuses of clocks that run on one thing at one moment (a promise and the law),
+    the one that decides: the worst state, and among equals the one due first."""
+    return min(statuses, key=lambda s: (-_SEVERITY[s.state], s.due.at))
+
+
 @dataclass
 class Pause:
     start: dt.datetime
