@@ -87,3 +87,64 @@ def test_the_case_page_shows_the_law_when_it_binds(client, staff_actor, festival
     page = client.get(festival_case.get_absolute_url()).content.decode()
     assert "<strong>法定时限:</strong>" in page and "承诺时限: 2026-03-02 17:30" in page
     assert "已超期" in page and "（2月28日 17:30 到期）" in page  # not 按时办结 by the promise
+
+
+def test_a_late_notice_makes_the_law_count_from_receipt(actor, migration):
+    # 行政许可法 art. 32: what is missing is told within 5 working days (to Mon 11-23 here),
+    # else the application counts as accepted from the day its materials were received
+    officer = actor("officer")
+    missing = all_presented(migration, 居民户口簿=("missing", ""))
+    case = services.intake(
+        actor=officer,
+        matter=migration,
+        applicant=APPLICANT,
+        checks=missing,
+        outcome="notice",
+        now=at(2026, 11, 16),
+    )
+    assert case.deemed_accepted_at is None  # the first notice was given on the spot
+    services.resume(
+        actor=officer, case=case, checks=missing, outcome="notice", now=at(2026, 11, 27)
+    )
+    case.refresh_from_db()
+    assert case.deemed_accepted_at == at(2026, 11, 16)
+    deemed = case.events.get(kind="deemed_accepted")
+    assert deemed.text == "一次性告知超过告知期限（2026-11-23 17:30）：自收到申请材料之日起即为受理"
+    services.resume(
+        actor=officer,
+        case=case,
+        checks=all_presented(migration),
+        outcome="accepted",
+        now=at(2026, 12, 7),
+    )
+    case.refresh_from_db()
+    # the law's 20 working days run from 11-16 (to 12-14), the promise's 8 from 12-07 (12-17)
+    assert case.statutory_due_at == at(2026, 12, 14, 17, 30)
+    assert case.due_at == at(2026, 12, 14, 17, 30)
+    assert case.events.filter(kind="deemed_accepted").count() == 1
+
+
+def test_a_notice_in_time_leaves_the_law_counting_from_acceptance(actor, migration):
+    officer = actor("officer")
+    missing = all_presented(migration, 居民户口簿=("missing", ""))
+    case = services.intake(
+        actor=officer,
+        matter=migration,
+        applicant=APPLICANT,
+        checks=missing,
+        outcome="notice",
+        now=at(2026, 11, 16),
+    )
+    services.resume(
+        actor=officer, case=case, checks=missing, outcome="notice", now=at(2026, 11, 20)
+    )
+    services.resume(
+        actor=officer,
+        case=case,
+        checks=all_presented(migration),
+        outcome="accepted",
+        now=at(2026, 12, 7),
+    )
+    case.refresh_from_db()
+    assert case.deemed_accepted_at is None
+    assert case.statutory_due_at == at(2027, 1, 5, 17, 30)  # 20 working days from 12-07, 1-1 off

@@ -106,6 +106,12 @@ class Case(models.Model):
     over_visits = models.BooleanField(_("more visits than allowed"), default=False)
     received_at = models.DateTimeField(_("received at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    deemed_accepted_at = models.DateTimeField(
+        _("counts as accepted from"),
+        null=True,
+        blank=True,
+        help_text=_("A one-time notice given after its limit: the law counts from receipt."),
+    )
     due_at = models.DateTimeField(_("promised due"), null=True, blank=True)
     statutory_due_at = models.DateTimeField(_("statutory due"), null=True, blank=True)
     due_estimated = models.BooleanField(_("due date estimated"), default=False)
@@ -310,6 +316,7 @@ class CaseEvent(models.Model):
         NOTICE_NOT_ONE_TIME = "notice_not_one_time", _("notice not one-time")
         REJECTED = "rejected", _("refused")
         ACCEPTED = "accepted", _("accepted")
+        DEEMED_ACCEPTED = "deemed_accepted", _("counts as accepted from receipt")
         STEP_STARTED = "step_started", _("step started")
         STEP_DONE = "step_done", _("step done")
         PAUSED = "paused", _("clock paused")

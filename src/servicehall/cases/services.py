@@ -418,6 +418,11 @@ def _give_notice(case, staff, problems, now):
     )
     case.status = Status.AWAITING_MATERIALS
     case.notices_given += 1
+    deemed = not notice.within_law and case.deemed_accepted_at is None
+    if deemed:
+        # R-LAW-1 (art. 32): a notice later than its limit makes the application count as
+        # accepted from the day the materials were received; the law's clock starts there
+        case.deemed_accepted_at = case.received_at
     case.save()
     event(
         case,
@@ -428,6 +433,19 @@ def _give_notice(case, staff, problems, now):
         now,
         notice=notice.number,
     )
+    if deemed:
+        event(
+            case,
+            staff,
+            CaseEvent.Kind.DEEMED_ACCEPTED,
+            _(
+                "The one-time notice came after its limit (%(d)s): the application counts as "
+                "accepted from receipt"
+            )
+            % {"d": timezone.localtime(law_deadline).strftime("%Y-%m-%d %H:%M")},
+            now,
+            notice=notice.number,
+        )
     if adds:
         event(
             case,
@@ -455,7 +473,12 @@ def _accept(case, staff, now):
     case.accepted_at = now
     law = matter.statutory_limit
     # the law as it stood at acceptance runs with the promise, whatever the catalogue says later
-    case.clock = {**clock.to_dict(), "law": [law.n, law.unit] if law else None}
+    law_start = case.deemed_accepted_at or now
+    case.clock = {
+        **clock.to_dict(),
+        "law": [law.n, law.unit] if law else None,
+        "law_start": law_start.isoformat(),
+    }
     due = _set_due(case, now)
     case.save()
     steps = [CaseStep(case=case, step=s, order=s.order) for s in matter.steps.order_by("order")]
@@ -473,8 +496,9 @@ def _accept(case, staff, now):
 
 
 def _store_clock(case, clock):
-    """Keep the case's clock, and the law's limit stored beside it."""
-    case.clock = {**clock.to_dict(), "law": case.clock.get("law")}
+    """Keep the case's clock, and the law's limit and start stored beside it."""
+    kept = {k: case.clock[k] for k in ("law", "law_start") if k in case.clock}
+    case.clock = {**clock.to_dict(), **kept}
 
 
 def case_clocks(case) -> tuple[SlaClock, SlaClock | None]:
@@ -491,6 +515,8 @@ def case_clocks(case) -> tuple[SlaClock, SlaClock | None]:
     # the law's own warning: the default for its unit, not the promise's
     same = {**promise.to_dict(), "limit": [limit.n, limit.unit], "warn_before": None}
     law = SlaClock.from_dict({**same, "warn_ratio": None}, promise.calendar, promise.hours)
+    if case.clock.get("law_start"):  # earlier than acceptance when counted from receipt
+        law.started_at = law.calendar.localize(dt.datetime.fromisoformat(case.clock["law_start"]))
     return promise, law
 
 
