@@ -146,6 +146,20 @@ class Complaint(models.Model):
     )
     due_at = models.DateTimeField(_("answer due"))
     due_estimated = models.BooleanField(_("due date estimated"), default=False)
+    # what came in writing is acknowledged to the citizen first, on a clock of its own
+    ack_due_at = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(
+        pgettext_lazy("complaint", "acknowledged"), null=True, blank=True
+    )
+    acknowledged_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ack_overdue_notified = models.BooleanField(default=False, editable=False)
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.RECEIVED
     )
@@ -185,6 +199,11 @@ class Complaint(models.Model):
             models.Index(
                 fields=["due_at"], condition=~Q(status="answered"), name="complaint_open_due"
             ),
+            models.Index(
+                fields=["ack_due_at"],
+                condition=Q(acknowledged_at__isnull=True, ack_due_at__isnull=False),
+                name="complaint_unacknowledged",
+            ),
         ]
 
     def __str__(self):
@@ -193,6 +212,20 @@ class Complaint(models.Model):
     @property
     def is_open(self):
         return self.status != self.Status.ANSWERED
+
+    @property
+    def awaits_acknowledgement(self):
+        return self.ack_due_at is not None and self.acknowledged_at is None
+
+    @property
+    def ack_state(self) -> str:
+        """ "overdue" (not acknowledged and past its due time), "late" (acknowledged after it)
+        or "" (in time, not due yet, or nothing to acknowledge)."""
+        if self.ack_due_at is None:
+            return ""
+        if self.acknowledged_at is None:
+            return "overdue" if self.is_open and timezone.now() > self.ack_due_at else ""
+        return "late" if self.acknowledged_at > self.ack_due_at else ""
 
 
 def key_digest(key: str) -> str:

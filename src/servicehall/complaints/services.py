@@ -23,6 +23,8 @@ from .models import DEFAULT_POINTS, Category, Channel, Complaint, Opening
 
 # What a citizen files themselves; the rest is registered by staff of the unit.
 PUBLIC_CHANNELS = {Channel.WEB, Channel.OPEN311}
+# What reaches the unit in writing, acknowledged within its own limit before the answer
+WRITTEN_CHANNELS = {Channel.WEB, Channel.OPEN311, Channel.MAILBOX}
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read out over the phone
 _PHONE = re.compile(r"^\+?[\d\- ]{5,20}$")
 _SPLIT = re.compile(r"[,，、;；\s]+")
@@ -54,6 +56,25 @@ def due(received_at, unit):
     from servicehall.worktime import services as worktime
 
     return worktime.deadline(start=received_at, limit=answer_policy(), unit=unit)
+
+
+def acknowledgement_policy():
+    """The acknowledgement's time limit for written channels (24 hours) as edited in the
+    admin."""
+    from servicehall.worktime import services as worktime
+
+    return worktime.policy("hotline-written-reply")
+
+
+def ack_due(received_at, unit, channel):
+    """When a complaint received by `channel` then is to be acknowledged; None when it came
+    by a channel that is not written (the phone, the box, the hotline)."""
+    from servicehall.worktime import services as worktime
+
+    if channel not in WRITTEN_CHANNELS:
+        return None
+    # R-LAW-3: written channels answered (here: acknowledged) within 24 hours
+    return worktime.deadline(start=received_at, limit=acknowledgement_policy(), unit=unit).at
 
 
 def _tell_leaders(complaint, kind, text):
@@ -160,6 +181,7 @@ def file(
             received_by=actor.staff,
             due_at=answer_due.at,
             due_estimated=answer_due.estimated,
+            ack_due_at=ack_due(now, unit, channel),
             api_client=api_client,
             lat=lat,
             long=long,
@@ -333,8 +355,30 @@ def investigate(
 
 
 @transaction.atomic
+def acknowledge(*, actor: Actor, complaint: Complaint, now=None) -> Complaint:
+    """Record that the unit told the citizen it has their written complaint or suggestion:
+    who and when; the status page says when."""
+    require(actor, Action.REGISTER_COMPLAINT, unit=complaint.unit)
+    c = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if c.ack_due_at is None:
+        raise ServiceError(
+            _("Only what came in writing (web form, Open311, mailbox) is acknowledged."),
+            rule="R-LAW-3",
+        )
+    if c.acknowledged_at is not None:
+        raise ServiceError(
+            _("This was acknowledged already, on %(when)s.")
+            % {"when": timezone.localtime(c.acknowledged_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    c.acknowledged_at, c.acknowledged_by = now or timezone.now(), actor.staff
+    c.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+    return c
+
+
+@transaction.atomic
 def answer(*, actor: Actor, complaint: Complaint, text: str, now=None) -> Complaint:
-    """The answer to the citizen closes the complaint; a complaint is investigated first."""
+    """The answer to the citizen closes the complaint; a complaint is investigated first.
+    An answer to a written complaint not yet acknowledged acknowledges it too."""
     c = _locked_open(actor, complaint)
     text = _clean(text, 4000)
     if c.kind == Complaint.Kind.COMPLAINT and c.investigated_at is None:
@@ -342,6 +386,8 @@ def answer(*, actor: Actor, complaint: Complaint, text: str, now=None) -> Compla
     if not text:
         raise InvalidInput({"answer": [_("Write the answer given to the citizen.")]})
     c.answer, c.answered_at, c.answered_by = text, now or timezone.now(), actor.staff
+    if c.awaits_acknowledgement:
+        c.acknowledged_at, c.acknowledged_by = c.answered_at, actor.staff
     c.status = Complaint.Status.ANSWERED
     c.save()
     return c
@@ -349,7 +395,7 @@ def answer(*, actor: Actor, complaint: Complaint, text: str, now=None) -> Compla
 
 def overdue(now=None) -> int:
     """Tell the unit's leaders once of each complaint past its answer deadline
-    (run by check_deadlines)."""
+    (run by the jobs)."""
     now = now or timezone.now()
     count = 0
     late = Complaint.objects.filter(due_at__lt=now, overdue_notified=False).exclude(
@@ -365,6 +411,30 @@ def overdue(now=None) -> int:
                 c,
                 Notification.Kind.COMPLAINT_OVERDUE,
                 _("Complaint %(code)s is past its answer deadline.") % {"code": c.code},
+            )
+            count += 1
+    return count
+
+
+def unacknowledged(now=None) -> int:
+    """Tell the unit's leaders once of each written complaint not acknowledged in time
+    (run by the jobs)."""
+    now = now or timezone.now()
+    count = 0
+    late = Complaint.objects.filter(
+        ack_due_at__lt=now, acknowledged_at__isnull=True, ack_overdue_notified=False
+    ).exclude(status=Complaint.Status.ANSWERED)
+    for c in late.select_related("unit"):
+        with transaction.atomic():
+            if not Complaint.objects.filter(pk=c.pk, ack_overdue_notified=False).update(
+                ack_overdue_notified=True
+            ):
+                continue
+            _tell_leaders(
+                c,
+                Notification.Kind.COMPLAINT_OVERDUE,
+                _("%(code)s came in writing and is past its acknowledgement deadline.")
+                % {"code": c.code},
             )
             count += 1
     return count

@@ -13,7 +13,10 @@ from . import services
     every=300,
     atomic=False,
     title=_("Complaints past their answer deadline"),
-    counted=_("complaints past their answer deadline"),
+    counted={
+        "answer": _("complaints past their answer deadline"),
+        "acknowledgement": _("written complaints not acknowledged in time"),
+    },
 )
 def overdue():
-    return services.overdue()
+    return {"answer": services.overdue(), "acknowledgement": services.unacknowledged()}

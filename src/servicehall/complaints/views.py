@@ -143,7 +143,17 @@ def detail(request, actor, own, code):
         initial={"badge_no": complaint.staff.badge_no if complaint.staff else ""},
     )
     answer_form = AnswerForm(request.POST if request.POST.get("step") == "answer" else None)
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and request.POST.get("step") == "acknowledge":
+        try:
+            services.acknowledge(actor=actor, complaint=complaint)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            status = exc.status  # the page again, with why
+        else:
+            messages.success(request, _("Acknowledged."))
+            return redirect("complaint", code=code)
+    elif request.method == "POST":
         try:
             if investigate_form.is_bound and investigate_form.is_valid():
                 d = investigate_form.cleaned_data
@@ -172,11 +182,14 @@ def detail(request, actor, own, code):
         {
             "c": complaint,
             "handler": handler,
+            "can_acknowledge": actor.allows(Action.REGISTER_COMPLAINT),
+            "ack_limit": services.acknowledgement_policy().length,
             "investigate_form": investigate_form,
             "answer_form": answer_form,
             "violation": services.violation_of(complaint) if complaint.substantiated else None,
             "now": timezone.now(),
         },
+        status=status,
     )
 
 

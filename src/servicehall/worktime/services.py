@@ -230,6 +230,8 @@ DEFAULT_POLICIES = [
         False,
         "窗口服务投诉、建议：三个工作日内答复",
     ),
+    # R-LAW-3: complaints.services, acknowledging what came in writing
+    ("hotline-written-reply", "书面诉求受理回复", 24, "hours", None, False, "GB/T 33358-2016"),
     # R-TIME-4: queueing.appointments, the contact task of a holiday booking
     (
         "holiday-appointment-contact",
