@@ -101,6 +101,10 @@ class SpecClient:
         return self._read(status, body, lambda root: list(map(self._flat, root)))[0]
 
 
+def made_pk(code):
+    return Complaint.objects.get(code=code).pk
+
+
 class Open311Error(Exception):
     def __init__(self, status, errors):
         super().__init__(f"{status}: {errors}")
@@ -166,6 +170,14 @@ def test_an_open311_client_not_ours_creates_and_reads_back_a_request(live_server
     # the same request in XML
     as_xml = SpecClient(live_server.url + BASE, fmt="xml").request(request_id)
     assert as_xml["service_request_id"] == request_id and as_xml["status"] == "open"
+    # a client without a key searches, as the spec allows, and opens what it lists
+    for fmt in ("json", "xml"):
+        public = SpecClient(live_server.url + BASE, fmt=fmt)
+        listed = public.requests(service_code="complaint-attitude")
+        assert request_id not in {r["service_request_id"] for r in listed}
+        mine = next(r for r in listed if r["service_request_id"] == f"GK-{made_pk(request_id)}")
+        assert mine["status"] == "open" and mine["agency_responsible"] == demo.name
+        assert public.request(mine["service_request_id"])["service_code"] == "complaint-attitude"
 
     c = Complaint.objects.get(code=request_id)
     assert (c.channel, c.api_client.name, c.kind, c.category) == (
@@ -395,10 +407,11 @@ def test_filters_and_the_90_day_default(client, demo, key):
     )
 
 
-def test_a_search_needs_a_key_and_lists_only_the_clients_own(client, demo, key):
+def test_a_search_with_a_key_lists_only_the_clients_own_in_full(client, demo, key):
     mine = post(client, api_key=key).json()[0]["service_request_id"]
-    refused = client.get(f"{BASE}requests.json")
-    assert refused.status_code == 403 and "api_key" in errors_of(refused)
+    listed = client.get(f"{BASE}requests.json", {"api_key": key}).json()
+    assert mine in [r["service_request_id"] for r in listed]
+    assert all(r["description"] for r in listed)
     _other, other_key = ApiClient.issue("另一个应用")
     theirs = client.get(f"{BASE}requests.json", {"api_key": other_key}).json()
     assert mine not in [r["service_request_id"] for r in theirs]
@@ -409,6 +422,135 @@ def test_a_search_needs_a_key_and_lists_only_the_clients_own(client, demo, key):
         ]
         == mine
     )
+    # a key that is wrong is said to be, not taken for no key
+    wrong = client.get(f"{BASE}requests.json", {"api_key": key + "x"})
+    assert wrong.status_code == 403 and "api_key" in errors_of(wrong)
+
+
+def published_pair(client, demo, key, actor):
+    """An Open311 request answered and a web complaint acknowledged, with their filers."""
+    filed = post(
+        client,
+        api_key=key,
+        first_name="Wei",
+        last_name="Zhang",
+        phone="13987654321",
+        email="zhangwei@example.com",
+        address_string="开封市鼓楼区书店街8号",
+        lat="34.797000",
+        long="114.348000",
+        description="Zhang Wei here, call 13987654321: 等了两个小时",
+    ).json()[0]["service_request_id"]
+    answered = Complaint.objects.get(code=filed)
+    leader = actor("leader")
+    services.investigate(
+        actor=leader, complaint=answered, finding="调取录像属实", substantiated=True
+    )
+    services.answer(actor=leader, complaint=answered, text="已对王警官批评教育，感谢监督。")
+    web = services.file(
+        actor=CITIZEN,
+        kind=Complaint.Kind.SUGGESTION,
+        channel=Channel.WEB,
+        unit=demo,
+        description="建议等候区增加饮水机，我叫欧阳娜娜",
+        name="欧阳娜娜",
+        phone="13711112222",
+    )
+    services.acknowledge(actor=actor("officer"), complaint=web)
+    return Complaint.objects.get(code=filed), Complaint.objects.get(pk=web.pk)
+
+
+def test_a_search_without_a_key_is_public_and_lists_what_the_unit_publishes(
+    client, demo, key, actor
+):
+    # R-LAW-3 (GeoReport v2): searches are public; decision 0011 keeps them free of people
+    answered, web = published_pair(client, demo, key, actor)
+    response = client.get(f"{BASE}requests.json")
+    assert response.status_code == 200, response.content
+    body = response.content.decode()
+    listed = {r["service_request_id"]: r for r in json.loads(body)}
+    closed, open_ = listed[open311.public_id(answered)], listed[open311.public_id(web)]
+    assert closed["status"] == "closed" and closed["service_code"] == "complaint-attitude"
+    assert closed["agency_responsible"] == demo.name
+    assert closed["requested_datetime"].endswith("+08:00") and closed["updated_datetime"]
+    assert "已答复" in closed["status_notes"]
+    assert open_["status"] == "open" and open_["service_code"] == "suggestion"
+    when = timezone.localtime(web.acknowledged_at).strftime("%Y-%m-%d %H:%M")
+    assert f"{when} 已确认受理" in open_["status_notes"]
+    for r in (closed, open_):
+        assert r["description"] is None and r["address"] is None
+        assert r["lat"] is None and r["long"] is None
+    # never who filed, what they wrote, the answer, or the code that opens them
+    for secret in (
+        answered.code,
+        web.code,
+        "Zhang",
+        "13987654321",
+        "zhangwei@example.com",
+        "书店街",
+        "等了两个小时",
+        "王警官",
+        "欧阳娜娜",
+        "饮水机",
+        "13711112222",
+    ):
+        assert secret not in body
+    # the same in XML, and a listed id opens the same public view, never more
+    xml = client.get(f"{BASE}requests.xml").content.decode()
+    assert open311.public_id(web) in xml and web.code not in xml
+    one = client.get(f"{BASE}requests/{open311.public_id(answered)}.json").json()
+    assert one == [closed]
+    by_id = client.get(f"{BASE}requests.json", {"service_request_id": open311.public_id(web)})
+    assert by_id.json() == [open_]
+    # the full answer still needs the code (or the filing client's key)
+    full = client.get(f"{BASE}requests/{answered.code}.json").json()[0]
+    assert full["status_notes"] == "已对王警官批评教育，感谢监督。"
+
+
+def test_a_public_search_filters_and_pages(client, demo, key, actor, monkeypatch):
+    answered, web = published_pair(client, demo, key, actor)
+
+    def ids(**params):
+        response = client.get(f"{BASE}requests.json", params)
+        assert response.status_code == 200, response.content
+        return [r["service_request_id"] for r in response.json()]
+
+    assert open311.public_id(answered) in ids(status="closed")
+    assert open311.public_id(web) not in ids(status="closed")
+    assert open311.public_id(web) in ids(service_code="suggestion")
+    assert open311.public_id(answered) not in ids(service_code="suggestion")
+    monkeypatch.setattr(open311, "PUBLIC_PAGE", 1)
+    first, second = ids(), ids(page="2")
+    assert len(first) == len(second) == 1 and first != second
+    assert first == [open311.public_id(web)]  # newest first
+    assert ids(page="10000") == []
+    for page in ("0", "two", "-1", "10001"):
+        bad = client.get(f"{BASE}requests.json", {"page": page})
+        assert bad.status_code == 400 and "page" in errors_of(bad)
+
+
+def test_a_public_page_is_at_most_100_in_one_query(client, demo, key):
+    assert open311.PUBLIC_PAGE == 100 < open311.MAX_REQUESTS
+    post(client, api_key=key)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(f"{BASE}requests.json").status_code == 200
+    for _ in range(4):
+        post(client, api_key=key, **{"attribute[window]": "2"})
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get(f"{BASE}requests.json").json()) >= 5
+    assert len(five) == len(one) <= 2
+
+
+def test_public_searches_are_rate_limited_as_look_ups(client, demo, settings):
+    settings.SERVICEHALL = {
+        **settings.SERVICEHALL,
+        "RATE_LIMITS": {**settings.SERVICEHALL["RATE_LIMITS"], "lookup": "2/h"},
+    }
+    for _ in range(2):
+        assert client.get(f"{BASE}requests.json").status_code == 200
+    refused = client.get(f"{BASE}requests.json")
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "查询" in errors_of(refused)
 
 
 def test_one_request_by_id_or_404(client, demo, key):

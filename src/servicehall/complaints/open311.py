@@ -12,6 +12,9 @@ extension: services.json, services.xml.
   request back by id tells nothing its filer does not know already.
 - What is read back never names who filed it: the description is masked, the filer's name,
   phone, email and address are neither sent nor left in the text.
+- A search without a key is public, as the spec has it, and lists only what the unit
+  publishes (decision 0011): each request under a public id (GK-123) that opens the same
+  public view, never its code, its text or its answer.
 """
 
 import datetime as dt
@@ -47,7 +50,9 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; ch
 SUGGESTION = "suggestion"
 COMPLAINT = "complaint-"
 MAX_REQUESTS = 1000  # the spec's default ceiling for GET requests
+PUBLIC_PAGE = 100  # requests in one page of a public search; `page` asks for the next
 KEYLESS_IDS = 10  # ids one may ask for by id without a key
+PUBLIC_ID = re.compile(r"^GK-?(\d{1,12})$", re.IGNORECASE)
 SPAN = dt.timedelta(days=90)  # the spec's default and largest date range
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'  # as the spec asks: UTF-8, quoted
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -308,6 +313,9 @@ _FIELDS = (
     "received_at",
     "updated_at",
     "due_at",
+    "ack_due_at",
+    "acknowledged_at",
+    "answered_at",
     "address_string",
     "lat",
     "long",
@@ -320,7 +328,28 @@ _FIELDS = (
 
 
 def _listed():
-    return Complaint.objects.select_related("unit").only(*_FIELDS).order_by("-received_at")
+    return Complaint.objects.select_related("unit").only(*_FIELDS).order_by("-received_at", "-pk")
+
+
+# What a public search reads: no code, no text, nobody.
+_PUBLISHED = (
+    "kind",
+    "category",
+    "status",
+    "received_at",
+    "updated_at",
+    "due_at",
+    "ack_due_at",
+    "acknowledged_at",
+    "answered_at",
+    "unit__name",
+)
+
+
+def _published():
+    return (
+        Complaint.objects.select_related("unit").only(*_PUBLISHED).order_by("-received_at", "-pk")
+    )
 
 
 def _split(value) -> list[str]:
@@ -349,31 +378,55 @@ def _when(params, name, errors):
     return value
 
 
-def find_requests(params, now=None) -> list[Complaint]:
-    """GET requests: by ids, or by service_code, status and date range (the last 90 days
-    unless given), newest first, at most 1000. One query.
+def _page(params, errors) -> int:
+    raw = (params.get("page") or "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= 10000:
+        errors.append(_("page: give a whole number from 1, such as 2."))
+        return 1
+    return int(raw)
 
-    Each id is an unguessable lookup code, so asking by id needs no key. A search lists only
-    the requests the asking client filed itself, and so needs its api_key: a public list of
-    every code would open every citizen's complaint to anyone (R-FB-3)."""
+
+def _public_pk(value) -> int | None:
+    found = PUBLIC_ID.match(value or "")
+    return int(found[1]) if found else None
+
+
+def public_id(c: Complaint) -> str:
+    """The id a request is listed under in a public search: it opens the public view only."""
+    return f"GK-{c.pk}"
+
+
+def find_requests(params, now=None) -> list[dict]:
+    """GET requests, as service requests: by ids, or by service_code, status and date range
+    (the last 90 days unless given), newest first. One query.
+
+    With the client's api_key a search lists the requests that client filed, in full, at most
+    1000 a page. Without a key it is public, as the spec makes searches: what the unit
+    publishes of every request (public_view), a page of 100 at a time. Each lookup code is
+    unguessable and opens its complaint's answer, so no public answer carries one (R-FB-3).
+    Asking by id needs no key: by code the full request, by public id the public view."""
     ids = _split(params.get("service_request_id"))
-    client = client_for(params.get("api_key"))
+    key = (params.get("api_key") or "").strip()
+    client = client_for(key)
+    if key and client is None:
+        # a client that sent a key means its own requests: say so rather than list others
+        raise Refused(403, _("api_key is not valid: ask the city for a key, or send none."))
     if len(ids) > KEYLESS_IDS and client is None:
         # without a key a handful of ids at a time: codes are not to be guessed in bulk
         raise Refused(403, _("Ask for %(n)s ids at most without an api_key.") % {"n": KEYLESS_IDS})
     if ids:
         # the spec: service_request_id overrides every other argument
-        codes = [c for c in map(services.normalize_code, ids[:MAX_REQUESTS]) if c]
-        return list(_listed().filter(code__in=codes)[:MAX_REQUESTS])
-    if client is None:
-        raise Refused(
-            403,
-            _(
-                "To search requests send your api_key (you see the ones you filed), "
-                "or ask by service_request_id."
-            ),
-        )
-    qs, errors = _listed().filter(api_client=client), []
+        ids = ids[:MAX_REQUESTS]
+        codes = [c for c in map(services.normalize_code, ids) if c]
+        pks = [pk for pk in map(_public_pk, ids) if pk is not None]
+        found = [as_request(c) for c in _listed().filter(code__in=codes)] if codes else []
+        if pks:
+            found += [public_view(c) for c in _published().filter(pk__in=pks)]
+        return found
+    errors = []
+    qs = _listed().filter(api_client=client) if client else _published()
     wanted = _split(params.get("service_code"))
     if wanted:
         known = service_codes()
@@ -393,6 +446,7 @@ def find_requests(params, now=None) -> list[Complaint]:
     elif statuses == {"closed"}:
         qs = qs.filter(status=Complaint.Status.ANSWERED)
     start, end = _when(params, "start_date", errors), _when(params, "end_date", errors)
+    page = _page(params, errors)
     if errors:
         raise Refused(400, *errors)
     if start is None:
@@ -402,7 +456,9 @@ def find_requests(params, now=None) -> list[Complaint]:
     qs = qs.filter(received_at__gte=start)
     if end is not None:
         qs = qs.filter(received_at__lte=end)
-    return list(qs[:MAX_REQUESTS])
+    size = MAX_REQUESTS if client else PUBLIC_PAGE
+    rows = qs[(page - 1) * size : page * size]
+    return [as_request(c) for c in rows] if client else [public_view(c) for c in rows]
 
 
 def _service_q(kind, category):
@@ -411,12 +467,18 @@ def _service_q(kind, category):
     return Q(kind=kind, category=category)
 
 
-def request_by_id(service_request_id) -> Complaint:
+def request_by_id(service_request_id) -> dict:
+    """GET requests/{id}: by its code the full request, by its public id the public view."""
+    pk = _public_pk(service_request_id)
+    if pk is not None:
+        c = _published().filter(pk=pk).first()
+        if c is not None:
+            return public_view(c)
     code = services.normalize_code(service_request_id)
     c = _listed().filter(code=code).first() if code else None
     if c is None:
         raise Refused(404, _("There is no request “%(id)s”.") % {"id": service_request_id[:40]})
-    return c
+    return as_request(c)
 
 
 def _redacted(text: str, c: Complaint) -> str:
@@ -446,7 +508,7 @@ def as_request(c: Complaint) -> dict:
     return {
         "service_request_id": c.code,
         "status": "open" if c.is_open else "closed",
-        "status_notes": str(c.get_status_display()) if c.is_open else _redacted(c.answer, c),
+        "status_notes": public_notes(c) if c.is_open else _redacted(c.answer, c),
         "service_name": service_name(c.kind, c.category),
         "service_code": service_code_of(c.kind, c.category),
         "description": _redacted(c.description, c),
@@ -460,6 +522,48 @@ def as_request(c: Complaint) -> dict:
         "zipcode": None,
         "lat": _float(c.lat),
         "long": _float(c.long),
+        "media_url": None,
+    }
+
+
+def _at(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def public_notes(c: Complaint) -> str:
+    """Where a request stands in the system's own words (status, acknowledged, answered): no
+    text a citizen or a staff member wrote, so there is nothing in it to mask."""
+    notes = [str(c.get_status_display())]
+    if c.acknowledged_at:
+        notes.append(_("acknowledged %(when)s") % {"when": _at(c.acknowledged_at)})
+    elif c.ack_due_at and c.is_open:
+        notes.append(_("to be acknowledged by %(when)s") % {"when": _at(c.ack_due_at)})
+    if c.answered_at:
+        notes.append(_("answered %(when)s") % {"when": _at(c.answered_at)})
+    return " · ".join(notes)
+
+
+def public_view(c: Complaint) -> dict:
+    """A request as a public search lists it: service, status, unit and dates. Never the
+    complainant, the description, the place given or the answer, nor the code that opens
+    them (decision 0011)."""
+    return {
+        "service_request_id": public_id(c),
+        "status": "open" if c.is_open else "closed",
+        "status_notes": public_notes(c),
+        "service_name": service_name(c.kind, c.category),
+        "service_code": service_code_of(c.kind, c.category),
+        "description": None,
+        "agency_responsible": c.unit.name,
+        "service_notice": service_notice(c),
+        "requested_datetime": _iso(c.received_at),
+        "updated_datetime": _iso(c.updated_at),
+        "expected_datetime": _iso(c.due_at),
+        "address": None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
         "media_url": None,
     }
 
@@ -580,14 +684,14 @@ def requests_view(request):
         if request.POST.get("api_key"):  # a key's budget, whichever addresses it comes from
             limit(request, "open311_key", value=request.POST["api_key"])
         return "service_requests", [filed(file_request(request.POST))], 201
-    limit(request, "lookup")
-    return "service_requests", [as_request(c) for c in find_requests(request.GET)], 200
+    limit(request, "lookup")  # a public search is a look-up like the status page's
+    return "service_requests", find_requests(request.GET), 200
 
 
 @endpoint("GET")
 def request_view(request, service_request_id):
     limit(request, "lookup")
-    return "service_requests", [as_request(request_by_id(service_request_id))], 200
+    return "service_requests", [request_by_id(service_request_id)], 200
 
 
 app_name = "open311"
