@@ -52,10 +52,8 @@ def test_written_channels_get_a_24_hour_acknowledgement_clock_beside_the_answer(
 
 
 def test_the_limit_is_the_policy_as_edited(demo):
-    SlaPolicy.objects.update_or_create(
-        code="hotline-written-reply",
-        defaults={"name": "书面诉求受理回复", "n": 12, "unit": "hours"},
-    )
+    assert written(demo, now=FRIDAY).ack_due_at == FRIDAY + dt.timedelta(hours=24)
+    SlaPolicy.objects.filter(code="hotline-written-reply").update(n=12)
     assert services.acknowledgement_policy().n == 12
     assert written(demo, now=FRIDAY).ack_due_at == FRIDAY + dt.timedelta(hours=12)
 

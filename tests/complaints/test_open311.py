@@ -463,7 +463,7 @@ def published_pair(client, demo, key, actor):
 def test_a_search_without_a_key_is_public_and_lists_what_the_unit_publishes(
     client, demo, key, actor
 ):
-    # R-LAW-3 (GeoReport v2): searches are public; decision 0011 keeps them free of people
+    # GeoReport v2 makes searches public; decision 0011 (R-FB-3) keeps people out of them
     answered, web = published_pair(client, demo, key, actor)
     response = client.get(f"{BASE}requests.json")
     assert response.status_code == 200, response.content

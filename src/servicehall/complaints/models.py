@@ -159,7 +159,9 @@ class Complaint(models.Model):
         blank=True,
         related_name="+",
     )
-    ack_overdue_notified = models.BooleanField(default=False, editable=False)
+    ack_overdue_notified = models.BooleanField(
+        _("late acknowledgement notified"), default=False, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.RECEIVED
     )
