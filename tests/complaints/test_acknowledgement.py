@@ -7,9 +7,10 @@ import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from servicehall.complaints import services
 from servicehall.complaints.models import Channel, Complaint
@@ -22,6 +23,13 @@ from tests.helpers import raises_rule
 
 SH = ZoneInfo("Asia/Shanghai")
 FRIDAY = dt.datetime(2026, 11, 20, 16, 0, tzinfo=SH)
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    # the messages asserted are the Chinese ones, whatever language an earlier test left on
+    with translation.override("zh-hans"):
+        yield
 
 
 def written(demo, actor=CITIZEN, channel=Channel.WEB, **kw):
