@@ -58,6 +58,10 @@ def _test_settings(media_root, settings, tmp_path):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+    # each test starts in the site's language (Chinese), whatever an earlier one switched on
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
