@@ -604,3 +604,10 @@ def test_ids_in_bulk_need_a_key_and_errors_name_the_parameter(client, demo, key)
     assert bad.status_code == 400
     text = errors_of(bad)
     assert "description:" in text and "phone:" in text
+
+
+def test_a_nul_in_a_search_is_answered_as_open311_errors(client, demo):
+    response = client.get("/open311/v2/requests.json", {"page": "2\x00"})
+    assert response.status_code == 400
+    (error,) = response.json()
+    assert error["code"] == 400 and "page" in error["description"]

@@ -82,6 +82,8 @@ class BadParameterMiddleware:
 
         from servicehall.core.params import bad_request
 
+        if request.path_info.startswith("/open311/"):  # GeoReport v2's error list
+            return JsonResponse([{"code": 400, "description": str(exc)}], safe=False, status=400)
         if request.path_info.startswith(self.MACHINE_PATHS):
             return JsonResponse(
                 {"detail": str(exc), "errors": exc.errors, "rule": None}, status=400
