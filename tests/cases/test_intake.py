@@ -363,3 +363,29 @@ def test_the_promised_due_never_passes_the_statutory_due(actor, migration):
     case = accept(actor("officer"), migration, now=at(2026, 11, 23))
     assert case.due_at <= case.statutory_due_at
     assert case.due_at.date() <= (at(2026, 11, 23) + dt.timedelta(days=40)).date()
+
+
+def test_an_uncertified_officer_cannot_take_the_citizen_s_next_visit(actor, migration):
+    # R-ORG-3: the later visit serves the citizen as the first did
+    from servicehall.org.models import Staff
+
+    checks = all_presented(migration, 居民户口簿=("missing", ""))
+    case = services.intake(
+        actor=actor("officer"),
+        matter=migration,
+        applicant=APPLICANT,
+        checks=checks,
+        outcome="notice",
+        now=at(2026, 11, 23),
+    )
+    Staff.objects.filter(user__username="officer").update(certified_on=None)
+    with raises_rule("R-ORG-3", Forbidden, match="尚未取得培训合格证书"):
+        services.resume(
+            actor=actor("officer"),
+            case=case,
+            checks=all_presented(migration),
+            outcome="accepted",
+            now=at(2026, 11, 24),
+        )
+    case.refresh_from_db()
+    assert case.status == Status.AWAITING_MATERIALS and case.visits == 1

@@ -148,3 +148,20 @@ def test_a_step_in_use_cannot_be_deleted(actor, migration):
     accept(actor("officer"), migration)
     with raises_rule(None, InvalidInput, match="不能删除"):
         org_services.delete_record(actor=actor("leader"), instance=migration.steps.get(order=1))
+
+
+def test_nobody_serves_before_the_certificate_at_any_step(staff_actor, passport_case):
+    # R-ORG-3, the one check of every serving action: a step, a later visit
+    from servicehall.org.models import Staff
+
+    s1, s2, *_ = steps(passport_case)
+    services.complete_step(actor=staff_actor("044011"), case_step=s1, now=at(2026, 11, 23, 10))
+    Staff.objects.filter(badge_no="044012").update(certified_on=None)  # 证书未取得
+    rookie = staff_actor("044012")
+    visits = passport_case.visit_log.count()
+    with raises_rule("R-ORG-3", Forbidden, match="尚未取得培训合格证书"):
+        services.complete_step(actor=rookie, case_step=s2, now=at(2026, 11, 23, 11))
+    with raises_rule("R-ORG-3", Forbidden):
+        services.record_visit(actor=rookie, case=passport_case, purpose="询问进度")
+    s2.refresh_from_db()
+    assert s2.performer is None and passport_case.visit_log.count() == visits

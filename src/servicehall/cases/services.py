@@ -16,7 +16,7 @@ from servicehall.notices.models import Notification
 from servicehall.notices.services import notify, who_must_hear
 from servicehall.org.choices import Role
 from servicehall.org.models import Staff, Unit, Window
-from servicehall.org.permissions import Action, Actor, require
+from servicehall.org.permissions import Action, Actor, require, require_certified
 from servicehall.workcal import ClockState, ClockStatus, SlaClock, TimeLimit, binding
 from servicehall.worktime import services as worktime
 
@@ -221,12 +221,7 @@ def intake(
         existing = Case.objects.filter(intake_token=token).first()
         if existing is not None:
             return existing
-    if not staff.certified:  # R-ORG-3: nobody serves before the training certificate
-        raise Forbidden(
-            _("%(name)s has no training certificate yet and cannot take cases.")
-            % {"name": staff.name},
-            rule="R-ORG-3",
-        )
+    require_certified(staff)
     if window is not None and window.unit_id != unit.pk:
         raise InvalidInput({"window": [_("The window must belong to the matter's unit.")]})
     if not matter.active:
@@ -297,6 +292,7 @@ def resume(
     case = Case.objects.select_for_update().get(pk=case.pk)
     require(actor, Action.ACCEPT_CASE, unit=case.unit)
     staff = _staff(actor)
+    require_certified(staff)
     if token and Visit.objects.filter(token=token).exists():
         return case
     if case.status != Status.AWAITING_MATERIALS:
@@ -358,6 +354,7 @@ def record_visit(*, actor: Actor, case: Case, purpose: str, window=None, now=Non
     staff = _staff(actor)
     if staff.unit_id != case.unit_id:
         raise Forbidden(_("Only staff of %(u)s record its visits.") % {"u": case.unit.name})
+    require_certified(staff)
     if not (purpose or "").strip():
         raise InvalidInput({"purpose": [_("Say why the citizen came.")]})
     _count_visit(case, staff, window, now, purpose=purpose.strip())
@@ -621,6 +618,7 @@ def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None
     case = Case.objects.select_for_update().get(pk=case_step.case_id)
     case_step = CaseStep.objects.select_related("step").get(pk=case_step.pk)
     staff = _staff(actor)
+    require_certified(staff)
     if case.status != Status.IN_PROGRESS:
         raise ServiceError(_("This case is not in progress."))
     current = current_step(case)

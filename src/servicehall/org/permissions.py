@@ -217,6 +217,18 @@ def require(actor: Actor, action, *, unit=None) -> None:
         )
 
 
+def require_certified(staff) -> None:
+    """R-ORG-3: nobody serves citizens before the training certificate — the one check of every
+    serving action: intake, a later visit, a step and the certificate it issues, signing in at a
+    window or a hotline seat."""
+    if not staff.certified:
+        raise Forbidden(
+            _("%(name)s has no training certificate yet and cannot serve citizens.")
+            % {"name": staff.name},
+            rule="R-ORG-3",
+        )
+
+
 def require_staff_may(staff, action) -> None:
     """Raise Forbidden unless this staff member's role allows the action (e.g. keeping the seal)."""
     require(Actor(user=staff.user, staff=staff, role=staff.role), action, unit=staff.unit)

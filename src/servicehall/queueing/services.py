@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.org.choices import Role, UnitKind
 from servicehall.org.models import Window
-from servicehall.org.permissions import Action, Actor, require
+from servicehall.org.permissions import Action, Actor, require, require_certified
 from servicehall.worktime import services as worktime
 
 from .models import (
@@ -630,10 +630,7 @@ def sign_in(*, actor: Actor, window: Window, now=None) -> WindowSession:
     staff = actor.staff
     if staff is None or staff.unit_id != window.unit_id:
         raise Forbidden(_("Only staff of %(u)s sign in at its windows.") % {"u": window.unit.name})
-    if not staff.certified:
-        raise Forbidden(
-            _("%(name)s has no training certificate yet.") % {"name": staff.name}, rule="R-ORG-3"
-        )
+    require_certified(staff)
     if _session(window, lock=True) is not None:
         raise ServiceError(
             _("Someone is already signed in at window %(n)s.") % {"n": window.number}
