@@ -130,3 +130,16 @@ def test_the_last_step_waits_for_open_hand_offs_and_closed_cases_take_none(actor
     Case.objects.filter(pk=case.pk).update(status="completed")
     with raises_rule("R-CASE-2"):
         services.acknowledge(actor=actor("officer"), referral=referral)
+
+
+def test_a_hand_off_nobody_can_receive_is_refused(actor, case, demo):
+    # a window with nobody posted, and a unit whose leaders are not yet certified
+    empty = Window.objects.create(unit=demo, number=9, function="档案整理")
+    with raises_rule("R-CASE-2", InvalidInput, match="没有可以接收交办的人员") as refused:
+        services.refer(actor=actor("officer"), case=case, task="补录档案", to_window=empty)
+    assert "9" in refused.value.errors["to"][0]
+    other = Unit.objects.exclude(pk=demo.pk).order_by("pk").first()
+    Staff.objects.filter(unit=other).update(certified_on=None)
+    with raises_rule("R-CASE-2", InvalidInput):
+        services.refer(actor=actor("officer"), case=case, task="协查", to_unit=other)
+    assert not case.referrals.exists()

@@ -760,6 +760,21 @@ def refer(
         raise InvalidInput({"task": [_("Say what the receiver is to do.")]})
     if not case.open:
         raise ServiceError(_("A finished case is not handed over."))
+    receivers = _receivers(Referral(to_staff=to_staff, to_window=to_window, to_unit=to_unit))
+    if not receivers:  # R-CASE-2: a hand-off nobody can acknowledge would stay open for ever
+        where = to_window or to_unit
+        raise InvalidInput(
+            {
+                "to": [
+                    _(
+                        "Nobody at %(to)s can receive a hand-off (no certified staff member in "
+                        "service there): choose a person, or another window or unit."
+                    )
+                    % {"to": where.name if to_unit is not None else str(where)}
+                ]
+            },
+            rule="R-CASE-2",
+        )
     referral = Referral.objects.create(
         case=case,
         slip_number=next_number(case.unit, Sequence.Kind.SLIP, now),
@@ -780,7 +795,6 @@ def refer(
         slip=referral.slip_number,
         handoff=referral.handoff_number,
     )
-    receivers = _receivers(referral)
     notify(
         recipients=[s.user for s in receivers],
         kind=Notification.Kind.REFERRED,
