@@ -214,3 +214,18 @@ def test_nobody_approves_their_own_pause(actor, demo):
     p = services.pause(actor=lead, window=w1, reason="开会", minutes=30, now=at(9))
     with raises_rule("R-Q-3", Forbidden):
         services.approve_pause(actor=lead, window_pause=p)
+
+
+def test_a_paused_window_does_not_cover_the_queue_of_one_closing(actor, demo, w2):
+    # R-TIME-5 窗口有群众不下班: window 3 would serve queue A, but it is paused
+    services.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"), now=at(17, 20))
+    officer, lead = actor("officer"), actor("dutylead")
+    w3 = demo.windows.get(number=3)
+    services.sign_in(actor=officer, window=w2, now=at(14, 20))
+    services.sign_in(actor=lead, window=w3, now=at(14, 20))
+    services.pause(actor=lead, window=w3, reason="取档案", minutes=5, now=at(17, 22))
+    with raises_rule("R-TIME-5", match="A001"):
+        services.sign_out(actor=officer, window=w2, now=at(17, 30))
+    services.resume_service(actor=lead, window=w3, now=at(17, 31))
+    services.sign_out(actor=officer, window=w2, now=at(17, 32))  # covered again
+    assert services.window_status(w2) == "closed"

@@ -669,9 +669,12 @@ def waiting_only_here(window, now=None):
     """Tickets nobody else can serve if this window closes (窗口有群众不下班, R-TIME-5)."""
     day = timezone.localdate(now or timezone.now())
     mine = Ticket.objects.filter(day=day, state=Ticket.State.WAITING, target_window=window)
+    # a paused window serves nobody: it does not cover a queue
+    paused = WindowPause.objects.filter(ended_at__isnull=True).values("session_id")
     open_windows = (
         WindowSession.objects.filter(signed_out_at__isnull=True)
         .exclude(window=window)
+        .exclude(pk__in=paused)
         .values("window_id")
     )
     covered = CallRule.objects.filter(window_id__in=open_windows).values("queue_id")
