@@ -78,7 +78,9 @@ def test_a_seat_rings_answers_and_records_a_report_call(live_server, page, shot)
     page.focus("#el-what")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(".field.missing")
+    # R-FB-5: not closed with 七何 missing and no reason; the four missing are marked
     assert page.locator(".field.missing").count() == 4  # why, objects, consequence, callback
+    assert "仍缺" in page.inner_text("#missing-reason")
     shot(page, "hotline-missing")
 
     page.fill("#el-why", "停车纠纷")

@@ -50,7 +50,15 @@ def test_the_connection_rate_counts_unanswered_calls(operator, centre):
 def test_a_report_call_missing_elements_is_incomplete_and_names_them(operator, centre):
     call = taken(operator, centre, local(2026, 11, 4, 8, 0, 0), 3 * S)
     details = {**REPORT, "where": "", "items": "  ", "callback_number": ""}
+    # R-FB-5: not closed with 七何 missing unless the operator says why
+    with raises_rule("R-FB-5", InvalidInput) as refused:
+        services.close(actor=operator, call=call, details=details)
+    assert "仍缺：何地、何物、回拨号码。" in refused.value.errors["missing_reason"][0]
+    call.refresh_from_db()
+    assert call.ended_at is None and call.recorded_at is None
+    details["missing_reason"] = "来电人情绪激动，不愿说明地点，挂断前未留电话"
     call = services.close(actor=operator, call=call, details=details)
+    assert call.missing_reason.startswith("来电人情绪激动")
     assert call.complete is False
     assert call.missing_fields == ["where", "items", "callback_number"]
     assert len(call.missing) == 3  # their labels, for the log

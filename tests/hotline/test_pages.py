@@ -54,7 +54,12 @@ def test_ring_answer_and_record_a_report_call(seat, centre):
 def test_missing_elements_are_highlighted_on_save(seat, operator, centre):
     call = services.ring(actor=operator, unit=centre, caller_number=CALLER)
     services.answer(actor=operator, call=call)
-    saved = seat.post(f"/hotline/{call.pk}/", form({**REPORT, "why": "", "callback_number": ""}))
+    details = {**REPORT, "why": "", "callback_number": ""}
+    refused = seat.post(f"/hotline/{call.pk}/", form(details))
+    assert refused.status_code == 400  # R-FB-5: say why they are missing, or ask for them
+    assert "请在此说明无法获取的原因" in refused.content.decode()
+    reason = {"missing_reason": "来电人不愿留电话"}
+    saved = seat.post(f"/hotline/{call.pk}/", form({**details, **reason}))
     assert saved["Location"] == f"/hotline/{call.pk}/"
     html = seat.get(saved["Location"]).content.decode()
     assert 'class="field missing"' in html and "msg-warning" in html

@@ -139,6 +139,8 @@ class HotlineCall(models.Model):
         related_name="hotline_call",
     )
     note = models.TextField(_("note"), blank=True)
+    # why a report or help call closed with elements of 七何 missing (the caller refused, …)
+    missing_reason = models.CharField(_("why elements are missing"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -226,5 +228,13 @@ class HotlineCall(models.Model):
 # personal data in the trail: numbers and the free text that names people and places
 auditlog.register(
     HotlineCall,
-    mask_fields=["caller_number", "callback_number", "who", "where", "what", "note"],
+    mask_fields=[
+        "caller_number",
+        "callback_number",
+        "who",
+        "where",
+        "what",
+        "note",
+        "missing_reason",
+    ],
 )

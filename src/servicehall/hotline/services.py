@@ -28,6 +28,7 @@ from .models import (
     CHECKLIST,
     CONNECTION_RATE_TARGET,
     ELEMENT_FIELDS,
+    ELEMENTS,
     NEEDS_ELEMENTS,
     REPEAT_WINDOW,
     HotlineCall,
@@ -54,6 +55,7 @@ TEXT_FIELDS = {
     "referred_to": 100,
     "referred_phone": 30,
     "note": 2000,
+    "missing_reason": 300,
 }
 CHECK_FIELDS = [name for name, _label in CHECKLIST]
 # For a complaint call: what R-FB-3 asks of the complainant ("请留下你的姓名、住址、工作单位及
@@ -292,6 +294,19 @@ def _validate(c, d, *, end) -> dict:
             errors["referred_to"] = [_("Name the department the caller was referred to.")]
         if not _DEPT_PHONE.match(d["referred_phone"]):
             errors["referred_phone"] = [_("Give the department's phone number told to the caller.")]
+    if end and kind in NEEDS_ELEMENTS and not d["missing_reason"]:
+        # 七何 complete, or the operator says why not: a report or help call is not closed
+        # with what is missing left unexplained
+        missing = [f for f in (*ELEMENT_FIELDS, "callback_number") if not d[f]]
+        if missing:
+            labels = dict(ELEMENTS) | {"callback_number": _("callback number")}
+            errors["missing_reason"] = [
+                _(
+                    "Still missing: %(fields)s. Ask the caller, or say here why they cannot be "
+                    "had (the caller refused, hung up …)."
+                )
+                % {"fields": "、".join(str(labels[f]) for f in missing)}
+            ]
     if d["callback_number"] and not _PHONE.match(d["callback_number"]):
         errors["callback_number"] = [_("Enter the callback number in digits, such as 13812345678.")]
     if d.get("caller_number") and not _PHONE.match(d["caller_number"]):

@@ -20,7 +20,15 @@ from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, require
 
 from . import services
-from .models import ANSWER_WITHIN_SECONDS, CHECKLIST, ELEMENTS, HotlineCall, Kind, Outcome
+from .models import (
+    ANSWER_WITHIN_SECONDS,
+    CHECKLIST,
+    ELEMENT_FIELDS,
+    ELEMENTS,
+    HotlineCall,
+    Kind,
+    Outcome,
+)
 
 # How long an answered call the operator has not recorded yet stays open in the form: a shift.
 OPEN_CALL_FOR = dt.timedelta(hours=12)
@@ -67,6 +75,8 @@ def _form(call, posted=None, errors=None):
         return getattr(call, name, "") or ""
 
     missing = set(call.missing_fields) if posted is None and call.recorded_at else set()
+    if posted is not None and "missing_reason" in errors:  # refused for them: show which
+        missing = {f for f in (*ELEMENT_FIELDS, "callback_number") if not posted.get(f, "").strip()}
     kind = value("kind") or (Kind.URGING if call.repeat_of_id and not call.recorded_at else "")
     return {
         "elements": [
@@ -96,6 +106,7 @@ def _form(call, posted=None, errors=None):
         "referred_to": value("referred_to"),
         "referred_phone": value("referred_phone"),
         "note": value("note"),
+        "missing_reason": value("missing_reason"),
         "complaint": {k: (posted or {}).get(k, "") for k in services.COMPLAINT_FIELDS},
         "errors": errors,
         "general": errors.get("__all__", []),
