@@ -156,3 +156,19 @@ def test_each_step_s_limit_is_the_policy_an_admin_edits(request, actor):
     assert rect.due_at.astimezone(SH).date() == dt.date(2026, 10, 13)
     page = request.getfixturevalue("login")("leader").get("/reviews/").content.decode()
     assert "须在2 个工作日内核实，在5 个工作日内整改到位，并在1 个工作日内回访" in page
+
+
+def test_a_step_past_its_deadline_tells_the_leaders_once_and_counts(bad, demo):
+    # R-LAW-2: the verification was due the next working day after National Day
+    from servicehall.feedback.figures import figures
+
+    follow_up = BadReviewFollowUp.objects.get(rating=bad)
+    assert services.late_steps(now=follow_up.due_at - dt.timedelta(minutes=1)) == 0
+    later = follow_up.due_at + dt.timedelta(hours=1)
+    assert services.late_steps(now=later) >= 1
+    told = Notification.objects.filter(recipient__username="leader", kind="bad_review")
+    assert told.filter(text__contains="“待核实”环节").count() == 1
+    assert services.late_steps(now=later + dt.timedelta(hours=1)) == 0  # once per step
+    day = bad.ticket.day
+    assert figures(demo, day, day, now=later)["total"]["follow_ups_late"] == 1
+    assert figures(demo, day, day, now=follow_up.due_at)["total"]["follow_ups_late"] == 0

@@ -20,6 +20,7 @@ EVERY_JOB = {
     "queueing.no_shows",
     "queueing.pause_overruns",
     "feedback.seal",
+    "feedback.late_steps",
     "complaints.overdue",
     "rollups.days",
 }

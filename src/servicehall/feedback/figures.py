@@ -48,6 +48,7 @@ def _row(r, now=None):
         "reply_rate": _rate(r["replied"], bad),
         "rectification_rate": _rate(r["rectified"], bad),
         "satisfaction_rate": _rate(r["satisfied"], r["replied"]),
+        "follow_ups_late": r["follow_ups_late"],
     }
 
 
@@ -75,6 +76,11 @@ def visit_counts(now=None) -> dict:
         "replied": Count("rating", filter=Q(**{f"{FOLLOW_UP}__called_back_at__isnull": False})),
         "rectified": Count("rating", filter=Q(**{f"{FOLLOW_UP}__rectified_at__isnull": False})),
         "satisfied": Count("rating", filter=Q(**{f"{FOLLOW_UP}__satisfaction__gte": GOOD})),
+        # follow-ups whose step under way is past its deadline now (R-LAW-2)
+        "follow_ups_late": Count(
+            "rating",
+            filter=Q(**{f"{FOLLOW_UP}__due_at__lt": now}) & ~Q(**{f"{FOLLOW_UP}__stage": "closed"}),
+        ),
     }
 
 

@@ -1018,3 +1018,40 @@ def reveal_contact(*, actor: Actor, follow_up: BadReviewFollowUp) -> str:
         additional_data={"unit_id": follow_up.unit_id, "shown": "callback_phone"},
     )
     return phone
+
+
+def late_steps(now=None) -> int:
+    """Tell the unit's leaders, once per step, of each bad-review follow-up whose step (verify,
+    rectify, call back) is past its deadline (R-LAW-2; run by the jobs)."""
+    from django.urls import reverse
+
+    from servicehall.notices.models import Notification
+    from servicehall.notices.selectors import told_since
+    from servicehall.notices.services import notify, who_must_hear
+
+    now = now or timezone.now()
+    told = 0
+    late = (
+        BadReviewFollowUp.objects.filter(due_at__lt=now)
+        .exclude(stage=BadReviewFollowUp.Stage.CLOSED)
+        .select_related("unit", "rating__window")
+    )
+    for f in late:
+        text = _(
+            "Bad review #%(n)s (window %(w)s): the step “%(stage)s” was due %(due)s and is not "
+            "done."
+        ) % {
+            "n": f.rating_id,
+            "w": f.rating.window.number if f.rating.window else "—",
+            "stage": f.get_stage_display(),
+            "due": timezone.localtime(f.due_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        kind = Notification.Kind.BAD_REVIEW
+        leaders = [
+            u
+            for u in who_must_hear(f.unit)
+            if not told_since(u, kind=kind, text=text, since=f.step_started_at)
+        ]
+        if leaders:
+            told += notify(recipients=leaders, kind=kind, text=text, link=reverse("reviews"))
+    return told

@@ -19,3 +19,13 @@ from . import services
 )
 def seal():
     return services.seal()
+
+
+@job(
+    "feedback.late_steps",
+    every=900,
+    title=_("Bad reviews past a step's deadline"),
+    counted=_("leaders told"),
+)
+def late_steps():
+    return services.late_steps()
