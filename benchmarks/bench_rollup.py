@@ -359,7 +359,7 @@ def raw_months(first=first, day=day):
         visits(first, day, units=all_units)
         .annotate(month=TruncMonth("day"))
         .values("queue__unit_id", "month")
-        .annotate(good=counts["good"], rated=counts["rated"])
+        .annotate(good=counts["good"], rated=counts["rated"], unrated=counts["unrated"])
         .order_by()
     )
     from servicehall.cases.figures import case_counts
@@ -376,10 +376,10 @@ def raw_months(first=first, day=day):
         .order_by()
     )
     out = {}
-    names = ("good", "rated", "cases_on_time", "cases_overdue")
+    names = ("good", "rated", "unrated", "cases_on_time", "cases_overdue")
     for r in rated:
         acc = out.setdefault((r["queue__unit_id"], r["month"]), dict.fromkeys(names, 0))
-        acc["good"], acc["rated"] = r["good"], r["rated"]
+        acc["good"], acc["rated"], acc["unrated"] = r["good"], r["rated"], r["unrated"]
     for r in finished:
         month = r["month"].date() if isinstance(r["month"], dt.datetime) else r["month"]
         acc = out.setdefault((r["unit_id"], month), dict.fromkeys(names, 0))

@@ -322,6 +322,9 @@ SERVICEHALL = {
     "BAD_REVIEW_LEVEL": int(os.environ.get("SERVICEHALL_BAD_REVIEW_LEVEL", "2")),
     # R-LAW-2: a visit not rated within this many days counts as unrated (some rules: satisfied)
     "RATING_LINK_DAYS": int(os.environ.get("SERVICEHALL_RATING_LINK_DAYS", "7")),
+    # R-LAW-2 as some regions apply it: a visit still unrated when its link expires counts as
+    # 满意 in the figures (never by writing a rating); off unless set to 1
+    "UNRATED_AS_SATISFIED": os.environ.get("SERVICEHALL_UNRATED_AS_SATISFIED", "0") == "1",
     # R-FB-1: the window's rating device takes a rating this many minutes after the visit
     # finished; later, the citizen rates through the link on the slip
     "RATING_DEVICE_MINUTES": int(os.environ.get("SERVICEHALL_RATING_DEVICE_MINUTES", "30")),

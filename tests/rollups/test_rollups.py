@@ -246,6 +246,7 @@ def test_the_month_question_counts_each_unit_row_once_per_month(demo):
         (demo.pk, dt.date(2026, 3, 1)): {
             "good": 9,
             "rated": 10,
+            "unrated": 0,
             "cases_on_time": 3,
             "cases_overdue": 1,
             "good_rate": 0.9,
@@ -254,6 +255,7 @@ def test_the_month_question_counts_each_unit_row_once_per_month(demo):
         (demo.pk, dt.date(2026, 4, 1)): {
             "good": 1,
             "rated": 2,
+            "unrated": 0,
             "cases_on_time": 0,
             "cases_overdue": 2,
             "good_rate": 0.5,

@@ -36,12 +36,26 @@ def _rate(part, whole):
     return round(part / whole, 3) if whole else None
 
 
+def deemed_satisfied(unrated: int) -> int:
+    """How many unrated visits count as 满意 in the rates: all of them where the setting says
+    so (UNRATED_AS_SATISFIED), else none. Applied to the figures only, never as ratings."""
+    return unrated if settings.SERVICEHALL["UNRATED_AS_SATISFIED"] else 0
+
+
+def good_of_rated(good: int, rated: int, unrated: int) -> tuple[int, int]:
+    """(part, whole) of the good-review rate: 满意 and 非常满意 of the ratings, the visits
+    deemed satisfied included in both."""
+    deemed = deemed_satisfied(unrated)
+    return good + deemed, rated + deemed
+
+
 def _row(r, now=None):
     bad = r["bad"]
     return {
         "finished": r["finished"],
         "rated": r["rated"],
-        "good_rate": _rate(r["good"], r["rated"]),
+        "good_rate": _rate(*good_of_rated(r["good"], r["rated"], r["unrated"])),
+        "deemed_satisfied": deemed_satisfied(r["unrated"]),
         # a visit counts as unrated once its rating link has expired
         "unrated_rate": _rate(r["unrated"], r["settled"]),
         "bad": bad,

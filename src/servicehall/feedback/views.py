@@ -188,6 +188,7 @@ def published(request, code):
             "total_rows": {unit.name: f["total"]},
             "window_rows": {_("Window %(n)s") % {"n": n}: r for n, r in f["by_window"].items()},
             "checkpoint": _local_checkpoint(services.latest_checkpoint()),
+            "link_days": settings.SERVICEHALL["RATING_LINK_DAYS"],
         },
     )
 

@@ -8,6 +8,8 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from servicehall.feedback.figures import good_of_rated
+
 from .models import UnitDay, WindowDay
 from .services import WINDOW_COLUMNS, compute_day
 
@@ -39,7 +41,7 @@ def month_rates(counts: dict) -> dict:
     """The good-review rate (R-LAW-2: 满意 and 非常满意 of the ratings) and the on-time rate
     (cases finished in time of those finished) of summed counts."""
     return {
-        "good_rate": _rate(counts["good"], counts["rated"]),
+        "good_rate": _rate(*good_of_rated(counts["good"], counts["rated"], counts["unrated"])),
         "on_time_rate": _rate(
             counts["cases_on_time"], counts["cases_on_time"] + counts["cases_overdue"]
         ),
@@ -47,13 +49,13 @@ def month_rates(counts: dict) -> dict:
 
 
 def unit_months(units, first: dt.date, last: dt.date, now=None) -> dict:
-    """{(unit_id, first day of month): {good, rated, cases_on_time, cases_overdue, good_rate,
-    on_time_rate}} over local days `first` … `last`: one aggregate query over the units' rows
-    (UnitDay, one a unit and day: a year of 100 units is 36,500 rows, where their windows'
-    are 730,000), plus today's live rows when the period holds today."""
+    """{(unit_id, first day of month): {good, rated, unrated, cases_on_time, cases_overdue,
+    good_rate, on_time_rate}} over local days `first` … `last`: one aggregate query over the
+    units' rows (UnitDay, one a unit and day: a year of 100 units is 36,500 rows, where their
+    windows' are 730,000), plus today's live rows when the period holds today."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    names = ("good", "rated", "cases_on_time", "cases_overdue")
+    names = ("good", "rated", "unrated", "cases_on_time", "cases_overdue")
     rows = (
         UnitDay.objects.filter(unit__in=units, day__range=(first, last))
         .annotate(month=TruncMonth("day"))
