@@ -54,6 +54,7 @@ BENCH_DB = "servicehall_bench_rollup"
 bench_url = harness.fresh_database(BENCH_DB, "bench_rollup")
 harness.setup_django(bench_url, "/tmp/servicehall-bench-rollup")
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models.functions import TruncMonth  # noqa: E402
@@ -282,6 +283,7 @@ ZEROS = [
         "rated",
         "good",
         "bad",
+        "unrated",
         "cases_on_time",
         "cases_overdue",
     }
@@ -290,17 +292,20 @@ ZERO_COLS = ", ".join(ZEROS)
 ZERO_VALS = ", ".join("0" for _ in ZEROS)
 GENERATE = f"""
 INSERT INTO rollups_windowday (unit_id, window_id, day, taken, served, visits, rated, good, bad,
-  cases_on_time, cases_overdue, {ZERO_COLS})
+  unrated, cases_on_time, cases_overdue, {ZERO_COLS})
 SELECT coalesce(t.unit_id, c.unit_id), coalesce(t.window_id, c.window_id), coalesce(t.day, c.day),
   coalesce(t.taken, 0), coalesce(t.served, 0), coalesce(t.served, 0), coalesce(t.rated, 0),
-  coalesce(t.good, 0), coalesce(t.bad, 0), coalesce(c.on_time, 0), coalesce(c.overdue, 0),
+  coalesce(t.good, 0), coalesce(t.bad, 0), coalesce(t.unrated, 0), coalesce(c.on_time, 0),
+  coalesce(c.overdue, 0),
   {ZERO_VALS}
 FROM (
   SELECT q.unit_id, t.window_id, t.day, count(*) AS taken,
     count(*) FILTER (WHERE t.state = 'done') AS served,
     count(r.id) FILTER (WHERE t.state = 'done') AS rated,
     count(r.id) FILTER (WHERE t.state = 'done' AND r.overall >= 4) AS good,
-    count(r.id) FILTER (WHERE t.state = 'done' AND r.overall <= 2) AS bad
+    count(r.id) FILTER (WHERE t.state = 'done' AND r.overall <= 2) AS bad,
+    -- unrated once the rating link expired, as feedback.figures counts it
+    count(*) FILTER (WHERE t.state = 'done' AND r.id IS NULL AND t.ended_at < %(cutoff)s) AS unrated
   FROM queueing_ticket t JOIN queueing_queue q ON q.id = t.queue_id
   LEFT JOIN feedback_rating r ON r.ticket_id = t.id
   WHERE t.day BETWEEN %(a)s AND %(b)s GROUP BY 1, 2, 3
@@ -317,7 +322,8 @@ progress("generating the year's window rows")
 t0 = time.perf_counter()
 sql("SET work_mem = '256MB'")
 # the units' own rows (window empty) are the numbers never called: waiting tickets
-sql(GENERATE, a=first, b=day - dt.timedelta(days=1))
+link_cutoff = timezone.now() - dt.timedelta(days=settings.SERVICEHALL["RATING_LINK_DAYS"])
+sql(GENERATE, a=first, b=day - dt.timedelta(days=1), cutoff=f"'{link_cutoff.isoformat()}'")
 sql("RESET work_mem")
 generate_s = time.perf_counter() - t0
 progress("the units' rows of the year (store_unit_days)")
