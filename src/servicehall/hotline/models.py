@@ -62,6 +62,21 @@ ELEMENTS = [
     ("consequence", pgettext_lazy("seven elements", "consequence")),
 ]
 ELEMENT_FIELDS = [name for name, _label in ELEMENTS]
+# what a report or help call must have besides its seven elements: a number to call back
+REQUIRED_FIELDS = [*ELEMENT_FIELDS, "callback_number"]
+
+
+def missing_of(value) -> list[str]:
+    """The required fields a call's values lack; `value(name)` reads one (a call's attribute,
+    a posted form's value)."""
+    return [f for f in REQUIRED_FIELDS if not (value(f) or "").strip()]
+
+
+def missing_labels(names) -> list:
+    """The people's names of missing fields, for the log and the form."""
+    labels = dict(ELEMENTS) | {"callback_number": _("callback number")}
+    return [labels[n] for n in names]
+
 
 # The greeting checklist (R-FB-5): field name and label.
 CHECKLIST = [
@@ -203,18 +218,13 @@ class HotlineCall(models.Model):
     @property
     def missing(self):
         """The 七何 elements and callback number a report or help call still lacks (labels)."""
-        if not self.needs_elements:
-            return []
-        names = self.missing_fields
-        labels = dict(ELEMENTS) | {"callback_number": _("callback number")}
-        return [labels[n] for n in names]
+        return missing_labels(self.missing_fields)
 
     @property
     def missing_fields(self):
         if not self.needs_elements:
             return []
-        fields = [*ELEMENT_FIELDS, "callback_number"]
-        return [f for f in fields if not (getattr(self, f) or "").strip()]
+        return missing_of(lambda f: getattr(self, f))
 
     @property
     def complete(self):

@@ -27,13 +27,14 @@ from .models import (
     ANSWER_WITHIN,
     CHECKLIST,
     CONNECTION_RATE_TARGET,
-    ELEMENT_FIELDS,
-    ELEMENTS,
     NEEDS_ELEMENTS,
     REPEAT_WINDOW,
+    REQUIRED_FIELDS,
     HotlineCall,
     Kind,
     Outcome,
+    missing_labels,
+    missing_of,
 )
 
 # A CTI system's clock may run a little ahead of ours; beyond this a time "in the future" is
@@ -297,15 +298,14 @@ def _validate(c, d, *, end) -> dict:
     if end and kind in NEEDS_ELEMENTS and not d["missing_reason"]:
         # 七何 complete, or the operator says why not: a report or help call is not closed
         # with what is missing left unexplained
-        missing = [f for f in (*ELEMENT_FIELDS, "callback_number") if not d[f]]
+        missing = missing_of(d.get)
         if missing:
-            labels = dict(ELEMENTS) | {"callback_number": _("callback number")}
             errors["missing_reason"] = [
                 _(
                     "Still missing: %(fields)s. Ask the caller, or say here why they cannot be "
                     "had (the caller refused, hung up …)."
                 )
-                % {"fields": "、".join(str(labels[f]) for f in missing)}
+                % {"fields": "、".join(str(label) for label in missing_labels(missing))}
             ]
     if d["callback_number"] and not _PHONE.match(d["callback_number"]):
         errors["callback_number"] = [_("Enter the callback number in digits, such as 13812345678.")]
@@ -460,8 +460,8 @@ CALL_KEYS = {"unit_id": "unit_id", "staff_id": "taken_by_id", "day": TruncDate("
 def call_counts() -> dict:
     """The hotline's counts as aggregates over calls: the one definition the figures page and
     the daily roll-ups share (decision 0023)."""
-    complete = Q(kind__in=NEEDS_ELEMENTS) & ~Q(callback_number="")
-    for name in ELEMENT_FIELDS:
+    complete = Q(kind__in=NEEDS_ELEMENTS)
+    for name in REQUIRED_FIELDS:
         complete &= ~Q(**{name: ""})
     checklist = Q(**{name: True for name in CHECK_FIELDS})
     return {

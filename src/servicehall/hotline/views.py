@@ -23,11 +23,11 @@ from . import services
 from .models import (
     ANSWER_WITHIN_SECONDS,
     CHECKLIST,
-    ELEMENT_FIELDS,
     ELEMENTS,
     HotlineCall,
     Kind,
     Outcome,
+    missing_of,
 )
 
 # How long an answered call the operator has not recorded yet stays open in the form: a shift.
@@ -76,7 +76,7 @@ def _form(call, posted=None, errors=None):
 
     missing = set(call.missing_fields) if posted is None and call.recorded_at else set()
     if posted is not None and "missing_reason" in errors:  # refused for them: show which
-        missing = {f for f in (*ELEMENT_FIELDS, "callback_number") if not posted.get(f, "").strip()}
+        missing = set(missing_of(posted.get))
     kind = value("kind") or (Kind.URGING if call.repeat_of_id and not call.recorded_at else "")
     return {
         "elements": [
