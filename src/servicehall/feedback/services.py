@@ -1022,36 +1022,43 @@ def reveal_contact(*, actor: Actor, follow_up: BadReviewFollowUp) -> str:
 
 def late_steps(now=None) -> int:
     """Tell the unit's leaders, once per step, of each bad-review follow-up whose step (verify,
-    rectify, call back) is past its deadline (R-LAW-2; run by the jobs)."""
+    rectify, call back) is past its deadline (R-LAW-2; run by the jobs). What was told already
+    is read in one query, each unit's leaders once."""
     from django.urls import reverse
 
     from servicehall.notices.models import Notification
-    from servicehall.notices.selectors import told_since
     from servicehall.notices.services import notify, who_must_hear
 
     now = now or timezone.now()
-    told = 0
+    kind = Notification.Kind.BAD_REVIEW
     late = (
         BadReviewFollowUp.objects.filter(due_at__lt=now)
         .exclude(stage=BadReviewFollowUp.Stage.CLOSED)
         .select_related("unit", "rating__window")
     )
-    for f in late:
-        text = _(
+    texts = {
+        f: _(
             "Bad review #%(n)s (window %(w)s): the step “%(stage)s” was due %(due)s and is not "
             "done."
-        ) % {
+        )
+        % {
             "n": f.rating_id,
             "w": f.rating.window.number if f.rating.window else "—",
             "stage": f.get_stage_display(),
             "due": timezone.localtime(f.due_at).strftime("%Y-%m-%d %H:%M"),
         }
-        kind = Notification.Kind.BAD_REVIEW
-        leaders = [
-            u
-            for u in who_must_hear(f.unit)
-            if not told_since(u, kind=kind, text=text, since=f.step_started_at)
-        ]
+        for f in late
+    }
+    told_already = set(
+        Notification.objects.filter(kind=kind, text__in=set(texts.values())).values_list(
+            "recipient_id", "text"
+        )
+    )
+    leaders_of, told = {}, 0
+    for f, text in texts.items():
+        if f.unit_id not in leaders_of:
+            leaders_of[f.unit_id] = who_must_hear(f.unit)
+        leaders = [u for u in leaders_of[f.unit_id] if (u.pk, text) not in told_already]
         if leaders:
             told += notify(recipients=leaders, kind=kind, text=text, link=reverse("reviews"))
     return told
