@@ -24,7 +24,8 @@ def ahead_of(ticket) -> int:
 def hall_windows(unit) -> list[dict]:
     """Every active window of the unit as the No. 1 window's view shows it — state, who is
     signed in, how late, the number at it — in three queries whatever the windows (R-Q-3)."""
-    from .models import WindowPause, WindowSession, WindowStatus
+    from .models import WindowPause, WindowSession
+    from .services import status_of
 
     windows = list(unit.windows.filter(active=True).order_by("number"))
     sessions = {
@@ -50,12 +51,9 @@ def hall_windows(unit) -> list[dict]:
     rows = []
     for w in windows:
         session = sessions.get(w.pk)
-        if session is None:
-            state = WindowStatus.CLOSED
-        elif w.pk in paused:
-            state = WindowStatus.PAUSED
-        else:
-            state = WindowStatus.SERVING if w.pk in current else WindowStatus.OPEN
+        state = status_of(
+            signed_in=session is not None, paused=w.pk in paused, serving=w.pk in current
+        )
         rows.append(
             {
                 "window": w,

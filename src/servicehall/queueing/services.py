@@ -853,14 +853,24 @@ def pause_overruns(now=None) -> int:
     return told
 
 
+def status_of(*, signed_in: bool, paused: bool, serving: bool) -> WindowStatus:
+    """closed, paused, serving or open, from what is known of the window."""
+    if not signed_in:
+        return WindowStatus.CLOSED
+    if paused:
+        return WindowStatus.PAUSED
+    return WindowStatus.SERVING if serving else WindowStatus.OPEN
+
+
 def window_status(window, now=None) -> WindowStatus:
     """closed, paused, serving or open — what the board shows for a window."""
     session = _session(window)
     if session is None:
         return WindowStatus.CLOSED
-    if _open_pause(session):
-        return WindowStatus.PAUSED
-    return WindowStatus.SERVING if current_ticket(window) else WindowStatus.OPEN
+    paused = _open_pause(session) is not None
+    # a paused window's ticket is not looked up: the pause is what shows
+    serving = not paused and current_ticket(window) is not None
+    return status_of(signed_in=True, paused=paused, serving=serving)
 
 
 def overdue_pauses(unit, now=None):
