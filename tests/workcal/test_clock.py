@@ -102,3 +102,26 @@ def test_of_two_clocks_the_worse_decides_and_then_the_one_due_first():
     for c in (promise, law):
         c.stop(at(2026, 11, 27))
     assert binding([promise.status(now), law.status(now)]).state == "breached"
+
+
+def test_an_extension_continues_where_the_clock_is_due_in_its_own_unit():
+    # 3 working days from Mon 11-23: Thu 11-26 17:30; then 2 calendar days more (行政许可法
+    # art. 42 extends in its own unit): Sat 11-28, a rest day, so Mon 11-30 17:30
+    c = clock()
+    ext = c.extended(TimeLimit(2, "calendar_days"), at(2026, 11, 24))
+    assert ext.started_at == at(2026, 11, 26, 17, 30)
+    assert ext.due(at(2026, 11, 24)).at == at(2026, 11, 30, 17, 30)
+    assert ext.status(at(2026, 11, 27)).state == "warning"  # past the base, not the extension
+    c.stop(at(2026, 11, 27, 9))
+    done = c.extended(TimeLimit(2, "calendar_days"))
+    assert done.status(at(2026, 11, 30)).state == "met"
+
+
+def test_a_pause_open_at_the_extension_keeps_moving_it():
+    c = clock()
+    c.pause(at(2026, 11, 24, 10), "等待外省协查函")
+    # paused from Tuesday 10:00: on Friday the base is still not due, nor the extension
+    ext = c.extended(TimeLimit(1, "working_days"), at(2026, 11, 27, 10))
+    later = c.extended(TimeLimit(1, "working_days"), at(2026, 12, 1, 10))
+    assert later.due(at(2026, 12, 1, 10)).at > ext.due(at(2026, 11, 27, 10)).at
+    assert ext.status(at(2026, 11, 27, 10)).state != "overdue"

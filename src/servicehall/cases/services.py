@@ -4,12 +4,14 @@ transaction, and writes a CaseEvent for each transition (R-CASE-1 … R-CASE-5).
 import datetime as dt
 import hmac
 import re
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.catalog.models import CERTIFICATE_POLICY, LICENCE_POLICIES
 from servicehall.core.errors import Forbidden, InvalidInput, ServiceError
 from servicehall.core.idnumbers import id_problem, phone_problem
 from servicehall.notices.models import Notification
@@ -468,13 +470,14 @@ def _accept(case, staff, now):
     clock = SlaClock(cal, matter.promised_limit, hours=hours).start(now)
     case.status = Status.IN_PROGRESS
     case.accepted_at = now
-    law = matter.statutory_limit
+    law = matter.law_limit()
     # the law as it stood at acceptance runs with the promise, whatever the catalogue says later
     law_start = case.deemed_accepted_at or now
     case.clock = {
         **clock.to_dict(),
         "law": [law.n, law.unit] if law else None,
         "law_start": law_start.isoformat(),
+        "licensing": matter.licensing,
     }
     due = _set_due(case, now)
     case.save()
@@ -493,53 +496,90 @@ def _accept(case, staff, now):
 
 
 def _store_clock(case, clock):
-    """Keep the case's clock, and the law's limit and start stored beside it."""
-    kept = {k: case.clock[k] for k in ("law", "law_start") if k in case.clock}
+    """Keep the case's clock, and the law's limit, start, extension, decision and certificate
+    clock stored beside it."""
+    kept = {k: case.clock[k] for k in LAW_KEYS if k in case.clock}
     case.clock = {**clock.to_dict(), **kept}
 
 
-def case_clocks(case) -> tuple[SlaClock, SlaClock | None]:
+LAW_KEYS = ("law", "law_start", "licensing", "extension", "decided_at", "certificate")
+
+
+class CaseClocks(NamedTuple):
+    promise: SlaClock
+    law: SlaClock | None  # stopped at the decision; an extension continues it
+    certificate: SlaClock | None  # a licence's: from the decision to the certificate
+
+
+class CaseStatuses(NamedTuple):
+    binding: ClockStatus
+    promise: ClockStatus
+    law: ClockStatus | None
+    certificate: ClockStatus | None
+
+
+def case_clocks(case, now=None) -> CaseClocks:
     """The promise's clock and the law's: one start, one stop, the same pauses (R-TIME-2:
-    waiting is not counted against either). A case stored before the law's limit was kept
-    beside its clock runs the matter's statutory limit."""
+    waiting is not counted against either); for a licence, the certificate's from the
+    decision. A case stored before the law's limit was kept beside its clock runs the
+    matter's statutory limit. An extended law's clock is read as of `now` (a pause still open
+    keeps moving where the extension starts)."""
     promise = worktime.load_clock(case.clock, unit=case.unit)
+    certificate = None
+    if case.clock.get("certificate"):
+        certificate = worktime.load_clock(case.clock["certificate"], unit=case.unit)
     if "law" in case.clock:
         limit = TimeLimit(*case.clock["law"]) if case.clock["law"] else None
     else:
-        limit = case.matter.statutory_limit
+        limit = case.matter.law_limit()
+    extension = case.clock.get("extension")
     if limit is None:
-        return promise, None
+        return CaseClocks(promise, None, certificate)
     # the law's own warning: the default for its unit, not the promise's
     same = {**promise.to_dict(), "limit": [limit.n, limit.unit], "warn_before": None}
     law = SlaClock.from_dict({**same, "warn_ratio": None}, promise.calendar, promise.hours)
     if case.clock.get("law_start"):  # earlier than acceptance when counted from receipt
         law.started_at = law.calendar.localize(dt.datetime.fromisoformat(case.clock["law_start"]))
-    return promise, law
+    if case.clock.get("decided_at"):  # the decision ends the law's clock (art. 42)
+        decided = law.calendar.localize(dt.datetime.fromisoformat(case.clock["decided_at"]))
+        law.stopped_at = decided
+        law.pauses = [p for p in law.pauses if p.start < decided]
+    if extension:  # the head's approval moves the promise with the law (art. 42)
+        now = now or timezone.now()
+        promise = promise.extended(TimeLimit(*extension), now)
+        law = law.extended(TimeLimit(*extension), now)
+    return CaseClocks(promise, law, certificate)
 
 
-def case_statuses(case, now) -> tuple[ClockStatus, ClockStatus, ClockStatus | None]:
-    """(the status that decides, the promise's, the law's) at `now`."""
-    # R-LAW-1: both limits run and the law always wins: the worse of the two decides, and
-    # between equals the one due first
-    promise, law = case_clocks(case)
-    statuses = [promise.status(now)] + ([law.status(now)] if law is not None else [])
-    return binding(statuses), statuses[0], statuses[1] if law is not None else None
+def case_statuses(case, now) -> CaseStatuses:
+    """What decides at `now`, and each clock's own status."""
+    # R-LAW-1: the promise, the law (and a licence's certificate) all run, and the law always
+    # wins: the worst of them decides, and between equals the one due first
+    clocks = case_clocks(case, now)
+    promise = clocks.promise.status(now)
+    law = clocks.law.status(now) if clocks.law is not None else None
+    cert = clocks.certificate.status(now) if clocks.certificate is not None else None
+    return CaseStatuses(binding([s for s in (promise, law, cert) if s]), promise, law, cert)
 
 
 def case_status(case, now) -> ClockStatus:
-    """Where the case stands at `now`: overdue, due soon, finished in time, by both limits."""
-    return case_statuses(case, now)[0]
+    """Where the case stands at `now`: overdue, due soon, finished in time, by every limit."""
+    return case_statuses(case, now).binding
 
 
 def _set_due(case, now):
-    """The case's due time: the earlier of the promise and the law (a promise cannot outlast
-    the law, whatever the calendar did: R-CAT-1), both kept; returns the one that decides."""
-    promise, law = case_clocks(case)
-    due = promise.due(now)
-    if law is not None:
-        law_due = law.due(now)
+    """The case's due time: the earliest of the clocks still running (a promise cannot outlast
+    the law, whatever the calendar did: R-CAT-1), the law's kept; returns the one that
+    decides."""
+    clocks = case_clocks(case, now)
+    due = clocks.promise.due(now)
+    if clocks.law is not None:
+        law_due = clocks.law.due(now)
         case.statutory_due_at = law_due.at
-        due = min(due, law_due, key=lambda d: d.at)
+        if clocks.law.stopped_at is None:
+            due = min(due, law_due, key=lambda d: d.at)
+    if clocks.certificate is not None and clocks.certificate.stopped_at is None:
+        due = min(due, clocks.certificate.due(now), key=lambda d: d.at)
     case.due_at, case.due_estimated = due.at, due.estimated
     return due
 
@@ -656,11 +696,16 @@ def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None
         now,
         on_time=status.state == ClockState.MET,
     )
+    if licensing_of(case) and "decided_at" not in case.clock and (case_step.step.decides or last):
+        _decide(case, staff, now, certificate_follows=not last)
     nxt = current_step(case)
     if nxt is not None:
         _start_step(nxt, now)
         return case_step
     _store_clock(case, worktime.load_clock(case.clock, unit=case.unit).stop(now))
+    if case.clock.get("certificate"):
+        certificate = worktime.load_clock(case.clock["certificate"], unit=case.unit)
+        case.clock["certificate"] = certificate.stop(now).to_dict()
     case.status = Status.COMPLETED
     case.finished_at = now
     case.on_time = case_status(case, now).state == ClockState.MET
@@ -674,6 +719,121 @@ def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None
         now,
     )
     return case_step
+
+
+def licensing_of(case) -> str:
+    """The case's licence kind as it stood at acceptance ("" for no licence)."""
+    return case.clock.get("licensing", case.matter.licensing)
+
+
+def _decide(case, staff, now, *, certificate_follows):
+    """A licence's decision: the law's decision clock stops; the certificate's own clock
+    starts (R-LAW-1: 行政许可法 第四十四条, issued within 10 working days of the decision)."""
+    case.clock["decided_at"] = now.isoformat()
+    text = _("Decision made")
+    if certificate_follows:
+        limit = worktime.policy(CERTIFICATE_POLICY)
+        certificate = SlaClock(
+            worktime.calendar(),
+            limit.time_limit,
+            hours=worktime.hours_for(case.unit, now.date()),
+            **limit.clock_options(),
+        ).start(now)
+        case.clock["certificate"] = certificate.to_dict()
+        due = certificate.due(now)
+        text = _("Decision made; the certificate is issued by %(d)s") % {
+            "d": timezone.localtime(due.at).strftime("%Y-%m-%d %H:%M")
+        }
+    _set_due(case, now)
+    case.save()
+    event(case, staff, CaseEvent.Kind.DECIDED, text, now)
+
+
+def extension_policy(kind):
+    """The one extension of a licence's decision limit (行政许可法 第四十二条)."""
+    return worktime.policy(LICENCE_POLICIES[kind][1])
+
+
+@transaction.atomic
+def extend_decision(*, actor: Actor, case: Case, reason: str, now=None) -> Case:
+    """The head of the office extends a licence's decision limit, once, before it ends, and
+    the applicant is told why (R-LAW-1: 行政许可法 第四十二条, 20 + 10 working days; handled
+    jointly 45 + 15). The promise moves by as much: the applicant is told one new date, and
+    the case and the ledger say it was extended."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().select_related("unit", "matter").get(pk=case.pk)
+    staff = _staff(actor)
+    require(actor, Action.APPROVE_EXTENSION, unit=case.unit)
+    kind = licensing_of(case)
+    if case.status != Status.IN_PROGRESS:
+        raise ServiceError(_("Only a case in progress can have its limit extended."))
+    if not kind or not case.clock.get("law"):
+        raise ServiceError(
+            _("Only an administrative licence's decision limit can be extended."),
+            rule="R-LAW-1",
+        )
+    if "decided_at" in case.clock:
+        raise ServiceError(
+            _("The decision is made: its limit can no longer be extended."), rule="R-LAW-1"
+        )
+    if "extension" in case.clock:
+        raise ServiceError(
+            _("The decision limit was extended once already: the law allows one extension."),
+            rule="R-LAW-1",
+        )
+    law_due = case_clocks(case, now).law.due(now)
+    if now > law_due.at:
+        raise ServiceError(
+            _("The decision limit ended on %(d)s: an extension is approved before it ends.")
+            % {"d": timezone.localtime(law_due.at).strftime("%Y-%m-%d %H:%M")},
+            rule="R-LAW-1",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            {"reason": [_("Write the reason the applicant will be told.")]}, rule="R-LAW-1"
+        )
+    if len(reason) > 200:
+        raise InvalidInput({"reason": [_("Keep the reason under 200 characters.")]})
+    extension = extension_policy(kind)
+    case.clock["extension"] = [extension.n, extension.unit]
+    before = law_due.at
+    _set_due(case, now)
+    case.save()
+    event(
+        case,
+        staff,
+        CaseEvent.Kind.EXTENDED,
+        _(
+            "%(name)s approved extending the decision limit by %(len)s, from %(old)s to "
+            "%(new)s: %(reason)s"
+        )
+        % {
+            "name": staff.name,
+            "len": extension.length,
+            "old": timezone.localtime(before).strftime("%Y-%m-%d %H:%M"),
+            "new": timezone.localtime(case.statutory_due_at).strftime("%Y-%m-%d %H:%M"),
+            "reason": reason,
+        },
+        now,
+        reason=reason,
+        old=before.isoformat(),
+        new=case.statutory_due_at.isoformat(),
+        approved_by=staff.pk,
+    )
+    if case.owner_id and case.owner_id != staff.pk:
+        notify(
+            recipients=[case.owner.user],
+            kind=Notification.Kind.LIMIT_EXTENDED,
+            text=_("Case %(c)s: the decision limit is extended to %(d)s")
+            % {
+                "c": case.number,
+                "d": timezone.localtime(case.statutory_due_at).strftime("%Y-%m-%d"),
+            },
+            link=case.get_absolute_url(),
+            case=case,
+        )
+    return case
 
 
 @transaction.atomic

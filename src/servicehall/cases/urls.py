@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_page, name="case"),
     path("<int:pk>/visit/", views.resume, name="resume"),
     path("<int:pk>/refer/", views.refer, name="refer"),
+    path("<int:pk>/extend/", views.extend, name="extend"),
     path("<int:pk>/visits/", views.visit, name="visit"),
     path("<int:pk>/steps/<int:step_pk>/<str:action>/", views.step_action, name="step"),
     path("<int:pk>/notices/<int:notice_pk>/print/", views.print_notice, name="print_notice"),

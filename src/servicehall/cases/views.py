@@ -11,12 +11,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from servicehall.catalog.models import Matter
+from servicehall.catalog.models import Licensing, Matter
 from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.core.params import BadParameter, int_param, page_param, text_param
 from servicehall.core.public import public_url, qr_svg
@@ -36,7 +37,7 @@ from .forms import (
     checks_from,
     material_fields,
 )
-from .models import Case, CaseStep, DueState, Referral, Status
+from .models import Case, CaseEvent, CaseStep, DueState, Referral, Status
 
 
 def _errors_into(forms_, exc: InvalidInput):
@@ -190,11 +191,13 @@ def case_page(request, actor, own, pk):
         if s.clock:
             text = worktime.describe(services._step_clock(s).status(now), now)
         steps.append({"step": s, "text": text})
-    case_text, law_binds, promise = None, False, None
+    case_text, law_binds, promise, licence = None, False, None, None
     if case.clock:
-        binds, promise, law = services.case_statuses(case, now)
-        law_binds = binds is law
+        statuses = services.case_statuses(case, now)
+        promise, binds = statuses.promise, statuses.binding
+        law_binds = binds is statuses.law
         case_text = worktime.describe(binds, now)
+        licence = _licence_card(actor, case, statuses, now)
     current = services.current_step(case) if case.status == Status.IN_PROGRESS else None
     referral_form = ReferralForm(case=case)
     return render(
@@ -206,6 +209,7 @@ def case_page(request, actor, own, pk):
             "case_text": case_text,
             "law_binds": law_binds,
             "promised_due": promise.due.at if promise else None,
+            "licence": licence,
             "current": current,
             "checks": case.checks.select_related("material").order_by("material__order"),
             "notices": case.notices.select_related("issued_by"),
@@ -218,6 +222,43 @@ def case_page(request, actor, own, pk):
             "staff": actor.staff,
             "may_accept": actor.can(Action.ACCEPT_CASE, unit=case.unit),
         },
+    )
+
+
+def _licence_card(actor, case, statuses, now):
+    """A licence's two clocks of the law (R-LAW-1): the decision's, with its extension, and
+    the certificate's after the decision; and whether this person may extend it now."""
+    kind = services.licensing_of(case)
+    if not kind:
+        return None
+    extension = case.events.filter(kind=CaseEvent.Kind.EXTENDED).first()
+    return {
+        "kind": Licensing(kind).label,
+        "decision": worktime.describe(statuses.law, now) if statuses.law else None,
+        "decided_at": case.clock.get("decided_at") and parse_datetime(case.clock["decided_at"]),
+        "certificate": (
+            worktime.describe(statuses.certificate, now) if statuses.certificate else None
+        ),
+        "extension": extension,
+        "may_extend": case.status == Status.IN_PROGRESS
+        and extension is None
+        and "decided_at" not in case.clock
+        and actor.can(Action.APPROVE_EXTENSION, unit=case.unit),
+        "extension_length": services.extension_policy(kind).length,
+    }
+
+
+@require_POST
+@staff_view
+def extend(request, actor, own, pk):
+    """The head of the office extends a licence's decision limit (R-LAW-1)."""
+    case = _case_for(actor, pk)
+    return _act(
+        request,
+        case,
+        lambda: services.extend_decision(
+            actor=actor, case=case, reason=request.POST.get("reason", "")
+        ),
     )
 
 
@@ -506,8 +547,16 @@ def status(request):
             "No case matches this number and code. Check both against your receipt or notice, "
             "or enter the last four characters of the applicant's ID number instead of the code."
         )
+    extension = case.events.filter(kind=CaseEvent.Kind.EXTENDED).first() if case else None
     return render(
         request,
         "cases/status.html",
-        {"number": number, "code": code, "case": case, "steps": steps, "problem": problem},
+        {
+            "number": number,
+            "code": code,
+            "case": case,
+            "steps": steps,
+            "problem": problem,
+            "extension": extension,
+        },
     )

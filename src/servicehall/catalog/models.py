@@ -23,6 +23,24 @@ class Channel(models.TextChoices):
     APPOINTMENT = "appointment", _("By appointment")
 
 
+class Licensing(models.TextChoices):
+    """Whether a matter is an administrative licence, and handled by one office or jointly:
+    the Administrative Licensing Law's limits then apply (R-LAW-1)."""
+
+    NONE = "", _("not an administrative licence")
+    SINGLE = "single", _("administrative licence")
+    JOINT = "joint", _("administrative licence handled jointly (统一、联合、集中办理)")
+
+
+# The time-limit policies of a licence (worktime.DEFAULT_POLICIES): the decision, its one
+# extension with the head's approval (行政许可法 第四十二条), and the certificate (第四十四条).
+LICENCE_POLICIES = {
+    Licensing.SINGLE: ("licence-decision", "licence-decision-extension"),
+    Licensing.JOINT: ("licence-joint-decision", "licence-joint-extension"),
+}
+CERTIFICATE_POLICY = "licence-certificate"
+
+
 class MaterialForm(models.TextChoices):
     ORIGINAL = "original", _("original")
     COPY = "copy", _("copy")
@@ -57,6 +75,17 @@ class Matter(models.Model):
         max_length=20,
         choices=LimitUnit.choices,
         default="working_days",
+    )
+    licensing = models.CharField(
+        _("administrative licence"),
+        max_length=10,
+        choices=Licensing.choices,
+        default=Licensing.NONE,
+        blank=True,
+        help_text=_(
+            "A licence's decision limit, its extension and the certificate's limit are the "
+            "time limit policies; a statutory limit above replaces the decision limit."
+        ),
     )
     fee_fen = models.PositiveIntegerField(_("fee (fen)"), default=0, help_text=_("0 means free."))
     fee_basis = models.CharField(_("legal basis of the fee"), max_length=200, blank=True)
@@ -108,6 +137,15 @@ class Matter(models.Model):
             else None
         )
 
+    def law_limit(self) -> TimeLimit | None:
+        """The law's limit a case runs: the statutory limit in the catalogue, or for a licence
+        with none the Administrative Licensing Law's decision limit (a policy)."""
+        if self.statutory_limit is not None or not self.licensing:
+            return self.statutory_limit
+        from servicehall.worktime.services import policy
+
+        return policy(LICENCE_POLICIES[self.licensing][0]).time_limit
+
     @property
     def on_the_spot(self) -> bool:
         return self.promised_n == 0
@@ -120,7 +158,7 @@ class Matter(models.Model):
         if self.fee_fen and not self.fee_basis:
             raise ValidationError({"fee_basis": _("A fee needs its legal basis.")})  # R-CASE-6
         # R-CAT-1: a promise may be better than the law, never worse.
-        statutory = self.statutory_limit
+        statutory = self.law_limit()
         if statutory is None:
             return
         from servicehall.worktime.services import calendar
@@ -144,8 +182,8 @@ class Matter(models.Model):
                         % {
                             "p": self.promised_n,
                             "pu": self.get_promised_unit_display(),
-                            "s": self.statutory_n,
-                            "su": self.get_statutory_unit_display(),
+                            "s": statutory.n,
+                            "su": LimitUnit(statutory.unit).label,
                             "day": start.date().isoformat(),
                         }
                     }
@@ -211,6 +249,14 @@ class Step(models.Model):
     )
     pausable = models.BooleanField(
         _("may be paused"), default=False, help_text=_("e.g. waiting for an out-of-county letter.")
+    )
+    decides = models.BooleanField(
+        _("makes the decision"),
+        default=False,
+        help_text=_(
+            "For a licence: the decision is made when this step is done; the certificate's "
+            "own limit runs from then. Without such a step the last step decides."
+        ),
     )
 
     class Meta:

@@ -17,6 +17,7 @@ class Notification(models.Model):
         REFERRAL_DONE = "referral_done", _("Hand-off completed")
         DUE_WARNING = "due_warning", _("Due soon")
         DUE_OVERDUE = "due_overdue", _("Overdue")
+        LIMIT_EXTENDED = "limit_extended", _("Decision limit extended")
         # queueing
         BACKUP = "backup", _("Cover a window (A/B)")
         PAUSE_APPROVAL = "pause_approval", _("Pause to approve")

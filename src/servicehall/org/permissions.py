@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     KEEP_BLANK_CERTIFICATES = "keep_blank_certificates", _("Keep blank certificates")
     HOLD_FEE_MONEY = "hold_fee_money", _("Hold fee money")
     APPROVE_PAUSE = "approve_pause", _("Approve a long window pause")
+    APPROVE_EXTENSION = "approve_extension", _("Approve extending a licence's decision limit")
     MANAGE_DUTY_ROTA = "manage_duty_rota", _("Manage the duty rota")
     PAIR_RATING_DEVICE = "pair_rating_device", _("Pair and revoke the windows' rating devices")
     HANDLE_BAD_REVIEW = "handle_bad_review", _("Verify, rectify and answer bad reviews")
@@ -86,6 +87,7 @@ _UNIT_LEADER = _DUTY_LEAD | {
     A.AUDIT_RATINGS,
     A.HANDLE_COMPLAINT,
     A.PAIR_RATING_DEVICE,
+    A.APPROVE_EXTENSION,  # R-LAW-1: the head of the office (本行政机关负责人)
 }
 _BACK_OFFICE = _PUBLIC | {A.VIEW_REGISTRY, A.EXPORT_REGISTRY}
 

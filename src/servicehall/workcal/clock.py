@@ -129,6 +129,20 @@ class SlaClock:
         if self.calendar.localize(at) < self.started_at:
             raise ValueError("a clock cannot be paused before it started")
 
+    def extended(self, limit: TimeLimit, at: dt.datetime | None = None) -> SlaClock:
+        """The clock of an extension: it starts where this one is due (as of `at`) and runs
+        `limit` more, in its own unit (行政许可法 第四十二条: 20 working days, +10). It stops
+        when this one does; the part of a pause after this one's due time pauses it too."""
+        start = self.due(at).at
+        clock = SlaClock(self.calendar, limit, hours=self.hours)
+        clock.started_at, clock.stopped_at = start, self.stopped_at
+        for p in self.pauses:
+            if p.end is None and at is not None and self.calendar.localize(at) < start:
+                continue  # still open: the due time as of `at` has counted it so far
+            if p.end is None or p.end > start:
+                clock.pauses.append(Pause(max(p.start, start), p.reason, p.end))
+        return clock
+
     @property
     def is_paused(self) -> bool:
         return bool(self.pauses) and self.pauses[-1].end is None

@@ -220,6 +220,45 @@ DEFAULT_POLICIES = [
         False,
         "行政许可法 第三十二条",
     ),
+    # R-LAW-1: catalog.Matter.law_limit and cases.services, an administrative licence's
+    # decision, its one extension with the head's approval, and the certificate after it
+    ("licence-decision", "行政许可决定", 20, "working_days", 2, False, "行政许可法 第四十二条"),
+    (
+        "licence-decision-extension",
+        "行政许可决定延长（经负责人批准）",
+        10,
+        "working_days",
+        2,
+        False,
+        "行政许可法 第四十二条第一款",
+    ),
+    (
+        "licence-joint-decision",
+        "行政许可统一、联合、集中办理",
+        45,
+        "working_days",
+        3,
+        False,
+        "行政许可法 第四十二条第二款",
+    ),
+    (
+        "licence-joint-extension",
+        "统一、联合、集中办理延长（经本级政府负责人批准）",
+        15,
+        "working_days",
+        3,
+        False,
+        "行政许可法 第四十二条第二款",
+    ),
+    (
+        "licence-certificate",
+        "颁发、送达许可证件",
+        10,
+        "working_days",
+        2,
+        False,
+        "行政许可法 第四十四条",
+    ),
     # R-FB-3 R-TIME-4: complaints.services.due
     (
         "complaint-answer",
