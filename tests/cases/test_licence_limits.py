@@ -186,7 +186,7 @@ def test_without_a_deciding_step_the_last_step_decides(staff_actor, case):
 def test_the_case_page_shows_both_clocks_and_the_head_may_extend(client, staff_actor, case):
     client.force_login(staff_actor(LEADER).user)
     page = client.get(case.get_absolute_url()).content.decode()
-    assert "决定期限" in page and 'action="/cases/%d/extend/"' % case.pk in page
+    assert "决定期限" in page and f'action="/cases/{case.pk}/extend/"' in page
     client.force_login(staff_actor("044011").user)
     assert "/extend/" not in client.get(case.get_absolute_url()).content.decode()
 
