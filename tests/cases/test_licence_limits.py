@@ -204,3 +204,25 @@ def test_the_extension_form_refuses_an_empty_reason_and_changes_nothing(
     assert Case.objects.get(pk=case.pk).clock["extension"] == [10, "working_days"]
     client.force_login(staff_actor("044011").user)
     assert client.post(url, {"reason": "需核查"}).status_code == 403
+
+
+def test_the_extension_joint_and_certificate_limits_are_policies(staff_actor, licence):
+    SlaPolicy.objects.filter(code="licence-decision-extension").update(n=5)
+    SlaPolicy.objects.filter(code="licence-certificate").update(n=3)
+    case = accept(staff_actor("044011"), licence, now=MONDAY)
+    services.extend_decision(actor=staff_actor(LEADER), case=case, reason="核查", now=MONDAY)
+    case.refresh_from_db()
+    assert case.statutory_due_at == at(2026, 12, 7, 17, 30)  # 11-30 + 5 working days
+    case = finish_steps(staff_actor, case, 1, 2, 3, now=at(2026, 11, 10, 10))
+    assert case.due_at == at(2026, 11, 13, 17, 30)  # the certificate: 3 working days
+    SlaPolicy.objects.filter(code="licence-joint-decision").update(n=40)
+    SlaPolicy.objects.filter(code="licence-joint-extension").update(n=12)
+    licence.licensing, licence.promised_n = Licensing.JOINT, 40
+    licence.save()
+    joint = accept(staff_actor("044012"), licence, now=MONDAY)
+    services.extend_decision(actor=staff_actor(LEADER), case=joint, reason="会商", now=MONDAY)
+    joint.refresh_from_db()
+    assert joint.clock["law"] == [40, "working_days"] and joint.clock["extension"] == [
+        12,
+        "working_days",
+    ]

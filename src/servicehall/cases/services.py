@@ -1169,6 +1169,66 @@ def check_deadlines(now=None) -> dict:
     return counts
 
 
+def redate(*, years, now) -> int:
+    """R-LAW-4: the calendar of `years` changed (a State Council notice loaded, an admin
+    day): every open case and running step whose due time depends on those years is
+    recomputed; a case whose due time moved or became exact says so in its timeline, old and
+    new time in the event. Returns how many cases changed."""
+    since = worktime.moved_since(years)
+    running = [CaseStep.State.RUNNING, CaseStep.State.PAUSED]
+    candidates = (
+        Case.objects.filter(status=Status.IN_PROGRESS)
+        .filter(Q(due_at__gte=since) | Q(statutory_due_at__gte=since))
+        .values_list("pk", flat=True)
+    )
+    moved = 0
+    for pk in list(candidates):
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("unit", "matter")
+                .filter(pk=pk, status=Status.IN_PROGRESS)
+                .first()
+            )
+            if case is None:
+                continue
+            before = (case.due_at, case.statutory_due_at, case.due_estimated)
+            _set_due(case, now)
+            for step in case.steps.filter(state__in=running, due_at__gte=since):
+                due = _step_clock(step).due(now).at
+                if due != step.due_at:
+                    step.due_at = due
+                    step.save(update_fields=["due_at"])
+            if (case.due_at, case.statutory_due_at, case.due_estimated) == before:
+                continue
+            case.save(update_fields=["due_at", "statutory_due_at", "due_estimated"])
+            when = {
+                "old": timezone.localtime(before[0]).strftime("%Y-%m-%d %H:%M"),
+                "new": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M"),
+            }
+            if case.due_at != before[0]:
+                text = _("The holiday calendar changed: due %(new)s, no longer %(old)s") % when
+            else:
+                text = _("The holiday calendar is published: due %(new)s, no longer estimated")
+                text %= when
+            if case.due_estimated:
+                text += _(" (still an estimate)")
+            event(
+                case,
+                None,
+                CaseEvent.Kind.DUE_MOVED,
+                text,
+                now,
+                old=timezone.localtime(before[0]).isoformat(),
+                new=timezone.localtime(case.due_at).isoformat(),
+                estimated_before=before[2],
+                estimated=case.due_estimated,
+                years=sorted(years),
+            )
+            moved += 1
+    return moved
+
+
 def _due_state(clock_state):
     return {
         ClockState.WARNING: DueState.WARNING,

@@ -6,3 +6,15 @@ class ComplaintsConfig(AppConfig):
     name = "servicehall.complaints"
     label = "complaints"
     verbose_name = _("Complaints and suggestions")
+
+    def ready(self):
+        # a republished calendar moves the due times this app stored (worktime.signals)
+        from servicehall.worktime.signals import calendar_changed
+
+        from .services import redate
+
+        calendar_changed.connect(
+            lambda sender, years, now, **kw: redate(years=years, now=now),
+            weak=False,
+            dispatch_uid="complaints-redate",
+        )

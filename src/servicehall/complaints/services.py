@@ -8,6 +8,7 @@ import re
 import secrets
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -449,3 +450,26 @@ def by_code(code: str):
 def violation_of(complaint: Complaint):
     """The violation points a substantiated complaint gave that stand, from the ledger."""
     return ledger.standing(SourceKind.COMPLAINT, complaint.code)
+
+
+def redate(*, years, now) -> int:
+    """R-LAW-4: the calendar of `years` changed: an open complaint's answer and
+    acknowledgement due times are counted again from its receipt; the audit trail keeps the
+    old and new time. Returns how many moved."""
+    from servicehall.worktime import services as worktime
+
+    since = worktime.moved_since(years)
+    moved = 0
+    open_ = Complaint.objects.exclude(status=Complaint.Status.ANSWERED).select_related("unit")
+    for complaint in open_.filter(Q(due_at__gte=since) | Q(ack_due_at__gte=since)):
+        found = due(complaint.received_at, complaint.unit)
+        fields = {"due_at": found.at, "due_estimated": found.estimated}
+        if complaint.acknowledged_at is None:
+            fields["ack_due_at"] = ack_due(complaint.received_at, complaint.unit, complaint.channel)
+        changed = [f for f, v in fields.items() if getattr(complaint, f) != v]
+        if changed:
+            for f in changed:
+                setattr(complaint, f, fields[f])
+            complaint.save(update_fields=changed)  # auditlog records old and new
+            moved += 1
+    return moved

@@ -260,6 +260,9 @@ class BadReviewFollowUp(models.Model):
     def set_aside(self):
         return self.appeal_upheld is True
 
+    def get_additional_data(self):
+        return {"unit_id": self.unit_id}
+
 
 class CallbackContact(models.Model):
     """The phone a citizen left on a low rating so that the unit can call back (R-LAW-2 回访).
@@ -340,3 +343,5 @@ class RatingDevice(models.Model):
 
 
 auditlog.register(RatingDevice, exclude_fields=["pairing_hash", "secret_hash"])
+# A due time moved by a republished calendar (or a step) keeps its old value in the trail.
+auditlog.register(BadReviewFollowUp, include_fields=["due_at", "stage"])

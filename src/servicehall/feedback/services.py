@@ -1062,3 +1062,27 @@ def late_steps(now=None) -> int:
         if leaders:
             told += notify(recipients=leaders, kind=kind, text=text, link=reverse("reviews"))
     return told
+
+
+def redate(*, years, now) -> int:
+    """R-LAW-4: the calendar of `years` changed: an open follow-up's step is due again by the
+    new days, signed again (the change is the system's, in the audit trail with old and new
+    time). Returns how many moved."""
+    from servicehall.worktime import services as worktime
+
+    since = worktime.moved_since(years)
+    moved = 0
+    open_ = BadReviewFollowUp.objects.exclude(stage=BadReviewFollowUp.Stage.CLOSED)
+    for rect in open_.filter(due_at__gte=since):
+        due = _due(rect.stage, rect.step_started_at, rect.unit_id)
+        if due != rect.due_at:
+            with transaction.atomic():
+                rect = BadReviewFollowUp.objects.select_for_update().get(pk=rect.pk)
+                if rect.stage == BadReviewFollowUp.Stage.CLOSED:
+                    continue
+                due = _due(rect.stage, rect.step_started_at, rect.unit_id)
+                rect.due_at = due
+                rect.mac = sign_follow_up(rect)
+                rect.save(update_fields=["due_at", "mac"])
+            moved += 1
+    return moved

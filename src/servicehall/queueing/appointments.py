@@ -167,3 +167,17 @@ def contacted(*, actor: Actor, task: ContactTask, now=None) -> ContactTask:
     task.contacted_at, task.contacted_by = now or timezone.now(), actor.staff
     task.save(update_fields=["contacted_at", "contacted_by"])
     return task
+
+
+def redate(*, years, now) -> int:
+    """R-LAW-4: the calendar of `years` changed: an open contact task is due again by the
+    policy counted from the request (the audit trail keeps old and new). How many moved."""
+    since = worktime.moved_since(years)
+    cal, limit, moved = worktime.calendar(), contact_policy().time_limit, 0
+    for task in ContactTask.objects.filter(contacted_at__isnull=True, due_at__gte=since):
+        due = cal.deadline(task.requested_at, limit).at
+        if due != task.due_at:
+            task.due_at = due
+            task.save(update_fields=["due_at"])
+            moved += 1
+    return moved

@@ -6,3 +6,15 @@ class QueueingConfig(AppConfig):
     name = "servicehall.queueing"
     label = "queueing"
     verbose_name = _("Queue and presence")
+
+    def ready(self):
+        # a republished calendar moves the due times this app stored (worktime.signals)
+        from servicehall.worktime.signals import calendar_changed
+
+        from .appointments import redate
+
+        calendar_changed.connect(
+            lambda sender, years, now, **kw: redate(years=years, now=now),
+            weak=False,
+            dispatch_uid="queueing-redate",
+        )

@@ -4,11 +4,14 @@ A ticket keeps five timestamps â€” scheduled, arrived, called, started, ended â€
 and service figure is derived from them (NovoSGA's habit), never stored twice.
 """
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from servicehall.core.masking import mask_name
 
 
 class Queue(models.Model):
@@ -438,4 +441,12 @@ class ContactTask(models.Model):
         verbose_name_plural = _("contact tasks")
 
     def __str__(self):
-        return f"{self.name} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+        # masked: the name reaches admin lists and the audit trail's object names
+        return f"{mask_name(self.name)} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+
+    def get_additional_data(self):
+        return {"unit_id": self.unit_id}
+
+
+# A due time moved by a republished calendar keeps its old value in the trail.
+auditlog.register(ContactTask, include_fields=["due_at", "contacted_at"])

@@ -53,6 +53,48 @@ def calendar() -> Calendar:
     return cal
 
 
+def publish_notice(year: int, table: dict) -> int:
+    """Load one year of a State Council holiday notice (R-LAW-4): `table` as
+    workcal.load_overrides reads a notice file ({"official", "notice", "holidays",
+    "workdays"}). The notice replaces the year: every day whose status differs from the
+    package and the override file becomes an admin day, and the year's earlier admin days go.
+    Returns how many days now differ. Call `calendar_republished` after."""
+    base = china()
+    holidays, workdays = table["holidays"], table["workdays"]
+    rows = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        working = day in workdays or (day.weekday() < 5 and day not in holidays)
+        if working != base.is_working_day(day):
+            kind = CalendarDay.Kind.WORKDAY if working else CalendarDay.Kind.HOLIDAY
+            rows.append(CalendarDay(date=day, kind=kind, name=table["notice"][:60]))
+        day += dt.timedelta(days=1)
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(rows)
+    CalendarYear.objects.update_or_create(
+        year=year, defaults={"official": table["official"], "notice": table["notice"][:100]}
+    )
+    return len(rows)
+
+
+def calendar_republished(years, now=None) -> dict[str, int]:
+    """Tell every app that stores due times that these years changed: each recomputes its
+    open items (R-LAW-4). {receiver's name: how many items moved}."""
+    from .signals import calendar_changed
+
+    now = now or timezone.now()
+    moved = {}
+    for receiver, count in calendar_changed.send(sender=CalendarYear, years=set(years), now=now):
+        moved[receiver.__module__.split(".")[1]] = count or 0
+    return moved
+
+
+def moved_since(years) -> dt.datetime:
+    """The first moment a due time can depend on these years: counting up to a due time
+    before it reads no changed day, so items due earlier are left alone."""
+    return dt.datetime(min(years), 1, 1, tzinfo=calendar().tz)
+
+
 def hours_for(unit, around: dt.date | None = None):
     """A unit's WorkingHours with its extended sessions near `around` (default: today)."""
     if unit is None:
