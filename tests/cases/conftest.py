@@ -61,10 +61,19 @@ def staff_actor(demo):
     return _actor
 
 
+def paid(matter):
+    """The fee of a fee-charging matter taken in cash at acceptance (decision 0027), as
+    intake's `fee`; None for a free matter."""
+    if not matter.fee_fen:
+        return None
+    return {"channel": "cash", "amount_fen": matter.fee_fen}
+
+
 def accept(actor, matter, **kwargs):
-    """A case accepted with every material in order."""
+    """A case accepted with every material in order, its fee (if any) paid on acceptance."""
     from servicehall.cases import services
 
+    kwargs.setdefault("fee", paid(matter))
     return services.intake(
         actor=actor,
         matter=matter,

@@ -12,7 +12,7 @@ from servicehall.cases.models import Case, DueState, Status
 from servicehall.rollups.models import UnitDay
 from servicehall.rollups.services import roll_day
 
-from .conftest import APPLICANT, all_presented, at
+from .conftest import APPLICANT, all_presented, at, paid
 
 BADGES = ["044011", "044012", "044002", "044014"]  # one colleague a step (R-CASE-3)
 
@@ -25,6 +25,7 @@ def festival_case(staff_actor, passport):
         applicant=APPLICANT,
         checks=all_presented(passport),
         outcome="accepted",
+        fee=paid(passport),
         now=at(2026, 2, 13, 10),
     )
 

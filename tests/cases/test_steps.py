@@ -8,7 +8,7 @@ from servicehall.cases.models import Status
 from servicehall.core.errors import Forbidden, InvalidInput
 from tests.helpers import raises_rule
 
-from .conftest import APPLICANT, accept, all_presented, at
+from .conftest import APPLICANT, accept, all_presented, at, paid
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def passport_case(staff_actor, passport):
         applicant=APPLICANT,
         checks=all_presented(passport),
         outcome="accepted",
+        fee=paid(passport),
         now=at(2026, 11, 23, 9),
     )
 

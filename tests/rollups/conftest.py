@@ -13,7 +13,7 @@ from servicehall.org.permissions import CITIZEN
 from servicehall.queueing import services as queue
 from servicehall.queueing.models import Queue
 
-from ..cases.conftest import APPLICANT, all_presented
+from ..cases.conftest import APPLICANT, all_presented, paid
 from ..feedback.conftest import finish_visits  # noqa: F401  (a fixture)
 
 
@@ -117,6 +117,7 @@ def city_day(demo, actor, centre, staff_of):
         applicant=APPLICANT,
         checks=all_presented(passport),
         outcome="accepted",
+        fee=paid(passport),
         now=now - dt.timedelta(days=60),
     )
     for badge, step in zip(

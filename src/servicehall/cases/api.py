@@ -2,7 +2,9 @@
 rules (R-CASE-*); errors come back as {detail, errors, rule}."""
 
 import datetime as dt
+from typing import Annotated
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,16 +16,27 @@ from ninja.pagination import paginate
 from servicehall.catalog.models import Matter
 from servicehall.core.errors import Forbidden, InvalidInput, NotFound
 from servicehall.core.pagination import Pagination
-from servicehall.core.schemas import DbId, RateLimitedOut, Short, SmallNumber, Text
+from servicehall.core.schemas import MAX_DB_INT, DbId, RateLimitedOut, Short, SmallNumber, Text
 from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, actor_for
 
-from . import selectors, services
-from .models import Case, CaseStep, MaterialCheck, Referral
+from . import fees, selectors, services
+from .models import Case, CaseFee, CaseStep, FineDecision, MaterialCheck, Referral
 
 router = Router(tags=["cases"])
 
 LONG_TEXT = 2000  # a text column (the grounds of a refusal): long, but bounded
+# an amount of money in fen, as an integer column holds it
+Fen = Annotated[int, Field(ge=0, le=MAX_DB_INT)]
+
+
+class FeeIn(Schema):
+    """The fee of a case (R-CASE-6): the catalogue's amount and how it was paid, or a waiver
+    with its legal basis."""
+
+    channel: Text(CaseFee, "channel") = Field(description="cash, card, mobile or waived")
+    amount_fen: Fen | None = Field(None, description="the fee charged, in fen")
+    waiver_basis: Text(CaseFee, "waiver_basis") = ""
 
 
 class CheckIn(Schema):
@@ -50,6 +63,7 @@ class IntakeIn(Schema):
     idempotency_key: Short(64) | None = Field(
         None, description="a retry with the same key returns the same case"
     )
+    fee: FeeIn | None = Field(None, description="the fee taken on acceptance (R-CASE-6)")
 
 
 class VisitIn(Schema):
@@ -59,6 +73,54 @@ class VisitIn(Schema):
     rejection_basis: Short(LONG_TEXT) = ""
     rejection_reason: Short(LONG_TEXT) = ""
     idempotency_key: Short(64) | None = None
+    fee: FeeIn | None = None
+
+
+class FineIn(Schema):
+    """A penalty decision, paid at the bank or platform it names (罚缴分离)."""
+
+    number: Text(FineDecision, "number") = Field(description="the decision's number")
+    amount_fen: Fen
+    basis: Text(FineDecision, "basis")
+    agency: Text(FineDecision, "agency") = Field(description="icbc, ccb, abc, psbc or online")
+
+
+class FinePaymentIn(Schema):
+    """The bank's confirmation of a fine paid: entered by the office's bank feed only."""
+
+    decision_number: Text(FineDecision, "number")
+    amount_fen: Fen
+    agency: Text(FineDecision, "paid_via") = Field(description="where it was paid")
+    bank_reference: Text(FineDecision, "bank_reference")
+    paid_at: dt.datetime | None = Field(None, description="when the bank took it (default: now)")
+
+
+class FeeOut(Schema):
+    amount_fen: int
+    catalogue_fen: int
+    basis: str
+    channel: str
+    waiver_basis: str
+    recorded_at: dt.datetime
+    recorded_by: str
+
+    @staticmethod
+    def resolve_recorded_by(obj):
+        return obj.recorded_by.name
+
+
+class FineOut(Schema):
+    number: str
+    case_number: str = Field(alias="case.number")
+    amount_fen: int
+    basis: str
+    agency: str
+    decided_at: dt.datetime
+    pay_by: dt.datetime
+    paid: bool
+    paid_at: dt.datetime | None
+    paid_via: str
+    bank_reference: str | None
 
 
 class NoticeOut(Schema):
@@ -120,6 +182,16 @@ class CaseOut(Schema):
     notices: list[NoticeOut]
     steps: list[CaseStepOut]
     referrals: list[ReferralOut]
+    fee: FeeOut | None = None
+    fine: FineOut | None = None
+
+    @staticmethod
+    def resolve_fee(obj):
+        return CaseFee.objects.select_related("recorded_by").filter(case=obj).first()
+
+    @staticmethod
+    def resolve_fine(obj):
+        return FineDecision.objects.select_related("case").filter(case=obj).first()
 
     @staticmethod
     def resolve_applicant_name(obj, context):
@@ -164,10 +236,30 @@ class LedgerRow(Schema):
     visits: int
     due_at: dt.datetime | None
     on_time: bool | None
+    fee_fen: int | None = Field(None, description="the fee charged (0 when waived)")
+    fine_fen: int | None = None
 
     @staticmethod
     def resolve_window(obj):
         return obj.window.number if obj.window_id else None
+
+    @staticmethod
+    def resolve_fee_fen(obj):
+        fee = _joined(obj, "fee")
+        return fee.amount_fen if fee else None
+
+    @staticmethod
+    def resolve_fine_fen(obj):
+        fine = _joined(obj, "fine")
+        return fine.amount_fen if fine else None
+
+
+def _joined(case, name):
+    """The case's fee or fine the ledger's query joined, or None."""
+    try:
+        return getattr(case, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 class PublicStatus(Schema):
@@ -195,6 +287,10 @@ class ReferIn(Schema):
 
 def _actor(request):
     return actor_for(request.auth if request.auth is not None else request.user)
+
+
+def _fee(payload):
+    return payload.dict() if payload is not None else None
 
 
 def _checks(items):
@@ -239,6 +335,7 @@ def intake(request, payload: IntakeIn):
         rejection_basis=payload.rejection_basis,
         rejection_reason=payload.rejection_reason,
         token=payload.idempotency_key,
+        fee=_fee(payload.fee),
     )
     return Status(201, case)
 
@@ -261,6 +358,38 @@ def visit(request, case_id: int, payload: VisitIn):
         rejection_basis=payload.rejection_basis,
         rejection_reason=payload.rejection_reason,
         token=payload.idempotency_key,
+        fee=_fee(payload.fee),
+    )
+
+
+@router.post("/cases/{case_id}/fee", response=CaseOut)
+def fee(request, case_id: int, payload: FeeIn):
+    """Record the fee of an accepted case (R-CASE-6); never by an auxiliary (R-ORG-4)."""
+    actor, c = _case(request, case_id)
+    fees.record_fee(actor=actor, case=c, **payload.dict())
+    c.refresh_from_db()
+    return c
+
+
+@router.post("/cases/{case_id}/fine", response={201: FineOut})
+def fine(request, case_id: int, payload: FineIn):
+    """Record a penalty decision on a case: paid at the bank it names, never at the window."""
+    actor, c = _case(request, case_id)
+    return Status(201, fees.decide_fine(actor=actor, case=c, **payload.dict()))
+
+
+@router.post("/fines/payments", response=FineOut, tags=["fines"])
+def fine_payment(request, payload: FinePaymentIn):
+    """The bank's confirmation that a fine was paid, with its reference (罚缴分离): the only way
+    a fine becomes paid. For the office's bank feed; every window role is refused. Sending the
+    same confirmation again changes nothing."""
+    return fees.confirm_fine_payment(
+        actor=_actor(request),
+        number=payload.decision_number,
+        amount_fen=payload.amount_fen,
+        agency=payload.agency,
+        bank_reference=payload.bank_reference,
+        paid_at=payload.paid_at,
     )
 
 

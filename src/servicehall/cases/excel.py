@@ -1,7 +1,9 @@
 """The ledger (台账) as an Excel workbook, personal data masked (R-CASE-5)."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from openpyxl import Workbook
 
+from servicehall.core.money import yuan_decimal
 from servicehall.core.xlsx import XLSX, write_table
 
 __all__ = ["HEADERS", "XLSX", "ledger_workbook"]
@@ -20,11 +22,18 @@ HEADERS = [
     "承诺期限 due",
     "办结时间 finished",
     "按时 on time",
+    "收费(元) fee",
+    "收费方式 paid by",
+    "收费依据 fee basis",
+    "罚款决定书 fine decision",
+    "罚款(元) fine",
+    "罚款缴纳 fine paid",
 ]
 
 
 def ledger_workbook(qs, unit):
-    """Times are Excel dates in local time, visits and window numbers are numbers."""
+    """Times are Excel dates in local time, visits and window numbers are numbers, fees and
+    fines yuan with two decimals (R-CASE-6)."""
     wb = Workbook()
     ws = wb.active
     ws.title = f"台账 {unit.code}"[:31]
@@ -48,4 +57,30 @@ def _row(case):
         case.due_at,
         case.finished_at,
         {True: "是", False: "否"}.get(case.on_time, ""),
+        *_fee(case),
+        *_fine(case),
     ]
+
+
+def _one(case, name):
+    """The case's fee or fine, joined by the ledger's query (None when it has none)."""
+    try:
+        return getattr(case, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _fee(case):
+    fee = _one(case, "fee")
+    if fee is None:
+        return [None, "", ""]
+    basis = fee.waiver_basis if fee.waived else fee.basis
+    return [yuan_decimal(fee.amount_fen), fee.get_channel_display(), basis]
+
+
+def _fine(case):
+    fine = _one(case, "fine")
+    if fine is None:
+        return ["", None, ""]
+    paid = fine.paid_at if fine.paid else "否"
+    return [fine.number, yuan_decimal(fine.amount_fen), paid]

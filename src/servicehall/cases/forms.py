@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.money import parse_yuan, yuan
 from servicehall.org.models import Staff, Unit, Window
 
-from .models import IdType, MaterialCheck, Outcome
+from .models import FeeChannel, FineAgency, IdType, MaterialCheck, Outcome
 
 
 class ApplicantForm(forms.Form):
@@ -112,3 +113,63 @@ class LedgerFilter(forms.Form):
         self.fields["window"].queryset = unit.windows.order_by("number")
         self.fields["matter"].queryset = unit.matters.order_by("order")
         self.fields["status"].choices = [("", "—")] + Status.choices
+
+
+class YuanField(forms.Field):
+    """An amount typed in yuan (120 or 120.00), cleaned to integer fen."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": "14"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return parse_yuan(str(value or "")[:20])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter an amount in yuan, such as 20 or 20.00."), code="yuan"
+            ) from None
+
+
+class FeeForm(forms.Form):
+    """The fee of a case (R-CASE-6): how it was paid, the amount, or the waiver's basis."""
+
+    fee_channel = forms.ChoiceField(label=_("Fee paid by"), required=False)
+    fee_amount = YuanField(label=_("Fee charged (yuan)"), required=False)
+    fee_waiver_basis = forms.CharField(
+        label=_("Legal basis of the waiver"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, matter, later=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        empty = _("not yet: charged before the case is finished") if later else "—"
+        self.fields["fee_channel"].choices = [("", empty), *FeeChannel.choices]
+        if matter.fee_fen and not self.is_bound:
+            self.fields["fee_amount"].initial = yuan(matter.fee_fen)
+
+    def fee(self) -> dict | None:
+        """What the service records, or None when no channel is chosen (the amount alone,
+        shown as the catalogue's, is not a fee taken)."""
+        data = self.cleaned_data
+        if not data.get("fee_channel"):
+            return None
+        return {
+            "channel": data["fee_channel"],
+            "amount_fen": data.get("fee_amount"),
+            "waiver_basis": data.get("fee_waiver_basis", ""),
+        }
+
+
+class FineForm(forms.Form):
+    """A penalty decision (R-CASE-6): paid at the bank or platform it names, never here."""
+
+    fine_number = forms.CharField(label=_("Decision number"), max_length=60)
+    fine_amount = YuanField(label=_("Fine (yuan)"))
+    fine_basis = forms.CharField(
+        label=_("Legal basis of the fine"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    fine_agency = forms.ChoiceField(label=_("To be paid at"), choices=FineAgency.choices)

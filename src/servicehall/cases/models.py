@@ -3,12 +3,14 @@ clocks, and the event log every transition writes (R-CASE-1 … R-CASE-5)."""
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.masking import mask_id, mask_phone
+from servicehall.core.money import yuan
 
 # no 0/O, 1/I/L or U (as complaint codes): read off paper and typed without a second look
 CHECK_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -330,6 +332,10 @@ class CaseEvent(models.Model):
         COMPLETED = "completed", _("completed")
         DUE_WARNING = "due_warning", _("due soon")
         DUE_OVERDUE = "due_overdue", _("overdue")
+        FEE_RECORDED = "fee_recorded", _("fee recorded")
+        FEE_WAIVED = "fee_waived", _("fee waived")
+        FINE_DECIDED = "fine_decided", _("fine decided")
+        FINE_PAID = "fine_paid", _("fine paid at the bank")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"))
@@ -369,3 +375,121 @@ class Sequence(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.year} {self.last}"
+
+
+class FeeChannel(models.TextChoices):
+    """How the fee of a case was paid, or that it was waived (R-CASE-6)."""
+
+    CASH = "cash", _("cash at the window")
+    CARD = "card", _("bank card")
+    MOBILE = "mobile", _("mobile payment")
+    WAIVED = "waived", _("waived")
+
+
+class CaseFee(models.Model):
+    """The fee charged on a case, as the catalogue set it when it was charged (R-CASE-6):
+    the amount, the catalogue's fee and basis at that moment, how it was paid (or the legal
+    basis of a waiver), who recorded it and when. Written once by cases.fees, never edited."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="fee"
+    )
+    amount_fen = models.PositiveIntegerField(_("fee charged (fen)"))
+    catalogue_fen = models.PositiveIntegerField(_("catalogue fee (fen)"))
+    basis = models.CharField(_("legal basis of the fee"), max_length=200)
+    channel = models.CharField(_("paid by"), max_length=10, choices=FeeChannel.choices)
+    waiver_basis = models.CharField(_("legal basis of the waiver"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case fee")
+        verbose_name_plural = _("case fees")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(channel="waived") | models.Q(amount_fen=0),
+                name="waived_fee_takes_nothing",
+                violation_error_message=_("A waived fee takes no money."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.amount_yuan}"
+
+    @property
+    def amount_yuan(self):
+        return yuan(self.amount_fen)
+
+    @property
+    def waived(self):
+        return self.channel == FeeChannel.WAIVED
+
+
+class FineAgency(models.TextChoices):
+    """Where a fine is paid (罚缴分离, R-CASE-6): a bank or the online payment platform the
+    finance bureau designates, never the window that decided it."""
+
+    ICBC = "icbc", _("Industrial and Commercial Bank of China (collection counter)")
+    CCB = "ccb", _("China Construction Bank (collection counter)")
+    ABC = "abc", _("Agricultural Bank of China (collection counter)")
+    PSBC = "psbc", _("Postal Savings Bank of China (collection counter)")
+    ONLINE = "online", _("Online payment platform for non-tax revenue")
+
+
+class FineDecision(models.Model):
+    """A penalty decision (处罚决定) on a case: its number, amount, legal basis and where it is
+    paid. Paid only when the bank's confirmation comes in, with its reference (R-CASE-6)."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="fine"
+    )
+    number = models.CharField(_("decision number"), max_length=60, unique=True)
+    amount_fen = models.PositiveIntegerField(_("fine (fen)"))
+    basis = models.CharField(_("legal basis of the fine"), max_length=300)
+    agency = models.CharField(_("paid at"), max_length=20, choices=FineAgency.choices)
+    decided_at = models.DateTimeField(_("decided at"))
+    decided_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    pay_by = models.DateTimeField(_("to be paid by"))
+    paid_at = models.DateTimeField(_("paid at (bank)"), null=True, blank=True)
+    paid_via = models.CharField(
+        _("paid through"), max_length=20, choices=FineAgency.choices, blank=True
+    )
+    bank_reference = models.CharField(
+        _("bank reference"), max_length=60, null=True, blank=True, unique=True
+    )
+    confirmed_at = models.DateTimeField(_("confirmation received at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmation entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("fine decision")
+        verbose_name_plural = _("fine decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0),
+                name="fine_amount_positive",
+                violation_error_message=_("Enter the fine in yuan, such as 200."),
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def amount_yuan(self):
+        return yuan(self.amount_fen)
+
+    @property
+    def paid(self):
+        return self.paid_at is not None

@@ -3,9 +3,10 @@ fixed number of queries whatever its rows."""
 
 import datetime as dt
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
+from servicehall.core.money import yuan
 from servicehall.org.choices import Role
 from servicehall.org.models import Unit
 from servicehall.org.permissions import Action, Actor, require
@@ -45,7 +46,10 @@ def ledger(
         qs = qs.filter(status=status)
     if green_channel:  # R-CASE-4: green-channel cases reported on their own
         qs = qs.filter(green_channel=True)
-    return qs.select_related("matter", "window", "owner").order_by("-received_at", "-pk")
+    # the fee and the fine (R-CASE-6) are one-to-one: joined, never a query per row
+    return qs.select_related("matter", "window", "owner", "fee", "fine").order_by(
+        "-received_at", "-pk"
+    )
 
 
 def _start_of(day):
@@ -54,7 +58,8 @@ def _start_of(day):
 
 def statistics(qs) -> dict:
     """Received, done on the spot, notices, rejections, accepted, on time, overdue, average
-    visits: one aggregate query over the filtered ledger."""
+    visits, fees taken and fines decided (R-CASE-6): one aggregate query over the filtered
+    ledger."""
     stats = qs.order_by().aggregate(
         received=Count("pk"),
         on_the_spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
@@ -68,6 +73,11 @@ def statistics(qs) -> dict:
         green=Count("pk", filter=Q(green_channel=True)),
         over_visits=Count("pk", filter=Q(over_visits=True)),
         avg_visits=Avg("visits"),
+        fees_fen=Sum("fee__amount_fen"),
+        fines=Count("fine"),
+        fines_paid=Count("fine", filter=Q(fine__paid_at__isnull=False)),
     )
     stats["avg_visits"] = round(float(stats["avg_visits"] or 0), 2)
+    stats["fees_fen"] = stats["fees_fen"] or 0
+    stats["fees"] = yuan(stats["fees_fen"])
     return stats

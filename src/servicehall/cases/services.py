@@ -22,6 +22,7 @@ from servicehall.org.permissions import Action, Actor, require, require_certifie
 from servicehall.workcal import ClockState, ClockStatus, SlaClock, TimeLimit, binding
 from servicehall.worktime import services as worktime
 
+from . import fees
 from .models import (
     CHECK_CODE_ALPHABET,
     CHECK_CODE_LENGTH,
@@ -211,10 +212,12 @@ def intake(
     rejection_basis: str = "",
     rejection_reason: str = "",
     token: str | None = None,
+    fee: dict | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Receive a citizen's application at a window (R-CASE-1, R-LAW-1). `token` makes a
-    repeated submission (a double click, a retry) return the case it already created."""
+    repeated submission (a double click, a retry) return the case it already created. `fee`
+    ({channel, amount_fen, waiver_basis}) is the fee taken on acceptance (cases.fees)."""
     now = now or timezone.now()
     unit = matter.unit
     require(actor, Action.ACCEPT_CASE, unit=unit)  # R-ORG-4: never an auxiliary
@@ -272,6 +275,7 @@ def intake(
             now,
         )
     _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now)
+    fees.record_at_intake(actor, case, outcome, fee, now)
     return case
 
 
@@ -286,10 +290,11 @@ def resume(
     rejection_basis: str = "",
     rejection_reason: str = "",
     token: str | None = None,
+    fee: dict | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """The citizen comes back with the notice: the same case, one more visit (R-TIME-3).
-    `token` makes a repeated submission of the same visit change nothing."""
+    `token` makes a repeated submission of the same visit change nothing; `fee` as intake's."""
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
     require(actor, Action.ACCEPT_CASE, unit=case.unit)
@@ -309,6 +314,7 @@ def resume(
     case.outcome = outcome
     case.save()
     _conclude(case, staff, outcome, problems, rejection_basis, rejection_reason, now)
+    fees.record_at_intake(actor, case, outcome, fee, now)
     return case
 
 
@@ -678,6 +684,7 @@ def complete_step(*, actor: Actor, case_step: CaseStep, note: str = "", now=None
             raise ServiceError(
                 _("A hand-off of this case is still open: it is completed first."), rule="R-CASE-2"
             )
+        fees.require_settled(case)
     clock = _step_clock(case_step).stop(now)
     case_step.clock = clock.to_dict()
     case_step.state = CaseStep.State.DONE

@@ -5,6 +5,7 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -28,9 +29,11 @@ from servicehall.org.models import Unit, Window
 from servicehall.org.permissions import Action, require
 from servicehall.worktime import services as worktime
 
-from . import excel, selectors, services
+from . import excel, fees, selectors, services
 from .forms import (
     ApplicantForm,
+    FeeForm,
+    FineForm,
     LedgerFilter,
     OutcomeForm,
     ReferralForm,
@@ -104,8 +107,10 @@ def new(request, actor, unit):
     matter = get_object_or_404(Matter, pk=matter_id, unit=unit)
     applicant = ApplicantForm(request.POST or None)
     outcome = OutcomeForm(request.POST or None)
+    fee = FeeForm(request.POST or None, matter=matter, later=not matter.on_the_spot)
     general = []
-    if request.method == "POST" and applicant.is_valid() and outcome.is_valid():
+    valid = request.method == "POST" and all([applicant.is_valid(), outcome.is_valid()])
+    if valid and fee.is_valid():
         data = applicant.cleaned_data
         try:
             case = services.intake(
@@ -125,11 +130,12 @@ def new(request, actor, unit):
                 rejection_basis=outcome.cleaned_data["rejection_basis"],
                 rejection_reason=outcome.cleaned_data["rejection_reason"],
                 token=request.POST.get("token") or None,
+                fee=fee.fee(),
             )
             messages.success(request, _("Case %(n)s saved.") % {"n": case.number})
             return redirect(case.get_absolute_url())
         except InvalidInput as exc:
-            general = _errors_into([applicant, outcome], exc)
+            general = _errors_into([applicant, outcome, fee], exc)
     return render(
         request,
         "cases/intake.html",
@@ -138,6 +144,7 @@ def new(request, actor, unit):
             "matter": matter,
             "applicant": applicant,
             "outcome": outcome,
+            "fee_form": fee,
             "general": general,
             "materials": material_fields(
                 matter, request.POST if request.method == "POST" else None
@@ -174,7 +181,16 @@ def intake_mirror(request, actor, own, window_id):
 
 def _case_for(actor, pk):
     case = get_object_or_404(
-        Case.objects.select_related("unit", "matter", "owner", "window", "received_by"), pk=pk
+        Case.objects.select_related(
+            "unit",
+            "matter",
+            "owner",
+            "window",
+            "received_by",
+            "fee__recorded_by",
+            "fine__decided_by",
+        ),
+        pk=pk,
     )
     if not services.can_read_case(actor, case):
         raise Forbidden(_("This case belongs to another unit."), rule="R-ORG-4")
@@ -200,6 +216,7 @@ def case_page(request, actor, own, pk):
         licence = _licence_card(actor, case, statuses, now)
     current = services.current_step(case) if case.status == Status.IN_PROGRESS else None
     referral_form = ReferralForm(case=case)
+    fee, fine = _fee_of(case), _fine_of(case)
     return render(
         request,
         "cases/case.html",
@@ -221,6 +238,23 @@ def case_page(request, actor, own, pk):
             "referral_form": referral_form,
             "staff": actor.staff,
             "may_accept": actor.can(Action.ACCEPT_CASE, unit=case.unit),
+            "fee": fee,
+            "fine": fine,
+            "catalogue_fee": fees.catalogue_fee(case.matter),
+            # R-CASE-6, R-ORG-4: the fee form for one who may hold fee money, the fine form for
+            # one who may decide fines; nobody at a window is offered a way to take fine money
+            "fee_form": FeeForm(matter=case.matter)
+            if fee is None
+            and case.matter.fee_fen
+            and case.status == Status.IN_PROGRESS
+            and actor.can(Action.HOLD_FEE_MONEY, unit=case.unit)
+            else None,
+            "fine_form": FineForm()
+            if fine is None
+            and case.status in (Status.IN_PROGRESS, Status.COMPLETED)
+            and fees.may_decide_fines(case.unit)
+            and actor.can(Action.DECIDE_FINE, unit=case.unit)
+            else None,
         },
     )
 
@@ -262,15 +296,30 @@ def extend(request, actor, own, pk):
     )
 
 
+def _fee_of(case):
+    try:
+        return case.fee
+    except ObjectDoesNotExist:
+        return None
+
+
+def _fine_of(case):
+    try:
+        return case.fine
+    except ObjectDoesNotExist:
+        return None
+
+
 @staff_view
 def resume(request, actor, own, pk):
     """The citizen's next visit, from the notice number (R-TIME-3)."""
     case = _case_for(actor, pk)
     require(actor, Action.ACCEPT_CASE, unit=case.unit)
     outcome = OutcomeForm(request.POST or None)
+    fee = FeeForm(request.POST or None, matter=case.matter, later=not case.matter.on_the_spot)
     general = []
     previous = {c.material_id: (c.state, c.note) for c in case.checks.all()}
-    if request.method == "POST" and outcome.is_valid():
+    if request.method == "POST" and outcome.is_valid() and fee.is_valid():
         try:
             services.resume(
                 actor=actor,
@@ -281,11 +330,12 @@ def resume(request, actor, own, pk):
                 rejection_basis=outcome.cleaned_data["rejection_basis"],
                 rejection_reason=outcome.cleaned_data["rejection_reason"],
                 token=request.POST.get("token") or None,
+                fee=fee.fee(),
             )
             messages.success(request, _("Visit recorded."))
             return redirect(case.get_absolute_url())
         except InvalidInput as exc:
-            general = _errors_into([outcome], exc)
+            general = _errors_into([outcome, fee], exc)
         except ServiceError as exc:
             general = [str(exc)]
     return render(
@@ -294,7 +344,9 @@ def resume(request, actor, own, pk):
         {
             "token": request.POST.get("token") or uuid.uuid4().hex,
             "case": case,
+            "matter": case.matter,
             "outcome": outcome,
+            "fee_form": fee,
             "general": general,
             "materials": material_fields(
                 case.matter, request.POST if request.method == "POST" else None, previous
@@ -344,6 +396,59 @@ def visit(request, actor, own, pk):
             case=case,
             purpose=request.POST.get("purpose", ""),
             window=actor.staff.window,
+        ),
+    )
+
+
+def _form_refusal(request, form):
+    """A form that cannot be read: its first error above the case page, nothing changed."""
+    first = next(iter(form.errors.values()))[0]
+    messages.error(request, first)
+
+
+@require_POST
+@staff_view
+def fee(request, actor, own, pk):
+    """Record the fee of an accepted case (R-CASE-6), by one who may hold fee money (R-ORG-4)."""
+    case = _case_for(actor, pk)
+    form = FeeForm(request.POST, matter=case.matter)
+    if not form.is_valid():
+        _form_refusal(request, form)
+        return redirect(case.get_absolute_url())
+    data = form.cleaned_data
+    return _act(
+        request,
+        case,
+        lambda: fees.record_fee(
+            actor=actor,
+            case=case,
+            channel=data["fee_channel"],
+            amount_fen=data["fee_amount"],
+            waiver_basis=data["fee_waiver_basis"],
+        ),
+    )
+
+
+@require_POST
+@staff_view
+def fine(request, actor, own, pk):
+    """Record a penalty decision, paid at the bank it names (罚缴分离, R-CASE-6)."""
+    case = _case_for(actor, pk)
+    form = FineForm(request.POST)
+    if not form.is_valid():
+        _form_refusal(request, form)
+        return redirect(case.get_absolute_url())
+    data = form.cleaned_data
+    return _act(
+        request,
+        case,
+        lambda: fees.decide_fine(
+            actor=actor,
+            case=case,
+            number=data["fine_number"],
+            amount_fen=data["fine_amount"],
+            basis=data["fine_basis"],
+            agency=data["fine_agency"],
         ),
     )
 
@@ -435,7 +540,13 @@ def print_receipt(request, actor, own, pk):
     return render(
         request,
         "cases/print_receipt.html",
-        {"case": case, **_status_link(request, case.number, case)},
+        {
+            "case": case,
+            "fee": _fee_of(case),
+            "fine": _fine_of(case),
+            "catalogue_fee": fees.catalogue_fee(case.matter),
+            **_status_link(request, case.number, case),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.money import yuan
 from servicehall.org.choices import Role
 from servicehall.workcal import TimeLimit
 from servicehall.worktime.models import LimitUnit
@@ -152,7 +153,7 @@ class Matter(models.Model):
 
     @property
     def fee_yuan(self):
-        return f"{self.fee_fen // 100}.{self.fee_fen % 100:02d}"
+        return yuan(self.fee_fen)
 
     def clean(self):
         if self.fee_fen and not self.fee_basis:

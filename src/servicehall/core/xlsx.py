@@ -5,6 +5,7 @@ text that starts with "=" kept as text, never a formula."""
 
 import datetime as dt
 import unicodedata
+from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl.styles import Font
@@ -13,6 +14,7 @@ from openpyxl.utils import get_column_letter
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "0.00"  # yuan with two decimals, from an exact Decimal (core.money)
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
@@ -25,6 +27,8 @@ def excel_value(value):
         return value.replace(tzinfo=None), DATETIME_FORMAT
     if isinstance(value, dt.date):
         return value, DATE_FORMAT
+    if isinstance(value, Decimal):
+        return value, MONEY_FORMAT
     return value, None
 
 

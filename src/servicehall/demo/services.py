@@ -80,10 +80,11 @@ def seed_demo() -> dict:
 
 def seed_activity() -> dict:
     """A day's activity for the pages to show (tests seed the city without it)."""
+    from servicehall.cases.demo import seed_cases
     from servicehall.complaints.demo import seed_complaints
     from servicehall.hotline.demo import seed_calls
 
-    return {"Complaints": seed_complaints(), "HotlineCalls": seed_calls()}
+    return {"Complaints": seed_complaints(), "HotlineCalls": seed_calls(), "Cases": seed_cases()}
 
 
 def _passwords(staff_by_key) -> int:

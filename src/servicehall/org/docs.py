@@ -30,7 +30,9 @@ def permissions_markdown() -> str:
         "",
         "An auxiliary (辅警) may answer questions, file archives, enter data and take ID photos,",
         "but may never accept a registration, issue a certificate, keep the seal or blank",
-        "certificates, or hold fee money: the services refuse with a message naming the rule.",
+        "certificates, hold fee money or make a penalty decision: the services refuse with a",
+        "message naming the rule. Fines are paid at the bank (罚缴分离, R-CASE-6): no window",
+        "role records a fine as paid; only the office enters the bank's confirmation.",
         "",
     ]
     return "\n".join(lines)

@@ -36,6 +36,8 @@ class Action(models.TextChoices):
     KEEP_SEAL = "keep_seal", _("Keep and use the seal")
     KEEP_BLANK_CERTIFICATES = "keep_blank_certificates", _("Keep blank certificates")
     HOLD_FEE_MONEY = "hold_fee_money", _("Hold fee money")
+    DECIDE_FINE = "decide_fine", _("Record a fine decision")
+    CONFIRM_FINE_PAYMENT = "confirm_fine_payment", _("Enter the bank's confirmation of a fine")
     APPROVE_PAUSE = "approve_pause", _("Approve a long window pause")
     APPROVE_EXTENSION = "approve_extension", _("Approve extending a licence's decision limit")
     MANAGE_DUTY_ROTA = "manage_duty_rota", _("Manage the duty rota")
@@ -74,6 +76,7 @@ _OFFICER = _AUXILIARY | {
     A.KEEP_SEAL,
     A.KEEP_BLANK_CERTIFICATES,
     A.HOLD_FEE_MONEY,
+    A.DECIDE_FINE,
     A.REGISTER_COMPLAINT,
     A.TAKE_HOTLINE_CALL,
 }
@@ -120,6 +123,9 @@ MATRIX: dict[str, frozenset[str]] = {
             A.HANDLE_COMPLAINT,
             # never the unit's own leaders: points it was given are not its to take back
             A.CANCEL_VIOLATION,
+            # R-CASE-6 (罚缴分离): a fine is paid at the bank; only the office records the
+            # bank's confirmation, never a window role
+            A.CONFIRM_FINE_PAYMENT,
             A.VIEW_JOBS,
         }
     ),
@@ -139,6 +145,7 @@ _AUXILIARY_REFUSALS = {
     A.KEEP_SEAL: _("An auxiliary may not keep or use the seal."),
     A.KEEP_BLANK_CERTIFICATES: _("An auxiliary may not keep blank certificates."),
     A.HOLD_FEE_MONEY: _("An auxiliary may not hold fee money."),
+    A.DECIDE_FINE: _("An auxiliary may not make a penalty decision; a certified officer must."),
 }
 
 

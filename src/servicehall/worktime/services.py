@@ -343,6 +343,8 @@ DEFAULT_POLICIES = [
         False,
         "国办发〔2019〕51号（5–15 个工作日）",
     ),
+    # R-CASE-6: cases.fees, the day a fine decided at a window is to be paid at the bank by
+    ("fine-payment", "罚款缴纳", 15, "calendar_days", None, False, "行政处罚法 第六十七条"),
 ]
 
 

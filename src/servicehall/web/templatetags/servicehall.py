@@ -3,7 +3,7 @@ import datetime as dt
 from django import template
 from django.utils import formats, timezone
 
-from servicehall.core import masking
+from servicehall.core import masking, money
 
 register = template.Library()
 
@@ -21,6 +21,12 @@ def mask_id(value):
 @register.filter
 def mask_name(value):
     return masking.mask_name(value or "")
+
+
+@register.filter
+def yuan(fen):
+    """12000 → 120.00: an amount kept in fen, as people read it in yuan."""
+    return money.yuan(fen)
 
 
 @register.filter
