@@ -10,7 +10,7 @@ import pytest
 
 from servicehall.cases import services
 from servicehall.cases.models import Case, DueState, Status
-from servicehall.catalog.models import Licensing
+from servicehall.catalog.models import Licensing, Matter
 from servicehall.notices.models import Notification
 from servicehall.worktime.models import SlaPolicy
 from servicehall.worktime.services import seed_policies
@@ -136,14 +136,13 @@ def test_the_law_allows_one_extension_before_the_limit_ends(staff_actor, case):
     assert case.events.filter(kind="extended").count() == 1
 
 
-def test_no_extension_after_the_decision_or_for_a_matter_that_is_no_licence(
-    staff_actor, case, migration
-):
+def test_no_extension_after_the_decision_or_for_a_matter_that_is_no_licence(staff_actor, case):
     leader = staff_actor(LEADER)
     case = finish_steps(staff_actor, case, 1, 2, 3, now=at(2026, 11, 10))
     with raises_rule("R-LAW-1"):
         services.extend_decision(actor=leader, case=case, reason="x", now=at(2026, 11, 10))
-    other = accept(staff_actor("041235"), migration, now=MONDAY)
+    id_card = Matter.objects.get(code="id-card-apply")  # no licence
+    other = accept(staff_actor("041235"), id_card, now=MONDAY)
     with raises_rule("R-LAW-1"):
         services.extend_decision(actor=staff_actor("041201"), case=other, reason="x", now=MONDAY)
 

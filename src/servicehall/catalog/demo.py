@@ -33,6 +33,9 @@ MATTERS = {
             {
                 "promised_n": 8,
                 "statutory_n": 20,
+                # 户口迁移审批 is an administrative licence: step 3 decides (R-LAW-1)
+                "licensing": "single",
+                "deciding_step": 3,
                 "fee_fen": 0,
                 "max_visits": 2,
                 "channels": WA,
@@ -331,6 +334,8 @@ def seed_matters(units) -> int:
         if unit is None:
             continue
         for order, (code, name, name_en, materials, steps, options) in enumerate(matters):
+            options = dict(options)
+            deciding = options.pop("deciding_step", None)
             matter, new = Matter.objects.get_or_create(
                 code=code,
                 defaults={
@@ -363,5 +368,6 @@ def seed_matters(units) -> int:
                     limit_n=n,
                     limit_unit=unit_name,
                     pausable=pausable,
+                    decides=i == deciding,
                 )
     return created
