@@ -60,6 +60,7 @@ urlpatterns = [
     path("kiosk/<slug:code>/slips/<str:token>/", feedback_views.kiosk_ticket, name="kiosk_ticket"),
     path("board/<slug:code>/", queue_views.board, name="board"),
     path("screen/", feedback_views.citizen_screen, name="screen"),
+    path("rate/case/<str:token>/", feedback_views.rate_case_link, name="rate_case"),
     path("rate/<str:token>/", feedback_views.rate_link, name="rate_link"),
     path("reviews/", feedback_views.reviews, name="reviews"),
     path("ratings/checkpoints.json", feedback_views.checkpoints, name="rating_checkpoints"),
