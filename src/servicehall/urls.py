@@ -76,6 +76,7 @@ urlpatterns = [
     path("console/", queue_views.console, name="console"),
     path("console/rota/", queue_views.rota_page, name="rota"),
     path("console/reception/", queue_views.reception, name="reception"),
+    path("console/requests/", queue_views.appointment_requests, name="appointment_requests"),
     path("console/hall/", queue_views.hall, name="hall"),
     path("console/pauses/<int:pk>/approve/", queue_views.approve, name="approve_pause"),
     path(
