@@ -60,6 +60,7 @@ urlpatterns = [
     path("kiosk/<slug:code>/slips/<str:token>/", feedback_views.kiosk_ticket, name="kiosk_ticket"),
     path("board/<slug:code>/", queue_views.board, name="board"),
     path("screen/", feedback_views.citizen_screen, name="screen"),
+    path("rate/case/<str:token>/", feedback_views.rate_case_link, name="rate_case"),
     path("rate/<str:token>/", feedback_views.rate_link, name="rate_link"),
     path("reviews/", feedback_views.reviews, name="reviews"),
     path("ratings/checkpoints.json", feedback_views.checkpoints, name="rating_checkpoints"),
@@ -75,6 +76,7 @@ urlpatterns = [
     path("console/", queue_views.console, name="console"),
     path("console/rota/", queue_views.rota_page, name="rota"),
     path("console/reception/", queue_views.reception, name="reception"),
+    path("console/requests/", queue_views.appointment_requests, name="appointment_requests"),
     path("console/hall/", queue_views.hall, name="hall"),
     path("console/pauses/<int:pk>/approve/", queue_views.approve, name="approve_pause"),
     path(

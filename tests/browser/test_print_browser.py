@@ -54,9 +54,12 @@ def test_a_printed_receipt_is_an_a4_page(live_server, page):
     )
     log_in(page, live_server.url, "officer")
     page.goto(f"{live_server.url}/cases/{case.pk}/receipt/print/")
-    (width, height) = page_sizes(page.pdf(prefer_css_page_size=True))[0]
+    sizes = page_sizes(page.pdf(prefer_css_page_size=True))
+    (width, height) = sizes[0]
     assert abs(width - 210) < 1 and abs(height - 297) < 1
-    assert page.locator(".qr svg").count() == 1
+    # the status QR code and the rating QR code (一事一评), on the one sheet
+    assert len(sizes) == 1 and page.locator(".qr svg").count() == 2
+    assert page.locator(".rate-row .qr svg").count() == 1
 
 
 def test_hand_over_and_print_opens_the_receipts(live_server, page, shot):

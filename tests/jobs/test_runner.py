@@ -19,6 +19,7 @@ EVERY_JOB = {
     "queueing.backups",
     "queueing.no_shows",
     "queueing.pause_overruns",
+    "queueing.contacts_overdue",
     "feedback.seal",
     "feedback.late_steps",
     "complaints.overdue",

@@ -46,6 +46,11 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# A case is concluded, over for the citizen, when done (on the spot or after its steps) or
+# refused: what may be rated once (一事一评, decision 0028).
+CONCLUDED = (Status.COMPLETED, Status.REJECTED)
+
+
 class DueState(models.TextChoices):
     OK = "ok", _("on time")
     WARNING = "warning", _("due soon")

@@ -26,6 +26,7 @@ from . import fees
 from .models import (
     CHECK_CODE_ALPHABET,
     CHECK_CODE_LENGTH,
+    CONCLUDED,
     Case,
     CaseEvent,
     CaseStep,
@@ -1116,6 +1117,42 @@ def find_case_for_applicant(number: str, secret: str):
     by_code = _same(given, code)
     by_id = _same(given, tail) and len(given) == 4 and len(tail) == 4
     return case if case is not None and (by_code or by_id) else None
+
+
+# ---- the rating link of a concluded case (一事一评, decision 0028) --------------------------
+
+RATING_LINK_SALT = "servicehall.case-rating-link"
+
+
+def concluded(case: Case) -> bool:
+    """Whether the matter is over for the citizen (models.CONCLUDED): a concluded case may be
+    rated once; an open one not yet."""
+    return case.status in CONCLUDED
+
+
+def rating_token(case: Case) -> str:
+    """The unguessable part of a case's rating link, printed with its QR code on the receipt
+    and the refusal notice: signed, so nobody reaches another citizen's rating by counting
+    case ids. The same token on every reprint; the feedback app reads it (case_for_rating)
+    and decides whether the case may still be rated."""
+    from django.core import signing
+
+    return signing.Signer(salt=RATING_LINK_SALT).sign_object(case.pk)
+
+
+def case_for_rating(token: str) -> Case | None:
+    """The case a rating token names, or None when the token is not one of ours."""
+    from django.core import signing
+
+    try:
+        pk = signing.Signer(salt=RATING_LINK_SALT).unsign_object(token or "")
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(pk, int) or isinstance(pk, bool):
+        return None
+    return (
+        Case.objects.select_related("unit", "matter", "window", "received_by").filter(pk=pk).first()
+    )
 
 
 # ---- deadlines (background job) -----------------------------------------------------

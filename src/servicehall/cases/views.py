@@ -4,6 +4,7 @@ documents, and the public status lookup. Thin: every change is a service call.""
 import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
@@ -520,7 +521,9 @@ def print_refusal(request, actor, own, pk):
     case = _case_for(actor, pk)
     if case.status != Status.REJECTED:
         raise Http404("not refused")
-    return render(request, "cases/print_refusal.html", {"case": case})
+    return render(
+        request, "cases/print_refusal.html", {"case": case, **_rating_link(request, case)}
+    )
 
 
 def _status_link(request, number, case):
@@ -531,9 +534,19 @@ def _status_link(request, number, case):
     return {"status_url": url, "status_qr": qr_svg(url, scale=2)}
 
 
+def _rating_link(request, case):
+    """The case's one-time rating link and its QR code (一事一评, decision 0028), for the paper
+    the citizen takes home: the page it opens is the feedback app's, which rates the case once
+    it is concluded."""
+    url = public_url(request, reverse("rate_case", args=[services.rating_token(case)]))
+    days = settings.SERVICEHALL["RATING_LINK_DAYS"]
+    return {"rate_url": url, "rate_qr": qr_svg(url, scale=2), "rate_days": days}
+
+
 @staff_view
 def print_receipt(request, actor, own, pk):
-    """Acceptance receipt (受理回执) with the due date, signatures and the status QR code."""
+    """Acceptance receipt (受理回执) with the due date, signatures, the status QR code and the
+    rating QR code (一事一评: valid once the case is concluded)."""
     case = _case_for(actor, pk)
     if case.accepted_at is None:
         raise Http404("not accepted")
@@ -546,6 +559,7 @@ def print_receipt(request, actor, own, pk):
             "fine": _fine_of(case),
             "catalogue_fee": fees.catalogue_fee(case.matter),
             **_status_link(request, case.number, case),
+            **_rating_link(request, case),
         },
     )
 
@@ -659,6 +673,12 @@ def status(request):
             "or enter the last four characters of the applicant's ID number instead of the code."
         )
     extension = case.events.filter(kind=CaseEvent.Kind.EXTENDED).first() if case else None
+    # 一事一评: a concluded case's page offers its rating link, as the paper does
+    rate_url = (
+        reverse("rate_case", args=[services.rating_token(case)])
+        if case and services.concluded(case)
+        else ""
+    )
     return render(
         request,
         "cases/status.html",
@@ -669,5 +689,6 @@ def status(request):
             "steps": steps,
             "problem": problem,
             "extension": extension,
+            "rate_url": rate_url,
         },
     )

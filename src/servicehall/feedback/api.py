@@ -1,7 +1,8 @@
-"""Ratings through the API: the rating device at a window and the link on the slip post here
-(R-FB-1, R-LAW-2). Never with a staff login: a paired device proves its window with the
-credential its pairing left in its browser (a cookie), a citizen their visit with the link.
-The answer comes after commit; a retry with the same key gets the same rating."""
+"""Ratings through the API: the rating device at a window, the link on the slip and the link
+on a case's receipt post here (R-FB-1, R-LAW-2). Never with a staff login: a paired device
+proves its window with the credential its pairing left in its browser (a cookie), a citizen
+their visit or case with the link. The answer comes after commit; a retry with the same key
+gets the same rating."""
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ class RatingIn(Schema):
         None, description="the visit, from a paired rating device (its cookie names the device)"
     )
     link: Short(200) | None = Field(None, description="the token of the link on the slip")
+    case_link: Short(200) | None = Field(
+        None, description="the token of the link on a case's receipt or refusal notice (一事一评)"
+    )
     overall: int = Field(description="5 very satisfied … 1 very dissatisfied")
     efficiency: int | None = None
     competence: int | None = None
@@ -49,7 +53,8 @@ class RatingOut(Schema):
     url_name="rate",
 )
 def create(request, payload: RatingIn):
-    """Rate a finished visit; 201 when stored now, 200 when this key was stored before."""
+    """Rate a finished visit, or a concluded case by its link; 201 when stored now, 200 when
+    this key was stored before."""
     if request.user.is_authenticated or "authorization" in request.headers:
         # R-FB-1: staff never rate, whatever else the request carries
         raise Forbidden(
@@ -68,7 +73,16 @@ def create(request, payload: RatingIn):
     phone = services.check_contact(
         overall=payload.overall, phone=payload.callback_phone, consent=payload.callback_consent
     )
-    if payload.link:
+    if payload.case_link:
+        limit(request, "rating")  # a citizen's phone, by the case's link: per address
+        rating, created = services.rate(
+            actor=actor,
+            case=services.case_for_link(payload.case_link),
+            channel=services.Rating.Channel.LINK,
+            idempotency_key=payload.idempotency_key,
+            **levels,
+        )
+    elif payload.link:
         limit(request, "rating")  # a citizen's phone, by the slip's link: per address
         rating, created = services.rate(
             actor=actor,

@@ -1,18 +1,22 @@
 """The published figures of 好差评 (R-LAW-2): per unit, window, staff member and day, over the
 visits finished in a period — good-review rate, unrated rate, bad-review reply rate,
 rectification rate (整改率: bad reviews put right) and satisfaction with the fix. One query
-per breakdown.
+per breakdown. Beside them, labelled apart (models.Rated), the same figures of the cases
+concluded in the period, each rated once per matter (一事一评, decision 0028).
 
-`visit_counts` is the one definition of these counts: the published page aggregates it over a
-period's visits, the daily roll-ups store it per window, staff member and day (decision 0023)."""
+`rating_counts` is the one definition of these counts, for visits (`visit_counts`) and for
+cases (`case_rating_counts`): the published page aggregates it over a period's visits and
+cases, the daily roll-ups store it per window, staff member and day (decision 0023)."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from servicehall.core.figures import grouped
+from servicehall.cases.models import CONCLUDED, Case
+from servicehall.core.figures import day_bounds, grouped
 from servicehall.queueing.figures import queue_ids
 from servicehall.queueing.models import Ticket
 
@@ -74,18 +78,20 @@ def visits(first: dt.date, last: dt.date, units=None):
     return qs.filter(queue_id__in=queue_ids(units))
 
 
-def visit_counts(now=None) -> dict:
-    """The counts behind every published rate, as aggregates over visits."""
+def rating_counts(ended: str, now=None, prefix: str = "") -> dict:
+    """The counts behind every published rate, as aggregates over what was rated (visits or
+    cases, which reach their rating as `rating`): `ended` is the column of when it finished,
+    from which its rating link runs (an unrated one counts once the link has expired)."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.SERVICEHALL["RATING_LINK_DAYS"])
     bad_level = bad_review_level()
-    return {
+    counts = {
         "finished": Count("pk"),
         "rated": Count("rating"),
         **{f"rating_{n}": Count("rating", filter=Q(rating__overall=n)) for n in LEVELS},
         "good": Count("rating", filter=Q(rating__overall__gte=GOOD)),
-        "settled": Count("pk", filter=Q(ended_at__lt=cutoff) | Q(rating__isnull=False)),
-        "unrated": Count("pk", filter=Q(ended_at__lt=cutoff, rating__isnull=True)),
+        "settled": Count("pk", filter=Q(**{f"{ended}__lt": cutoff}) | Q(rating__isnull=False)),
+        "unrated": Count("pk", filter=Q(**{f"{ended}__lt": cutoff}, rating__isnull=True)),
         "bad": Count("rating", filter=Q(rating__overall__lte=bad_level)),
         "replied": Count("rating", filter=Q(**{f"{FOLLOW_UP}__called_back_at__isnull": False})),
         "rectified": Count("rating", filter=Q(**{f"{FOLLOW_UP}__rectified_at__isnull": False})),
@@ -96,12 +102,70 @@ def visit_counts(now=None) -> dict:
             filter=Q(**{f"{FOLLOW_UP}__due_at__lt": now}) & ~Q(**{f"{FOLLOW_UP}__stage": "closed"}),
         ),
     }
+    return {f"{prefix}{name}": count for name, count in counts.items()}
+
+
+def visit_counts(now=None) -> dict:
+    """rating_counts of visits, which end when the visit does."""
+    return rating_counts("ended_at", now)
 
 
 def visit_rows(by, first, last=None, units=None, now=None) -> list[dict]:
     """visit_counts grouped by `by` (servicehall.core.figures.KEYS)."""
     qs = grouped(visits(first, last or first, units), by, VISIT_KEYS)
     return list(qs.annotate(**visit_counts(now)))
+
+
+# ---- cases, rated once per matter (一事一评) ---------------------------------------------------
+
+# the roll-ups' key names for a case's rating: the case's unit and window, the staff member its
+# rating names (who received it), the local day it was concluded
+CASE_KEYS = {
+    "unit_id": "unit_id",
+    "window_id": "window_id",
+    "staff_id": "received_by_id",
+    "day": TruncDate("finished_at"),
+}
+# a case's columns in the roll-ups are its counts under this prefix (case_rated, case_bad …)
+CASE_PREFIX = "case_"
+
+
+def concluded_cases(first: dt.date, last: dt.date, units=None):
+    """Cases concluded (done or refused) on local days `first` … `last`, less those whose
+    rating was set aside on appeal: a case counts on the day it was concluded."""
+    start, end = day_bounds(first, last)
+    qs = Case.objects.filter(
+        status__in=CONCLUDED, finished_at__gte=start, finished_at__lt=end
+    ).exclude(**{f"{FOLLOW_UP}__appeal_upheld": True})
+    return qs if units is None else qs.filter(unit__in=units)
+
+
+def case_rating_counts(now=None, prefix: str = "") -> dict:
+    """rating_counts of cases, whose rating link runs from their conclusion."""
+    return rating_counts("finished_at", now, prefix)
+
+
+def case_rating_rows(by, first, last=None, units=None, now=None) -> list[dict]:
+    """case_rating_counts grouped by `by` (servicehall.core.figures.KEYS), named with
+    CASE_PREFIX, as the roll-ups store them."""
+    qs = grouped(concluded_cases(first, last or first, units), by, CASE_KEYS)
+    return list(qs.annotate(**case_rating_counts(now, CASE_PREFIX)))
+
+
+def case_figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
+    """{"total": row, "by_window": {n or None: row}, "by_day": {date: row}} of the unit's
+    cases concluded in the period, each row as a visit's."""
+    now = now or timezone.now()
+    qs = concluded_cases(first, last, units=[unit])
+    counts = case_rating_counts(now)
+    total = qs.aggregate(**counts)
+    by_window = qs.order_by().values("window__number").annotate(**counts).order_by("window__number")
+    by_day = grouped(qs, ("day",), CASE_KEYS).annotate(**counts).order_by("day")
+    return {
+        "total": _row(total, now),
+        "by_window": {r["window__number"]: _row(r, now) for r in by_window},
+        "by_day": {r["day"]: _row(r, now) for r in by_day},
+    }
 
 
 def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
@@ -125,4 +189,6 @@ def figures(unit, first: dt.date, last: dt.date, now=None) -> dict:
             f"{r['staff__name']}（{r['staff__badge_no']}）": _row(r, now) for r in by_staff
         },
         "by_day": {r["day"]: _row(r, now) for r in by_day},
+        # 一事一评: the cases concluded in the period, shown beside the visits, labelled apart
+        "cases": case_figures(unit, first, last, now),
     }

@@ -40,6 +40,14 @@ DIMENSIONS = (
 )
 
 
+class Rated(models.TextChoices):
+    """What a rating is of, as the published figures label it (R-LAW-2, GB/T 39734-2020): a
+    visit rated on site, once per transaction (一次一评), or a case, once per matter (一事一评)."""
+
+    VISIT = "visit", _("Per visit (一次一评, on site)")
+    CASE = "case", _("Per matter (一事一评, cases)")
+
+
 class AppendOnly(Exception):
     """A rating, once written, is never changed or deleted (R-LAW-2)."""
 

@@ -23,7 +23,7 @@ def open_reviews(unit, actor, now=None, shown=None) -> list[tuple]:
             "rating__window",
             "rating__staff",
             "rating__ticket",
-            "rating__case",
+            "rating__case__matter",
             "rating__contact",
         )
     )

@@ -139,7 +139,7 @@ def rate(
         same = Rating.objects.filter(idempotency_key=key).first()
         if same is not None:
             return same, False
-        raise ServiceError(_("This visit has already been rated."), rule="R-LAW-2") from None
+        raise ServiceError(_already_rated(case), rule="R-LAW-2") from None
     return rating, True
 
 
@@ -257,9 +257,15 @@ def _sql(kind: str) -> str:
     return _SQL[kind]
 
 
+def _already_rated(case) -> str:
+    if case is not None:
+        return _("This case has already been rated.")
+    return _("This visit has already been rated.")
+
+
 def _rated_thing(ticket, case) -> dict:
     """What a rating is of: a finished visit or a finished case, not yet rated."""
-    from servicehall.cases.models import Status
+    from servicehall.cases.services import concluded
     from servicehall.queueing.models import Ticket
 
     if (ticket is None) == (case is None):
@@ -268,17 +274,17 @@ def _rated_thing(ticket, case) -> dict:
         if ticket.state != Ticket.State.DONE or ticket.window_id is None:
             raise ServiceError(_("Only a finished visit can be rated."), rule="R-LAW-2")
         if Rating.objects.filter(ticket=ticket).exists():
-            raise ServiceError(_("This visit has already been rated."), rule="R-LAW-2")
+            raise ServiceError(_already_rated(None), rule="R-LAW-2")
         return {
             "ticket_id": ticket.pk,
             "unit_id": ticket.window.unit_id,
             "window_id": ticket.window_id,
             "staff_id": ticket.staff_id,
         }
-    if case.status not in (Status.COMPLETED, Status.REJECTED):
+    if not concluded(case):  # done or refused: every concluded matter, once (一事一评)
         raise ServiceError(_("Only a finished case can be rated."), rule="R-LAW-2")
     if Rating.objects.filter(case=case).exists():
-        raise ServiceError(_("This case has already been rated."), rule="R-LAW-2")
+        raise ServiceError(_already_rated(case), rule="R-LAW-2")
     return {
         "case_id": case.pk,
         "unit_id": case.unit_id,
@@ -590,6 +596,26 @@ def visit_for_link(token: str):
     return ticket
 
 
+def case_for_link(token: str, now=None):
+    """The case a case's rating link names (一事一评, decision 0028): the token is the cases
+    app's, printed on the receipt and the refusal notice; the link is valid for the
+    unrated-after setting's days from the case's conclusion. A case not concluded yet is
+    returned as well: its page says it may be rated once it is."""
+    from servicehall.cases import services as cases
+
+    case = cases.case_for_rating(token)
+    if case is None:
+        raise Forbidden(_("This rating link is not valid."))
+    days = settings.SERVICEHALL["RATING_LINK_DAYS"]
+    now = now or timezone.now()
+    if cases.concluded(case) and case.finished_at < now - dt.timedelta(days=days):
+        raise ServiceError(
+            _("This link has expired: cases are rated within %(n)s days of their conclusion.")
+            % {"n": days}
+        )
+    return case
+
+
 # ---- bad reviews (R-LAW-2) ------------------------------------------------------------------
 
 
@@ -609,6 +635,7 @@ def open_follow_ups(bad: list[dict]) -> list[BadReviewFollowUp]:
     transaction that links the ratings into the chain, so each gets exactly one."""
     from django.urls import reverse
 
+    from servicehall.cases.models import Case
     from servicehall.notices.models import Notification
     from servicehall.notices.services import notify, who_must_hear
     from servicehall.org.models import Unit, Window
@@ -644,15 +671,29 @@ def open_follow_ups(bad: list[dict]) -> list[BadReviewFollowUp]:
     numbers = dict(
         Window.objects.filter(pk__in={b["window_id"] for b in bad}).values_list("pk", "number")
     )
+    cases = dict(
+        Case.objects.filter(pk__in={b.get("case_id") for b in bad} - {None}).values_list(
+            "pk", "number"
+        )
+    )
     units = Unit.objects.in_bulk({b["unit_id"] for b in bad})
     leaders = {pk: who_must_hear(unit) for pk, unit in units.items()}
     with translation.override(settings.LANGUAGE_CODE):  # the sealer has no request language
         for b, rect in zip(bad, rects, strict=True):
+            if b.get("case_id"):  # 一事一评: a case's bad review names the case
+                text = _("A bad review of case %(case)s: verify it within %(limit)s.") % {
+                    "case": cases.get(b["case_id"], "—"),
+                    "limit": verify.length,
+                }
+            else:
+                text = _("A bad review of window %(n)s: verify it within %(limit)s.") % {
+                    "n": numbers.get(b["window_id"], "—"),
+                    "limit": verify.length,
+                }
             notify(
                 recipients=leaders[b["unit_id"]],
                 kind=Notification.Kind.BAD_REVIEW,
-                text=_("A bad review of window %(n)s: verify it within %(limit)s.")
-                % {"n": numbers.get(b["window_id"], "—"), "limit": verify.length},
+                text=text,
                 link=f"{reverse('reviews')}#review-{rect.pk}",  # its card on the list
             )
     return rects
@@ -780,7 +821,8 @@ def seal(batch=1000, now=None) -> int:
     reviews among them get their follow-ups in the same transaction. Returns how many
     were sealed."""
     now = now or timezone.now()
-    at = {f: SIGNED_FIELDS.index(f) for f in ("overall", "unit_id", "window_id", "created_at")}
+    named = ("overall", "unit_id", "window_id", "case_id", "created_at")
+    at = {f: SIGNED_FIELDS.index(f) for f in named}
     worst = bad_review_level()
     with transaction.atomic():
         if connection.vendor == "postgresql":  # one sealer at a time
@@ -1020,6 +1062,24 @@ def reveal_contact(*, actor: Actor, follow_up: BadReviewFollowUp) -> str:
     return phone
 
 
+def _late_text(f: BadReviewFollowUp) -> str:
+    """What the leaders are told of a step past its deadline: the visit's window, or the
+    case (一事一评)."""
+    values = {
+        "n": f.rating_id,
+        "stage": f.get_stage_display(),
+        "due": timezone.localtime(f.due_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    if f.rating.case_id:
+        return _(
+            "Bad review #%(n)s (case %(case)s): the step “%(stage)s” was due %(due)s and is "
+            "not done."
+        ) % {**values, "case": f.rating.case.number}
+    return _(
+        "Bad review #%(n)s (window %(w)s): the step “%(stage)s” was due %(due)s and is not done."
+    ) % {**values, "w": f.rating.window.number if f.rating.window else "—"}
+
+
 def late_steps(now=None) -> int:
     """Tell the unit's leaders, once per step, of each bad-review follow-up whose step (verify,
     rectify, call back) is past its deadline (R-LAW-2; run by the jobs). What was told already
@@ -1034,21 +1094,9 @@ def late_steps(now=None) -> int:
     late = (
         BadReviewFollowUp.objects.filter(due_at__lt=now)
         .exclude(stage=BadReviewFollowUp.Stage.CLOSED)
-        .select_related("unit", "rating__window")
+        .select_related("unit", "rating__window", "rating__case")
     )
-    texts = {
-        f: _(
-            "Bad review #%(n)s (window %(w)s): the step “%(stage)s” was due %(due)s and is not "
-            "done."
-        )
-        % {
-            "n": f.rating_id,
-            "w": f.rating.window.number if f.rating.window else "—",
-            "stage": f.get_stage_display(),
-            "due": timezone.localtime(f.due_at).strftime("%Y-%m-%d %H:%M"),
-        }
-        for f in late
-    }
+    texts = {f: _late_text(f) for f in late}
     told_already = set(
         Notification.objects.filter(kind=kind, text__in=set(texts.values())).values_list(
             "recipient_id", "text"

@@ -27,7 +27,7 @@ from servicehall.queueing.models import Ticket
 from servicehall.queueing.selectors import ahead_of, last_event_id
 
 from . import screen, selectors, services
-from .models import DIMENSIONS, TAGS, BadReviewFollowUp, Level, Rating
+from .models import DIMENSIONS, TAGS, BadReviewFollowUp, Level, Rated, Rating
 
 
 def rate_link(request, token):
@@ -40,17 +40,38 @@ def rate_link(request, token):
         ticket = services.visit_for_link(token)
     except ServiceError as exc:
         return render(request, "feedback/rate.html", {"error": str(exc)}, status=exc.status)
+    return _rate_page(request, {"ticket": ticket}, rated=hasattr(ticket, "rating"))
+
+
+def rate_case_link(request, token):
+    """Rate a concluded case (done or refused) through the link or QR code on its receipt or
+    refusal notice, once (R-LAW-2 一事一评, decision 0028); the same page and rules as a visit's
+    link. Before the case is concluded the page says so and takes no rating."""
+    if request.method == "POST":
+        limit(request, "rating")
+    try:
+        case = services.case_for_link(token)
+    except ServiceError as exc:
+        return render(request, "feedback/rate.html", {"error": str(exc)}, status=exc.status)
+    from servicehall.cases.services import concluded
+
+    thing = {"case": case, "not_yet": not concluded(case)}
+    return _rate_page(request, thing, rated=Rating.objects.filter(case=case).exists())
+
+
+def _rate_page(request, thing: dict, *, rated: bool):
+    """The rating form of one visit or case ({"ticket": …} or {"case": …}); a POST rates it."""
     context = {
-        "ticket": ticket,
+        **thing,
         "levels": Level.choices,
         "low": services.bad_review_level(),
         "dimensions": DIMENSIONS,
         "tags": [str(t) for t in TAGS],
         "key": request.POST.get("key") or uuid.uuid4().hex,
-        "rated": hasattr(ticket, "rating"),
+        "rated": rated,
     }
-    context["thanks"] = context["rated"] and request.GET.get("thanks") == "1"
-    if request.method == "POST" and context["rated"]:
+    context["thanks"] = rated and request.GET.get("thanks") == "1"
+    if request.method == "POST" and rated:
         return redirect(f"{request.path}?thanks=1")
     if request.method == "POST":
         post = request.POST
@@ -66,7 +87,8 @@ def rate_link(request, token):
             )
             rating, _created = services.rate(
                 actor=actor_for(request.user),
-                ticket=ticket,
+                ticket=thing.get("ticket"),
+                case=thing.get("case"),
                 overall=level("overall"),
                 efficiency=level("efficiency"),
                 competence=level("competence"),
@@ -106,6 +128,7 @@ def _reviews_page(request, actor, unit, shown=None):
             "closed": selectors.closed_reviews(unit),
             "levels": Level.choices,
             "limits": services.step_limits(),
+            "kinds": {kind.value: kind.label for kind in Rated},
         },
     )
 
@@ -187,6 +210,12 @@ def published(request, code):
             "month": first,
             "total_rows": {unit.name: f["total"]},
             "window_rows": {_("Window %(n)s") % {"n": n}: r for n, r in f["by_window"].items()},
+            "case_total_rows": {unit.name: f["cases"]["total"]},
+            "case_window_rows": {
+                (_("Window %(n)s") % {"n": n} if n is not None else _("no window")): r
+                for n, r in f["cases"]["by_window"].items()
+            },
+            "kinds": {kind.value: kind.label for kind in Rated},
             "checkpoint": _local_checkpoint(services.latest_checkpoint()),
             "link_days": settings.SERVICEHALL["RATING_LINK_DAYS"],
         },

@@ -22,6 +22,7 @@ class Notification(models.Model):
         BACKUP = "backup", _("Cover a window (A/B)")
         PAUSE_APPROVAL = "pause_approval", _("Pause to approve")
         PAUSE_OVERRUN = "pause_overrun", _("Pause overrun")
+        CONTACT_OVERDUE = "contact_overdue", _("Holiday request not answered in time")
         # feedback
         BAD_REVIEW = "bad_review", _("Bad review")
         # complaints

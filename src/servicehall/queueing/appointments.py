@@ -1,5 +1,7 @@
 """Appointments: slots with capacity, booking, check-in to a ticket, no-shows, and the
-contact task for a request made on a holiday (R-Q-1, R-TIME-4)."""
+contact task for a request made on a holiday by any channel — the web booking, a phone call,
+the reception desk — with the duty lead told when one runs late (R-Q-1; the holiday rule is
+named where it is kept, holiday_contact)."""
 
 import datetime as dt
 import secrets
@@ -11,19 +13,44 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.errors import InvalidInput, ServiceError
 from servicehall.core.idnumbers import id_problem, phone_problem
+from servicehall.core.masking import mask_name
 from servicehall.org.permissions import Action, Actor, require
 from servicehall.worktime import services as worktime
 
 from .models import Appointment, AppointmentSlot, ContactTask, Ticket
 from .services import require_open, take_ticket
 
-# R-TIME-4: holiday appointment requests are answered within this policy's limit (24 hours).
+# holiday appointment requests are answered within this policy's limit (24 hours)
 HOLIDAY_CONTACT = "holiday-appointment-contact"
 
 
 def contact_policy():
-    """The holiday contact's time limit as edited in the admin (R-TIME-4)."""
+    """The holiday contact's time limit as edited in the admin."""
     return worktime.policy(HOLIDAY_CONTACT)
+
+
+def holiday_contact(*, unit, channel, name, phone, note="", now, appointment=None, taken_by=None):
+    """The contact task of an appointment request made on a non-working day, whatever the
+    channel, due within the policy's limit; None on a working day, when the request is
+    answered as it is made. The one place the rule is kept: the web booking and the requests
+    staff take by phone or at reception both come here."""
+    cal = worktime.calendar()
+    if cal.is_working_day(timezone.localdate(now)):
+        return None
+    # R-TIME-4: a holiday appointment request, by any channel, is answered within the policy's
+    # limit (24 hours as seeded)
+    due = cal.deadline(now, contact_policy().time_limit)
+    return ContactTask.objects.create(
+        unit=unit,
+        appointment=appointment,
+        channel=channel,
+        taken_by=taken_by,
+        name=name,
+        phone=phone,
+        note=note[:200],
+        requested_at=now,
+        due_at=due.at,
+    )
 
 
 def open_slots(matter, now=None):
@@ -88,19 +115,55 @@ def book(
         code=_new_code(),
         booked_at=now,
     )
-    cal = worktime.calendar()
-    if not cal.is_working_day(timezone.localdate(now)):  # R-TIME-4: a holiday request
-        due = cal.deadline(now, contact_policy().time_limit)
-        ContactTask.objects.create(
-            unit=slot.unit,
-            appointment=appointment,
-            name=appointment.name,
-            phone=appointment.phone,
-            note=str(slot),
-            requested_at=now,
-            due_at=due.at,
-        )
+    holiday_contact(
+        unit=slot.unit,
+        channel=ContactTask.Channel.WEB,
+        name=appointment.name,
+        phone=appointment.phone,
+        note=str(slot),
+        now=now,
+        appointment=appointment,
+    )
     return appointment
+
+
+# the channels a member of staff takes a request by (the web books by itself)
+TAKEN_BY_STAFF = (ContactTask.Channel.PHONE, ContactTask.Channel.IN_PERSON)
+
+
+@transaction.atomic
+def record_request(
+    *, actor: Actor, unit, channel: str, name: str, phone: str, note: str = "", now=None
+) -> ContactTask | None:
+    """An appointment request a member of staff took by phone (the unit's phone, a hotline
+    seat) or in person at reception: on a non-working day it becomes a contact task due within
+    the policy's limit, as a web booking does (holiday_contact); on a working day there is no
+    task to make (None): the request is booked or served while the citizen is there."""
+    require(actor, Action.ANSWER_QUESTIONS, unit=unit)
+    errors = {}
+    if channel not in TAKEN_BY_STAFF:
+        errors["channel"] = [_("Say whether the request came by phone or in person.")]
+    name, phone, note = (name or "").strip(), (phone or "").strip(), (note or "").strip()
+    if not name:
+        errors["name"] = [_("Enter the citizen's name.")]
+    elif len(name) > 50:
+        errors["name"] = [_("Keep the name under 50 characters.")]
+    problem = phone_problem(phone) if phone else _("Enter a phone number to call back.")
+    if problem:
+        errors["phone"] = [problem]
+    if len(note) > 200:
+        errors["note"] = [_("Keep the note under 200 characters.")]
+    if errors:
+        raise InvalidInput(errors)
+    return holiday_contact(
+        unit=unit,
+        channel=channel,
+        name=name,
+        phone=phone,
+        note=note,
+        now=now or timezone.now(),
+        taken_by=actor.staff,
+    )
 
 
 def _new_code():
@@ -181,3 +244,46 @@ def redate(*, years, now) -> int:
             task.save(update_fields=["due_at"])
             moved += 1
     return moved
+
+
+def overdue_contacts(now=None) -> int:
+    """A holiday request not answered by its due time is reported to the unit's duty lead
+    (the day's on the rota, else the No. 1 window's, else the unit's leads), once per task;
+    the citizen's name masked, the phone left out. Run by the jobs; returns how many people
+    were told."""
+    from django.urls import reverse
+
+    from servicehall.notices.models import Notification
+    from servicehall.notices.services import notify, who_must_hear
+
+    from .services import duty_leads
+
+    now = now or timezone.now()
+    told = 0
+    late = ContactTask.objects.filter(
+        contacted_at__isnull=True, overdue_told_at__isnull=True, due_at__lt=now
+    ).select_related("unit")
+    for task in late:
+        # claimed first: a second runner, or the next run, never tells it again
+        if not ContactTask.objects.filter(pk=task.pk, overdue_told_at__isnull=True).update(
+            overdue_told_at=now
+        ):
+            continue
+        text = _(
+            "A holiday appointment request (%(channel)s, %(name)s) was to be answered by "
+            "%(due)s and is not yet."
+        ) % {
+            "channel": task.get_channel_display(),
+            "name": mask_name(task.name),
+            "due": timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        leads = who_must_hear(
+            task.unit, day=timezone.localdate(now), leaders=False, duty_lead=duty_leads
+        )
+        told += notify(
+            recipients=leads,
+            kind=Notification.Kind.CONTACT_OVERDUE,
+            text=text,
+            link=reverse("hall"),
+        )
+    return told

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.org.models import Staff, Window
 
-from .models import DutyAssignment, Queue
+from .models import ContactTask, DutyAssignment, Queue
 
 
 class DutyForm(forms.Form):
@@ -46,3 +46,20 @@ class ReceptionForm(forms.Form):
         if queue and matter and not queue.matters.filter(pk=matter.pk).exists():
             self.add_error("matter", _("This matter is not served in this queue."))
         return data
+
+
+class RequestForm(forms.Form):
+    """An appointment request taken by phone or in person: who, a number to call back, and
+    what they asked for. The service checks and decides (appointments.record_request)."""
+
+    channel = forms.ChoiceField(
+        label=_("how the request came"),
+        choices=[
+            (c.value, c.label) for c in (ContactTask.Channel.PHONE, ContactTask.Channel.IN_PERSON)
+        ],
+    )
+    name = forms.CharField(label=_("citizen's name"), max_length=50)
+    phone = forms.CharField(label=_("phone to call back"), max_length=20)
+    note = forms.CharField(
+        label=_("what they asked for (matter, preferred time)"), max_length=200, required=False
+    )

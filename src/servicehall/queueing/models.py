@@ -419,11 +419,29 @@ class Appointment(models.Model):
 
 
 class ContactTask(models.Model):
-    """R-TIME-4: a request made on a holiday is answered within 24 hours — who, by when."""
+    """An appointment request made on a holiday, by any channel, is answered within the
+    policy's hours (queueing.appointments) — who, by when, how it came, and whether the duty
+    lead was told it ran late."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("web booking")
+        PHONE = "phone", _("by phone")
+        IN_PERSON = "in_person", _("in person at reception")
 
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="contact_tasks")
     appointment = models.OneToOneField(
         Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="contact_task"
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    taken_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("request taken by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20)
@@ -434,6 +452,8 @@ class ContactTask(models.Model):
     contacted_by = models.ForeignKey(
         "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # when the duty lead was told the contact ran past its due time: once per task
+    overdue_told_at = models.DateTimeField(_("duty lead told it is late"), null=True, blank=True)
 
     class Meta:
         ordering = ["contacted_at", "due_at"]

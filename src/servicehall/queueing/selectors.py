@@ -77,7 +77,8 @@ def open_pauses(unit):
 
 
 def contact_tasks(unit):
-    """Holiday requests to call back not yet done, the soonest due first (R-TIME-4)."""
+    """Holiday requests to call back not yet done, the soonest due first, by any channel
+    (appointments.holiday_contact)."""
     from .models import ContactTask
 
     return ContactTask.objects.filter(unit=unit, contacted_at__isnull=True).order_by("due_at")

@@ -33,3 +33,13 @@ def no_shows():
 )
 def pause_overruns():
     return services.pause_overruns()
+
+
+@job(
+    "queueing.contacts_overdue",
+    every=300,
+    title=_("Holiday appointment requests not answered in time"),
+    counted=_("duty leads told"),
+)
+def contacts_overdue():
+    return appointments.overdue_contacts()

@@ -251,6 +251,60 @@ def reception(request, actor, unit):
     )
 
 
+@staff_view(
+    unit=_lazy("Appointment requests are taken by the staff of a unit."),
+    action=Action.ANSWER_QUESTIONS,
+)
+def appointment_requests(request, actor, unit):
+    """An appointment request taken by phone or at reception: on a holiday it becomes a
+    contact task the hall answers within the policy's limit, as a web booking does. The POST
+    redirects to the page, which says what became of it."""
+    from django.contrib import messages
+
+    from . import appointments
+    from .forms import RequestForm
+
+    form = RequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                task = appointments.record_request(actor=actor, unit=unit, **form.cleaned_data)
+            except ServiceError as exc:
+                add_service_errors(form, exc)
+            else:
+                if task is None:
+                    messages.info(
+                        request,
+                        _(
+                            "Today is a working day: no call-back task is needed. Book the "
+                            "citizen a time now, or hand them a number."
+                        ),
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Recorded: the hall calls %(name)s back by %(due)s.")
+                        % {
+                            "name": task.name,
+                            "due": timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M"),
+                        },
+                    )
+                return redirect("appointment_requests")
+        status = 400
+    return render(
+        request,
+        "queueing/requests.html",
+        {
+            "unit": unit,
+            "form": form,
+            "tasks": selectors.contact_tasks(unit),
+            "contact_limit": appointments.contact_policy().length,
+        },
+        status=status,
+    )
+
+
 @staff_view(unit=_lazy("The rota is kept by the staff of a unit."))
 def rota_page(request, actor, unit):
     """The unit's duty rota for four weeks, with what the norms still require (R-Q-4, R-TIME-5)."""

@@ -58,6 +58,17 @@ class DayFigures(Figures):
     # cases finished that day (cases.figures.case_counts)
     cases_on_time = _count(_("cases finished in time"))
     cases_overdue = _count(_("cases finished late"))
+    # ratings of the cases concluded that day, once per matter (一事一评,
+    # feedback.figures.case_rating_counts): kept apart from the visits' ratings
+    cases_concluded = _count(_("cases concluded (for ratings)"))
+    case_rated = _count(_("cases rated"))
+    case_good = _count(_("cases: good reviews"))
+    case_bad = _count(_("cases: bad reviews"))
+    case_settled = _count(_("cases rated or past the rating link"))
+    case_unrated = _count(_("cases unrated"))
+    case_replied = _count(_("cases: bad reviews called back"))
+    case_rectified = _count(_("cases: bad reviews rectified"))
+    case_satisfied = _count(_("cases: satisfied with the follow-up"))
     # hotline calls that rang that day (hotline.services.call_counts)
     hotline_calls = _count(_("hotline calls"))
     hotline_answered = _count(_("hotline calls answered"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from servicehall.cases.figures import case_rows
 from servicehall.complaints.figures import complaint_rows
 from servicehall.core.figures import seconds
-from servicehall.feedback.figures import visit_rows
+from servicehall.feedback.figures import case_rating_rows, visit_rows
 from servicehall.hotline.services import call_rows
 from servicehall.queueing.figures import presence_rows, ticket_rows
 from servicehall.violations.figures import violation_rows
@@ -25,6 +25,7 @@ STAFF = ("unit_id", "staff_id")
 # a source's column → the roll-up's, where the names differ
 RENAMED = {
     "finished": "visits",
+    "case_finished": "cases_concluded",
     "points": "violation_points",
     "calls": "hotline_calls",
     "answered": "hotline_answered",
@@ -78,6 +79,7 @@ def compute_day(day: dt.date, units=None, now=None) -> tuple[dict, dict]:
         for rows in presence_rows(by, day, units=units, now=now):
             spread(rows, by, table, columns)
     spread(case_rows(WINDOW, day, units=units), WINDOW, windows, WINDOW_COLUMNS)
+    spread(case_rating_rows(WINDOW, day, units=units, now=now), WINDOW, windows, WINDOW_COLUMNS)
     spread(call_rows(UNIT, day, units=units), UNIT, windows, WINDOW_COLUMNS)
     spread(violation_rows(UNIT, day, units=units), UNIT, windows, WINDOW_COLUMNS)
     spread(violation_rows(STAFF, day, units=units), STAFF, staff, STAFF_COLUMNS)

@@ -16,11 +16,21 @@ def _ticket_day(ticket):
 
 
 def _follow_up_day(follow_up):
+    """The day its rating counts on: the visit's, or the day the case was concluded."""
+    from servicehall.cases.models import Case
     from servicehall.queueing.models import Ticket
 
-    return (
+    day = (
         Ticket.objects.filter(rating__pk=follow_up.rating_id).values_list("day", flat=True).first()
     )
+    if day is not None:
+        return day
+    concluded = (
+        Case.objects.filter(rating__pk=follow_up.rating_id)
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    return _local(concluded)
 
 
 def _violation_day(violation):
