@@ -12,7 +12,11 @@ def public_url(settings):
     settings.SERVICEHALL = {**settings.SERVICEHALL, "PUBLIC_URL": PUBLIC}
 
 
-def test_the_kiosk_slip_rating_link_uses_the_public_base_url(client, demo, public_url):
+def test_the_kiosk_slip_rating_link_uses_the_public_base_url(
+    client, demo, public_url, monkeypatch
+):
+    import time
+
     import segno
     from django.urls import reverse
 
@@ -20,6 +24,9 @@ def test_the_kiosk_slip_rating_link_uses_the_public_base_url(client, demo, publi
     from servicehall.queueing import services as queue
     from servicehall.queueing.models import Queue
 
+    # the link is signed with a timestamp: the page and the test sign in the same second
+    now = time.time()
+    monkeypatch.setattr("django.core.signing.time.time", lambda: now)
     ticket = queue.take_ticket(queue=Queue.objects.get(unit=demo, letter="A"))
     page = client.get(f"/kiosk/{demo.code}/slips/{queue.slip_token(ticket)}/").content.decode()
     link = f"{PUBLIC}{reverse('rate_link', args=[link_for(ticket)])}"
