@@ -26,7 +26,7 @@ from servicehall.org.models import Staff
 from servicehall.org.permissions import CITIZEN, actor_for
 from tests.helpers import raises_rule
 
-from ..cases.conftest import APPLICANT, all_presented
+from ..cases.conftest import APPLICANT, all_presented, paid
 
 
 def _staff_user(badge):
@@ -43,6 +43,8 @@ def _staff_actor(badge):
 
 def _intake(actor, code, outcome, **kwargs):
     matter = Matter.objects.get(code=code)
+    if outcome in ("accepted", "on_the_spot"):  # its fee taken at acceptance (decision 0027)
+        kwargs.setdefault("fee", paid(matter))
     return cases.intake(
         actor=actor,
         matter=matter,
