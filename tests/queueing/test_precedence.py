@@ -307,3 +307,34 @@ def test_a_green_ticket_transferred_to_another_window_is_not_called_here(hall, a
     assert first.label == green.label
     services.transfer(actor=hall["officer"], ticket=first, to_window=hall["w1"], now=at(9, 6))
     assert calls(hall, [at(9, 7)]) == ["A002"]
+
+
+# ---- what the citizen's slip says -----------------------------------------------------------
+
+
+def test_the_slips_count_of_people_ahead_follows_the_calling_order(hall, actor):
+    """selectors.ahead_of counts by the same rule: each ticket's count is its place in the
+    order the window then calls them."""
+    from servicehall.queueing.selectors import ahead_of
+
+    walk_ins(hall["A"], 1)  # A001 at 09:00
+    green_at_reception(hall, hall["A"], at(9, 30), actor)  # A002
+    booked(hall["A"], at(10), checked_in=at(9, 50))  # A003, due at 09:50
+    walk_ins(hall["A"], 1, start=at(9, 55))  # A004
+    waiting = {t.label: t for t in Ticket.objects.filter(queue=hall["A"], state="waiting")}
+    counts = {label: ahead_of(t, now=at(10)) for label, t in waiting.items()}
+    order = calls(hall, minutes(at(10), 4))
+    assert order == ["A002", "A003", "A001", "A004"]
+    assert [counts[label] for label in order] == [0, 1, 2, 3]
+
+
+def test_the_kiosk_slip_of_a_due_appointment_says_nobody_is_ahead(client, hall):
+    """The slip a citizen gets at check-in: due now, only green tickets go first."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    walk_ins(hall["A"], 2, start=now - dt.timedelta(minutes=20))
+    ticket = booked(hall["A"], now + dt.timedelta(minutes=5), checked_in=now)
+    page = client.get(f"/kiosk/kf-gulou-hukou/slips/{services.slip_token(ticket)}/")
+    assert page.status_code == 200
+    assert "您前面还有 0 人" in page.content.decode()

@@ -270,6 +270,28 @@ def appointment_grace() -> tuple[dt.timedelta, dt.timedelta]:
     )
 
 
+def due_appointment(now) -> Q:
+    """R-Q-1: a checked-in appointment whose slot has come at `now` (from the early minutes
+    before it) and that checked in on time (by the late minutes after it)."""
+    early, late = appointment_grace()
+    return Q(
+        source=Ticket.Source.APPOINTMENT,
+        scheduled_at__lte=now + early,
+        arrived_at__lte=F("scheduled_at") + late,
+    )
+
+
+def is_due(ticket, now) -> bool:
+    """due_appointment for one ticket in hand."""
+    early, late = appointment_grace()
+    return (
+        ticket.source == Ticket.Source.APPOINTMENT
+        and ticket.scheduled_at is not None
+        and ticket.scheduled_at <= now + early
+        and ticket.arrived_at <= ticket.scheduled_at + late
+    )
+
+
 def _round(window, *, every):
     """The window's queues, and its calling round: each queue repeated by its weight, in
     order; while green tickets have precedence the green queues are left out of the round
@@ -287,12 +309,12 @@ def _round(window, *, every):
     return queues, cycle
 
 
-def _oldest(filters, order=("arrived_at", "pk")):
+def _oldest(filters, order=("arrived_at", "pk"), where=None):
     # The partial indexes answer these with one row: ticket_waiting (queue, arrived_at),
     # ticket_green_waiting and ticket_booked_waiting (decision 0026).
     return (
         Ticket.objects.select_for_update(skip_locked=True)
-        .filter(state=Ticket.State.WAITING, **filters)
+        .filter(where or Q(), state=Ticket.State.WAITING, **filters)
         .order_by(*order)
         .first()
     )
@@ -311,19 +333,12 @@ def _pick(window, state, day, now, every):
         steps = ["green", "booked", "round"]
     else:  # a green ticket still goes when nobody else waits
         steps = ["booked", "round", "green"] if every else ["booked", "round"]
-    early, late = appointment_grace()
     for step in steps:
         if step == "green":  # R-CASE-4: in whatever queue it stands, the oldest first
             ticket = _oldest({**mine, "green_channel": True})
         elif step == "booked":  # R-Q-1: an appointment whose slot has come, if on time
             ticket = _oldest(
-                {
-                    **mine,
-                    "source": Ticket.Source.APPOINTMENT,
-                    "scheduled_at__lte": now + early,
-                    "arrived_at__lte": F("scheduled_at") + late,
-                },
-                order=("scheduled_at", "arrived_at", "pk"),
+                mine, order=("scheduled_at", "arrived_at", "pk"), where=due_appointment(now)
             )
         else:
             for i in range(len(cycle)):
