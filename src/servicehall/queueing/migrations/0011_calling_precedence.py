@@ -39,7 +39,8 @@ DECLARE
   v_cycle bigint[];  -- the round: each queue repeated by its weight
   v_steps text[];
   v_step text;
-  v_q bigint;
+  v_green_queue bigint;  -- the queue whose oldest green ticket comes first
+  v_booked_queue bigint;  -- the queue whose earliest due appointment comes first
   v_n integer;
   v_i integer;
   v_ticket queueing_ticket%ROWTYPE;
@@ -82,42 +83,48 @@ BEGIN
    WHERE state = 'waiting' AND target_window_id = p_window AND day = p_day
    ORDER BY arrived_at, id LIMIT 1 FOR UPDATE SKIP LOCKED;
   IF NOT FOUND THEN
-    -- the window's queues, and its round without the green queues while green tickets
-    -- have precedence (their tickets are all green: precedence calls them)
-    SELECT array_agg(x.queue_id ORDER BY x.o, x.rid, x.k)
-             FILTER (WHERE p_green_every = 0 OR NOT x.green),
-           array_agg(DISTINCT x.queue_id)
-      INTO v_cycle, v_queues FROM (
-      SELECT r.queue_id, r."order" AS o, r.id AS rid, q.green_channel AS green,
-             generate_series(1, r.weight) AS k
+    -- In one statement: the window's queues; its round, without the green queues while
+    -- green tickets have precedence (their tickets are all green: precedence calls them);
+    -- and the queue whose oldest green ticket, and the one whose earliest due appointment,
+    -- comes first (no lock: one index probe a queue on the small partial indexes).
+    WITH r AS (
+      SELECT r.queue_id, r."order" AS o, r.id AS rid, r.weight, q.green_channel AS green
         FROM queueing_callrule r JOIN queueing_queue q ON q.id = r.queue_id AND q.active
-       WHERE r.window_id = p_window) x;
+       WHERE r.window_id = p_window AND r.weight > 0)
+    SELECT (SELECT array_agg(x.queue_id ORDER BY x.o, x.rid, x.k) FROM (
+              SELECT r.queue_id, r.o, r.rid, generate_series(1, r.weight) AS k FROM r
+               WHERE p_green_every = 0 OR NOT r.green) x),
+           (SELECT array_agg(DISTINCT r.queue_id) FROM r),
+           (SELECT r.queue_id FROM r CROSS JOIN LATERAL (
+              SELECT t.arrived_at AS first_at, t.id FROM queueing_ticket t
+               WHERE t.queue_id = r.queue_id AND t.state = 'waiting' AND t.green_channel
+                 AND t.day = p_day AND t.target_window_id IS NULL
+               ORDER BY t.arrived_at, t.id LIMIT 1) h
+             WHERE p_green_every > 0 ORDER BY h.first_at, h.id LIMIT 1),
+           (SELECT r.queue_id FROM r CROSS JOIN LATERAL (
+              SELECT t.scheduled_at AS slot, t.arrived_at AS first_at, t.id
+                FROM queueing_ticket t
+               WHERE t.queue_id = r.queue_id AND t.state = 'waiting'
+                 AND t.source = 'appointment' AND t.day = p_day AND t.target_window_id IS NULL
+                 AND t.scheduled_at <= p_now + p_early AND t.arrived_at <= t.scheduled_at + p_late
+               ORDER BY t.scheduled_at, t.arrived_at, t.id LIMIT 1) h
+             ORDER BY h.slot, h.first_at, h.id LIMIT 1)
+      INTO v_cycle, v_queues, v_green_queue, v_booked_queue;
     v_n := COALESCE(array_length(v_cycle, 1), 0);
     v_steps := CASE WHEN p_green_every > 0 AND v_before = 0 THEN ARRAY['green', 'booked', 'round']
                     WHEN p_green_every > 0 THEN ARRAY['booked', 'round', 'green']
                     ELSE ARRAY['booked', 'round'] END;
     FOREACH v_step IN ARRAY v_steps LOOP
       IF v_step = 'green' THEN
-        -- 2. R-CASE-4: the oldest green-channel ticket in any queue the window calls: the
-        -- queue whose oldest it is (no lock: one index probe a queue), then that queue's
-        -- oldest not being called elsewhere; if another window is calling every one of
-        -- them, the oldest of all the queues' that is free.
-        IF array_length(v_queues, 1) = 1 THEN
-          v_q := v_queues[1];
-        ELSE
-          SELECT u.qid INTO v_q FROM unnest(v_queues) AS u(qid) CROSS JOIN LATERAL (
-            SELECT t.arrived_at AS first_at, t.id FROM queueing_ticket t
-             WHERE t.queue_id = u.qid AND t.state = 'waiting' AND t.green_channel
-               AND t.day = p_day AND t.target_window_id IS NULL
-             ORDER BY t.arrived_at, t.id LIMIT 1) h
-           ORDER BY h.first_at, h.id LIMIT 1;
-        END IF;
-        IF v_q IS NOT NULL THEN
+        -- 2. R-CASE-4: the oldest green-channel ticket in any queue the window calls: that
+        -- queue's oldest not being called elsewhere; if another window is calling every
+        -- one of them, the oldest of all the queues' that is free.
+        IF v_green_queue IS NOT NULL THEN
           SELECT * INTO v_ticket FROM queueing_ticket
-           WHERE queue_id = v_q AND state = 'waiting' AND green_channel AND day = p_day
-             AND target_window_id IS NULL
+           WHERE queue_id = v_green_queue AND state = 'waiting' AND green_channel
+             AND day = p_day AND target_window_id IS NULL
            ORDER BY arrived_at, id LIMIT 1 FOR UPDATE SKIP LOCKED;
-          IF NOT FOUND AND array_length(v_queues, 1) > 1 THEN  -- all being called elsewhere
+          IF NOT FOUND AND array_length(v_queues, 1) > 1 THEN
             SELECT * INTO v_ticket FROM queueing_ticket
              WHERE queue_id = ANY (v_queues) AND state = 'waiting' AND green_channel
                AND day = p_day AND target_window_id IS NULL
@@ -126,25 +133,14 @@ BEGIN
         END IF;
       ELSIF v_step = 'booked' THEN
         -- 3. R-Q-1: a checked-in appointment whose slot has come (from p_early before it),
-        -- if it checked in by p_late after it; the earliest slot first
-        IF array_length(v_queues, 1) = 1 THEN
-          v_q := v_queues[1];
-        ELSE
-          SELECT u.qid INTO v_q FROM unnest(v_queues) AS u(qid) CROSS JOIN LATERAL (
-            SELECT t.scheduled_at AS slot, t.arrived_at AS first_at, t.id FROM queueing_ticket t
-             WHERE t.queue_id = u.qid AND t.state = 'waiting' AND t.source = 'appointment'
-               AND t.day = p_day AND t.target_window_id IS NULL
-               AND t.scheduled_at <= p_now + p_early AND t.arrived_at <= t.scheduled_at + p_late
-             ORDER BY t.scheduled_at, t.arrived_at, t.id LIMIT 1) h
-           ORDER BY h.slot, h.first_at, h.id LIMIT 1;
-        END IF;
-        IF v_q IS NOT NULL THEN
+        -- if it checked in by p_late after it; the earliest slot first, as for green
+        IF v_booked_queue IS NOT NULL THEN
           SELECT * INTO v_ticket FROM queueing_ticket
-           WHERE queue_id = v_q AND state = 'waiting' AND source = 'appointment'
+           WHERE queue_id = v_booked_queue AND state = 'waiting' AND source = 'appointment'
              AND day = p_day AND target_window_id IS NULL
              AND scheduled_at <= p_now + p_early AND arrived_at <= scheduled_at + p_late
            ORDER BY scheduled_at, arrived_at, id LIMIT 1 FOR UPDATE SKIP LOCKED;
-          IF NOT FOUND AND array_length(v_queues, 1) > 1 THEN  -- all being called elsewhere
+          IF NOT FOUND AND array_length(v_queues, 1) > 1 THEN
             SELECT * INTO v_ticket FROM queueing_ticket
              WHERE queue_id = ANY (v_queues) AND state = 'waiting' AND source = 'appointment'
                AND day = p_day AND target_window_id IS NULL
