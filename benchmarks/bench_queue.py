@@ -4,9 +4,13 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test \\
         .venv/bin/python benchmarks/bench_queue.py
 
-It creates and drops its own database (servicehall_bench_queue): 8 halls × 8 windows, each
-window staffed by an officer with an API token and signed in; queues A (weight 2) and G
-(green channel, weight 1) per hall, hundreds of thousands of waiting tickets.
+It creates and drops its own database (servicehall_bench_queue, or --database): 8 halls × 8
+windows, each window staffed by an officer with an API token and signed in; queues A (weight 2)
+and G (green channel, weight 1) per hall, hundreds of thousands of waiting walk-ins in A. The
+calling precedence (decision 0026) has its share, at the default settings: green-channel
+tickets arrive while the loops run (--green-per-s, as reception issues them, half in A and half
+in G), each called first by the next call of a window of its hall; checked-in appointments
+come due at a steady rate (--booked-per-s) and go before the walk-ins.
 
 (a) closed loop: 32 windows press "finish and call next" (POST /api/v1/windows/{id}/call-next)
     as fast as they can; the baseline is the same 32 windows on a bare endpoint of the same
@@ -33,15 +37,19 @@ parser.add_argument("--rate", type=int, default=300, help="open-loop calls per s
 parser.add_argument("--open-seconds", type=float, default=10)
 parser.add_argument("--boards", type=int, default=200)
 parser.add_argument("--board-calls", type=int, default=200)
+parser.add_argument("--green-per-s", type=float, default=20, help="green tickets issued a second")
+parser.add_argument("--booked-per-s", type=float, default=20, help="appointments due a second")
+parser.add_argument("--database", default="servicehall_bench_queue")
 harness.server_arguments(parser)
 args = parser.parse_args()
 
 import psycopg  # noqa: E402
 
-BENCH_DB = "servicehall_bench_queue"
+BENCH_DB = args.database
 bench_url = harness.fresh_database(BENCH_DB, "bench_queue")
 HALLS, WINDOWS_PER_HALL = 8, 8
-PER_QUEUE = {"A": 40_000, "G": 20_000, "Z": 150_000}
+PER_QUEUE = {"A": 40_000, "G": 0, "Z": 150_000}
+BOOKED_SECONDS = 400  # appointments fall due for this long, from the server's start
 harness.setup_django(bench_url, "/tmp/servicehall-bench-queue")
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -88,6 +96,21 @@ with connection.cursor() as cur:
                 [queue.pk, today, letter, queue.green_channel, n],
             )
             QueueDay.objects.create(queue=queue, day=today, last=n)
+        # checked in (after every walk-in, so only their slot calls them), due one after the
+        # other from 20 s on (10 minutes before its slot: APPOINTMENT_EARLY_MINUTES)
+        per_hall = args.booked_per_s / HALLS
+        cur.execute(
+            """
+            INSERT INTO queueing_ticket (queue_id, day, number, label, state, source,
+              green_channel, arrived_at, scheduled_at, calls)
+            SELECT %s, %s, 500000 + g, 'B' || lpad(g::text, 6, '0'), 'waiting', 'appointment',
+              false, now() - interval '5 hours' + g * interval '1 millisecond',
+              now() + interval '20 seconds' + interval '10 minutes'
+                + g * interval '1 second' / %s, 0
+            FROM generate_series(1, %s) g
+            """,
+            [hall["queues"]["A"].pk, today, per_hall, int(per_hall * BOOKED_SECONDS)],
+        )
     cur.execute("VACUUM ANALYZE queueing_ticket")
 connection.close()
 
@@ -127,6 +150,29 @@ async def call(window, token):
 
 
 acked = []  # (window id, ticket id) for every call the server answered with a ticket
+
+
+async def reception(stop):
+    """Green-channel tickets as reception issues them, at --green-per-s over the halls, half
+    in queue A (R-CASE-4: in whatever queue they stand) and half in G."""
+    if args.green_per_s <= 0:
+        return
+    targets = [(h["queues"][q].pk, q) for q in ("A", "G") for h in halls]
+    begin, k = time.perf_counter(), 0
+    with await asyncio.to_thread(psycopg.connect, bench_url, autocommit=True) as conn:
+        while not stop.is_set():
+            queue_id, letter = targets[k % len(targets)]
+            await asyncio.to_thread(
+                conn.execute,
+                "INSERT INTO queueing_ticket (queue_id, day, number, label, state, source,"
+                " green_channel, arrived_at, calls) VALUES (%s, %s, %s, %s, 'waiting',"
+                " 'reception', true, now(), 0)",
+                [queue_id, today, 900_000 + k, f"{letter}{900_000 + k}"],
+            )
+            k += 1
+            delay = begin + k / args.green_per_s - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
 
 
 async def closed_loop(pairs, seconds, bare):
@@ -282,6 +328,8 @@ async def wait_up():
 
 async def main():
     await wait_up()
+    stop = asyncio.Event()
+    issuing = asyncio.create_task(reception(stop))
     all_pairs = [p for h in halls for p in h["windows"]]
     closed_pairs = [p for h in halls for p in h["windows"][: args.windows // HALLS]]
     await closed_loops(closed_pairs, 2, slice_seconds=1)  # warm every worker's connections
@@ -291,6 +339,8 @@ async def main():
     board_latencies, board_missed = await boards_phase(
         [h["windows"] for h in halls], args.boards, args.board_calls
     )
+    stop.set()
+    await issuing
     return baseline, ours, latencies, board_latencies, board_missed
 
 
@@ -313,16 +363,27 @@ with psycopg.connect(bench_url) as conn:
         ).fetchall()
     )
     lost = sum(1 for w, t in acked if rows.get(t) != w)
-    # skipped: still waiting although a later arrival of the same queue was called
+    # skipped: still waiting although a later arrival of the same queue and kind (walk-in,
+    # green, appointment: each kind is called in its arrival order here) was called
     lost += conn.execute(
         """
         WITH newest AS (
-          SELECT queue_id, max(arrived_at) AS at FROM queueing_ticket
-          WHERE state <> 'waiting' GROUP BY queue_id)
-        SELECT count(*) FROM queueing_ticket t JOIN newest n USING (queue_id)
+          SELECT queue_id, green_channel, source, max(arrived_at) AS at FROM queueing_ticket
+          WHERE state <> 'waiting' GROUP BY queue_id, green_channel, source)
+        SELECT count(*) FROM queueing_ticket t
+          JOIN newest n USING (queue_id, green_channel, source)
         WHERE t.state = 'waiting' AND t.arrived_at < n.at
         """
     ).fetchone()[0]
+    green_called, booked_called, green_waiting = conn.execute(
+        """
+        SELECT count(*) FILTER (WHERE t.green_channel AND t.state <> 'waiting'),
+               count(*) FILTER (WHERE t.source = 'appointment' AND t.state <> 'waiting'),
+               count(*) FILTER (WHERE t.green_channel AND t.state = 'waiting')
+          FROM queueing_ticket t JOIN queueing_queue q ON q.id = t.queue_id
+         WHERE q.letter <> 'Z'
+        """
+    ).fetchone()
 
 if not args.keep:
     harness.drop_database(BENCH_DB)
@@ -345,6 +406,9 @@ result = {
     "board_missed": board_missed,
     "board_p95_ms": round(pct(board_latencies, 95) * 1000, 1),
     "calls_checked": len(acked),
+    "green_called": green_called,
+    "green_left_waiting": green_waiting,
+    "booked_called": booked_called,
     "double_calls": double,
     "lost_tickets": lost,
 }

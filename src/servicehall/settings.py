@@ -343,6 +343,16 @@ SERVICEHALL = {
     # R-Q-3: away from the window longer than this is reported to the No. 1 window: a longer
     # pause needs the duty lead's approval, and a window unstaffed this long calls its B
     "LONG_PAUSE_MINUTES": int(os.environ.get("SERVICEHALL_LONG_PAUSE_MINUTES", "10")),
+    # R-CASE-4: the green channel is served "以最快速度" (as fast as possible): a window gives
+    # at least one of every GREEN_EVERY calls to the oldest green-channel ticket waiting in any
+    # queue it calls. 1: every call, while one waits (the seed's rule); 3: one call in three;
+    # 0: no precedence, a green ticket waits its queue's turn by the call rules' weights.
+    "GREEN_EVERY": int(os.environ.get("SERVICEHALL_GREEN_EVERY", "1")),
+    # R-Q-1: a checked-in appointment is called at its slot, before walk-ins, from this many
+    # minutes before the slot's start ...
+    "APPOINTMENT_EARLY_MINUTES": int(os.environ.get("SERVICEHALL_APPOINTMENT_EARLY_MINUTES", "10")),
+    # ... if it checked in no later than this many minutes after the start; later, a walk-in
+    "APPOINTMENT_LATE_MINUTES": int(os.environ.get("SERVICEHALL_APPOINTMENT_LATE_MINUTES", "15")),
     # R-TIME-5: tickets and sign-in only in the unit's hours (24-hour units always)
     "OPENING_HOURS_ENFORCED": os.environ.get("SERVICEHALL_OPENING_HOURS", "1") == "1",
     # Each worker trusts an API token it has checked for this long: a console calls many

@@ -43,7 +43,12 @@ def test_numbers_run_per_queue_and_day(hall):
     assert services.take_ticket(queue=hall["A"], now=at(9, d=26)).label == "A001"
 
 
-def test_priority_is_a_ratio_not_always_first(hall, actor):
+@pytest.mark.parametrize("green_every", [0, 3])
+def test_priority_can_be_a_ratio_not_always_first(hall, actor, settings, green_every):
+    """With GREEN_EVERY = 0 the window's weights (1 G : 2 A) alone decide; GREEN_EVERY = 3
+    gives the same one-in-three in whatever queue the green tickets stand (decision 0026;
+    the default, every call, is in test_precedence.py)."""
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "GREEN_EVERY": green_every}
     take(hall["A"], 6)
     take(hall["G"], 3, start=at(9, 30))  # the green tickets arrive later
     officer = actor("officer")  # 王建国, posted at window 2

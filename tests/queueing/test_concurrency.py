@@ -37,24 +37,25 @@ def _worker(window_id, staff_user_id, out):
     connections.close_all()
 
 
-def test_parallel_windows_never_call_a_ticket_twice_and_skip_none(demo):
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel processes need PostgreSQL; SQLite serialises every writer")
+def _staffed_windows(demo, queues, prefix, first_number):
+    """WINDOWS new windows calling `queues`, each with an officer signed in: (window, user)."""
     from django.contrib.auth import get_user_model
 
-    queue = Queue.objects.get(unit=demo, letter="A")
     users = []
     for i in range(WINDOWS):
-        window = Window.objects.create(unit=demo, number=20 + i, function=f"测试窗口{i}")
-        CallRule.objects.create(window=window, queue=queue, weight=1)
+        window = Window.objects.create(
+            unit=demo, number=first_number + i, function=f"测试窗口{prefix}{i}"
+        )
+        for order, queue in enumerate(queues):
+            CallRule.objects.create(window=window, queue=queue, order=order, weight=1)
         staff = Staff.objects.create(
             unit=demo,
-            badge_no=f"T{i:03d}",
-            name=f"测试{i}",
+            badge_no=f"{prefix}{i:03d}",
+            name=f"测试{prefix}{i}",
             role="officer",
             window=window,
             certified_on="2020-01-01",
-            user=get_user_model().objects.create_user(f"t{i}", password="x" * 12),
+            user=get_user_model().objects.create_user(f"{prefix.lower()}{i}", password="x" * 12),
         )
         WindowSession.objects.create(
             window=window,
@@ -62,7 +63,11 @@ def test_parallel_windows_never_call_a_ticket_twice_and_skip_none(demo):
             signed_in_at=SIGNED_IN,
         )
         users.append((window.pk, staff.user_id))
-    tickets = [services.take_ticket(queue=queue) for _ in range(TICKETS)]
+    return users
+
+
+def _run_windows(users):
+    """Every window calls in its own process until nobody waits: the ticket ids per window."""
     connections.close_all()
     ctx = mp.get_context("fork")
     out = ctx.Queue()
@@ -72,11 +77,63 @@ def test_parallel_windows_never_call_a_ticket_twice_and_skip_none(demo):
     results = [out.get(timeout=120) for _ in procs]
     for p in procs:
         p.join(timeout=60)
+    return results
+
+
+def test_parallel_windows_never_call_a_ticket_twice_and_skip_none(demo):
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel processes need PostgreSQL; SQLite serialises every writer")
+    queue = Queue.objects.get(unit=demo, letter="A")
+    users = _staffed_windows(demo, [queue], "T", 20)
+    tickets = [services.take_ticket(queue=queue) for _ in range(TICKETS)]
+    results = _run_windows(users)
     called = [pk for r in results for pk in r]
     assert len(called) == len(set(called)), "a ticket was called twice"
     assert sorted(called) == sorted(t.pk for t in tickets), "a ticket was skipped"
     assert sum(1 for r in results if r) > 1, "the windows did not actually run side by side"
     assert not Ticket.objects.filter(queue=queue, state="waiting").exists()
+
+
+@pytest.mark.parametrize("green_every", [1, 3])
+def test_precedence_never_calls_a_ticket_twice_nor_skips_one(demo, settings, green_every):
+    """Decision 0026 under real concurrency: green tickets in a normal queue and in the green
+    queue, due appointments and walk-ins, called by parallel windows (R-CASE-4, R-Q-1)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel processes need PostgreSQL; SQLite serialises every writer")
+    from django.utils import timezone
+
+    settings.SERVICEHALL = {**settings.SERVICEHALL, "GREEN_EVERY": green_every}
+    normal, green = (
+        Queue.objects.get(unit=demo, letter="A"),
+        Queue.objects.get(unit=demo, letter="G"),
+    )
+    users = _staffed_windows(demo, [green, normal], "P", 40)
+    tickets = []
+    for i in range(TICKETS):
+        if i % 5 == 1:  # reception's green channel, in queue A
+            tickets.append(services.take_ticket(queue=normal, green_channel=True))
+        elif i % 5 == 2:  # checked in for a slot that has come
+            tickets.append(
+                services.take_ticket(
+                    queue=normal, source="appointment", scheduled_at=timezone.now()
+                )
+            )
+        elif i % 10 == 3:
+            tickets.append(services.take_ticket(queue=green))
+        else:
+            tickets.append(services.take_ticket(queue=normal))
+    results = _run_windows(users)
+    called = [pk for r in results for pk in r]
+    assert len(called) == len(set(called)), "a ticket was called twice"
+    assert sorted(called) == sorted(t.pk for t in tickets), "a ticket was skipped"
+    assert sum(1 for r in results if r) > 1, "the windows did not actually run side by side"
+    # each window's own calls keep the rule: with GREEN_EVERY = 1 no walk-in is called while
+    # a green ticket of the window's queues waits, so the greens are the windows' first calls
+    if green_every == 1:
+        greens = {t.pk for t in tickets if t.green_channel}
+        for r in results:
+            flags = [pk in greens for pk in r]
+            assert flags == sorted(flags, reverse=True), "a walk-in went before a green ticket"
 
 
 def _close(window_id, staff_user_id, barrier, out):

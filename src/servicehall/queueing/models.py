@@ -98,6 +98,9 @@ class WindowState(models.Model):
         "org.Window", on_delete=models.CASCADE, related_name="queue_state"
     )
     cursor = models.PositiveIntegerField(default=0)
+    # calls still to make before a waiting green-channel ticket has precedence again; 0: it has
+    # it now. Counted only when GREEN_EVERY is above 1 (services.call_next).
+    calls_before_green = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self):
         return f"{self.window} @{self.cursor}"
@@ -201,6 +204,18 @@ class Ticket(models.Model):
                 fields=["target_window"],
                 name="ticket_transferred_to",
                 condition=Q(target_window__isnull=False),
+            ),
+            # the calling precedence (decision 0026): the oldest green ticket of a queue, and
+            # a queue's checked-in appointments by their slot; both small, whatever the queue
+            models.Index(
+                fields=["queue", "day", "arrived_at"],
+                name="ticket_green_waiting",
+                condition=Q(state="waiting", green_channel=True),
+            ),
+            models.Index(
+                fields=["queue", "day", "scheduled_at"],
+                name="ticket_booked_waiting",
+                condition=Q(state="waiting", source="appointment"),
             ),
         ]
 

@@ -11,14 +11,33 @@ def last_event_id(unit) -> int:
     )
 
 
-def ahead_of(ticket) -> int:
-    """How many numbers of the same queue and day wait ahead of this one."""
-    return Ticket.objects.filter(
-        queue=ticket.queue,
-        day=ticket.day,
-        state=Ticket.State.WAITING,
-        arrived_at__lt=ticket.arrived_at,
-    ).count()
+def ahead_of(ticket, now=None) -> int:
+    """How many numbers of the same queue and day wait ahead of this one, by the calling
+    order (decision 0026): before a green-channel ticket only older green ones; before a due
+    appointment the green ones and the due appointments of earlier slots; before anyone else
+    those who came earlier, the green ones and the due appointments. (With GREEN_EVERY above
+    1 the green ones go ahead one call in so many: counting them all errs on the long side.)"""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .services import due_appointment, green_every, is_due
+
+    now = now or timezone.now()
+    due = due_appointment(now)
+    green = Q(green_channel=True) if green_every() else Q(pk__in=[])
+    waiting = Ticket.objects.filter(
+        queue=ticket.queue_id, day=ticket.day, state=Ticket.State.WAITING
+    ).exclude(pk=ticket.pk)
+    if ticket.green_channel and green_every():
+        before = Q(green_channel=True, arrived_at__lt=ticket.arrived_at)
+    elif is_due(ticket, now):
+        earlier = Q(scheduled_at__lt=ticket.scheduled_at) | Q(
+            scheduled_at=ticket.scheduled_at, arrived_at__lt=ticket.arrived_at
+        )
+        before = green | (due & earlier)
+    else:
+        before = Q(arrived_at__lt=ticket.arrived_at) | green | due
+    return waiting.filter(before).count()
 
 
 def hall_windows(unit) -> list[dict]:

@@ -255,33 +255,117 @@ def current_ticket(window):
 # ---- calling ---------------------------------------------------------------------------
 
 
-def _round(window):
-    """The window's calling round: each queue repeated by its weight, in order."""
-    cycle = []
-    for queue_id, weight in (
+def green_every() -> int:
+    """R-CASE-4: a waiting green-channel ticket gets at least one of every this many calls of a
+    window (GREEN_EVERY; 1, the default: every call, 0: none beyond the queues' weights)."""
+    return max(0, settings.SERVICEHALL["GREEN_EVERY"])
+
+
+def appointment_grace() -> tuple[dt.timedelta, dt.timedelta]:
+    """R-Q-1: a checked-in appointment goes before walk-ins from this long before its slot,
+    if it checked in no later than this long after it (APPOINTMENT_EARLY/LATE_MINUTES)."""
+    return (
+        dt.timedelta(minutes=settings.SERVICEHALL["APPOINTMENT_EARLY_MINUTES"]),
+        dt.timedelta(minutes=settings.SERVICEHALL["APPOINTMENT_LATE_MINUTES"]),
+    )
+
+
+def due_appointment(now) -> Q:
+    """R-Q-1: a checked-in appointment whose slot has come at `now` (from the early minutes
+    before it) and that checked in on time (by the late minutes after it)."""
+    early, late = appointment_grace()
+    return Q(
+        source=Ticket.Source.APPOINTMENT,
+        scheduled_at__lte=now + early,
+        arrived_at__lte=F("scheduled_at") + late,
+    )
+
+
+def is_due(ticket, now) -> bool:
+    """due_appointment for one ticket in hand."""
+    early, late = appointment_grace()
+    return (
+        ticket.source == Ticket.Source.APPOINTMENT
+        and ticket.scheduled_at is not None
+        and ticket.scheduled_at <= now + early
+        and ticket.arrived_at <= ticket.scheduled_at + late
+    )
+
+
+def _round(window, *, every):
+    """The window's queues, and its calling round: each queue repeated by its weight, in
+    order; while green tickets have precedence the green queues are left out of the round
+    (all their tickets are green, and precedence calls them)."""
+    queues, cycle = [], []
+    for queue_id, weight, green in (
         CallRule.objects.filter(window=window, queue__active=True)
         .order_by("order", "pk")
-        .values_list("queue_id", "weight")
+        .values_list("queue_id", "weight", "queue__green_channel")
     ):
-        cycle += [queue_id] * weight
-    return cycle
+        if weight:
+            queues.append(queue_id)
+        if not (every and green):
+            cycle += [queue_id] * weight
+    return queues, cycle
 
 
-def _oldest(filters):
-    # The partial index ticket_waiting (queue, arrived_at) answers this with one row.
+def _oldest(filters, order=("arrived_at", "pk"), where=None):
+    # The partial indexes answer these with one row: ticket_waiting (queue, arrived_at),
+    # ticket_green_waiting and ticket_booked_waiting (decision 0026).
     return (
         Ticket.objects.select_for_update(skip_locked=True)
-        .filter(state=Ticket.State.WAITING, **filters)
-        .order_by("arrived_at", "pk")
+        .filter(where or Q(), state=Ticket.State.WAITING, **filters)
+        .order_by(*order)
         .first()
     )
+
+
+def _pick(window, state, day, now, every):
+    """The next ticket by the window's rule, locked (decisions 0009, 0026); moves the round's
+    cursor when the round gave it. The SQL function of migration 0011 is the same rule."""
+    ticket = _oldest({"target_window": window, "day": day})  # transfers: only here
+    if ticket is not None:
+        return ticket
+    queues, cycle = _round(window, every=every)
+    mine = {"queue_id__in": queues, "target_window__isnull": True, "day": day}
+    before = min(state.calls_before_green, max(every - 1, 0))
+    if every and before == 0:
+        steps = ["green", "booked", "round"]
+    else:  # a green ticket still goes when nobody else waits
+        steps = ["booked", "round", "green"] if every else ["booked", "round"]
+    for step in steps:
+        if step == "green":  # R-CASE-4: in whatever queue it stands, the oldest first
+            ticket = _oldest({**mine, "green_channel": True})
+        elif step == "booked":  # R-Q-1: an appointment whose slot has come, if on time
+            ticket = _oldest(
+                mine, order=("scheduled_at", "arrived_at", "pk"), where=due_appointment(now)
+            )
+        else:
+            for i in range(len(cycle)):
+                ticket = _oldest(
+                    {
+                        "queue_id": cycle[(state.cursor + i) % len(cycle)],
+                        "target_window__isnull": True,
+                        "day": day,
+                        **({"green_channel": False} if every else {}),
+                    }
+                )
+                if ticket is not None:
+                    state.cursor = (state.cursor + i + 1) % len(cycle)
+                    break
+        if ticket is not None:
+            return ticket
+    return None
 
 
 def call_next(
     *, actor: Actor, window: Window | int, now=None, finish_current=False
 ) -> Ticket | None:
-    """Call the next ticket by the window's rule: tickets transferred to this window first,
-    then the queues in turn by weight (R-Q-1). None when nobody waits.
+    """Call the next ticket by the window's rule (decision 0026): tickets transferred to this
+    window first; then the oldest green-channel ticket in any queue the window calls, in at
+    least one of every GREEN_EVERY calls; then a checked-in appointment whose slot has come;
+    then the queues in turn by weight (R-Q-1); and a green ticket when nobody else waits.
+    None when nobody waits.
 
     With finish_current the ticket at the window is finished first, in the same transaction
     (the console's "finish and call next" key); one never started counts as served from its
@@ -303,25 +387,22 @@ def call_next(
         finished = _finish_current(window, now) if finish_current else None
         if finished is None and current_ticket(window) is not None:
             raise ServiceError(BUSY)
-        ticket = _oldest({"target_window": window, "day": day})
-        if ticket is None:
-            cycle = _round(window)
-            for i in range(len(cycle)):
-                ticket = _oldest(
-                    {
-                        "queue_id": cycle[(state.cursor + i) % len(cycle)],
-                        "target_window__isnull": True,
-                        "day": day,
-                    }
-                )
-                if ticket is not None:
-                    state.cursor = (state.cursor + i + 1) % len(cycle)
-                    state.save(update_fields=["cursor"])
-                    break
+        every = green_every()
+        cursor, before = state.cursor, state.calls_before_green
+        ticket = _pick(window, state, day, now, every)
         if ticket is None:
             if finished:
                 announce_window(window, now, status="open", finished=finished)
             return None
+        # every call counts toward the next green precedence; a green one starts again
+        if every <= 1:
+            state.calls_before_green = 0
+        elif ticket.green_channel:
+            state.calls_before_green = every - 1
+        else:
+            state.calls_before_green = max(min(before, every - 1) - 1, 0)
+        if (state.cursor, state.calls_before_green) != (cursor, before):
+            state.save(update_fields=["cursor", "calls_before_green"])
         return _mark_called(ticket, window, session.staff_id, now, finished)
 
 
@@ -336,9 +417,19 @@ def _call_next_pg(actor, window, day, now, finish_current):
     if not 0 < window_id < 2**31:  # beyond an integer column: no such window, not a 500
         raise NotFound(_("There is no such window."))
     with connection.cursor() as cur:  # autocommit: the function is one transaction
+        early, late = appointment_grace()
         cur.execute(
-            "SELECT * FROM queueing_call_next(%s, %s, %s, %s, %s)",
-            [window_id, actor.staff.pk if actor.staff else 0, day, now, finish_current],
+            "SELECT * FROM queueing_call_next(%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                window_id,
+                actor.staff.pk if actor.staff else 0,
+                day,
+                now,
+                finish_current,
+                green_every(),
+                early,
+                late,
+            ],
         )
         row = cur.fetchone()
     outcome, number, unit_id, ticket_id, label, queue_id, letter, green, arrived_at, calls = row
