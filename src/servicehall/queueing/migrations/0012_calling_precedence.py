@@ -229,7 +229,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0002_help_text_without_requirement_ids"),
         ("org", "0005_import_jobs"),
-        ("queueing", "0010_board_event_kinds_as_choices"),
+        ("queueing", "0011_contact_task_channel"),
     ]
 
     operations = [
