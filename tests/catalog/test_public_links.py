@@ -12,9 +12,7 @@ def public_url(settings):
     settings.SERVICEHALL = {**settings.SERVICEHALL, "PUBLIC_URL": PUBLIC}
 
 
-def test_the_kiosk_slip_rating_link_uses_the_public_base_url(
-    client, demo, public_url, monkeypatch
-):
+def test_the_kiosk_slip_rating_link_uses_the_public_base_url(client, demo, public_url, monkeypatch):
     import time
 
     import segno
