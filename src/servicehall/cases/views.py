@@ -407,20 +407,25 @@ def _form_refusal(request, form):
     messages.error(request, first)
 
 
+def _act_on_form(request, case, form, call):
+    """A case action from a small form: an unreadable form refused above the page, else the
+    service called with what it read."""
+    if not form.is_valid():
+        _form_refusal(request, form)
+        return redirect(case.get_absolute_url())
+    return _act(request, case, lambda: call(form.cleaned_data))
+
+
 @require_POST
 @staff_view
 def fee(request, actor, own, pk):
     """Record the fee of an accepted case (R-CASE-6), by one who may hold fee money (R-ORG-4)."""
     case = _case_for(actor, pk)
-    form = FeeForm(request.POST, matter=case.matter)
-    if not form.is_valid():
-        _form_refusal(request, form)
-        return redirect(case.get_absolute_url())
-    data = form.cleaned_data
-    return _act(
+    return _act_on_form(
         request,
         case,
-        lambda: fees.record_fee(
+        FeeForm(request.POST, matter=case.matter),
+        lambda data: fees.record_fee(
             actor=actor,
             case=case,
             channel=data["fee_channel"],
@@ -435,15 +440,11 @@ def fee(request, actor, own, pk):
 def fine(request, actor, own, pk):
     """Record a penalty decision, paid at the bank it names (罚缴分离, R-CASE-6)."""
     case = _case_for(actor, pk)
-    form = FineForm(request.POST)
-    if not form.is_valid():
-        _form_refusal(request, form)
-        return redirect(case.get_absolute_url())
-    data = form.cleaned_data
-    return _act(
+    return _act_on_form(
         request,
         case,
-        lambda: fees.decide_fine(
+        FineForm(request.POST),
+        lambda data: fees.decide_fine(
             actor=actor,
             case=case,
             number=data["fine_number"],
