@@ -28,6 +28,7 @@ from servicehall.queueing import services as queue
 from servicehall.queueing.models import ContactTask, Queue
 from servicehall.worktime.models import CalendarDay, SlaPolicy
 from servicehall.worktime.services import calendar, seed_policies
+from tests.cases.conftest import all_presented
 
 SH = ZoneInfo("Asia/Shanghai")
 VALID_ID = with_check_digit("41020319900101123")
@@ -51,25 +52,23 @@ def notice_file(tmp_path):
     return path
 
 
+def migration_case(officer, now, name="李明"):
+    """户口迁移（市内）accepted at `now` (8 working days), every material in order."""
+    matter = Matter.objects.get(code="hukou-migration-city")
+    return cases.intake(
+        actor=officer,
+        matter=matter,
+        applicant={"name": name, "id_type": "resident_id", "id_number": VALID_ID},
+        checks=all_presented(matter),
+        outcome="accepted",
+        now=now,
+    )
+
+
 @pytest.fixture
 def case(demo, actor):
-    """户口迁移（市内）accepted Wednesday 2026-12-30: 8 working days, into 2027."""
-    matter = Matter.objects.get(code="hukou-migration-city")
-    checks = {m.pk: ("presented", "") for m in matter.materials.filter(required=True)}
-    checks |= {m.pk: ("not_applicable", "") for m in matter.materials.filter(required=False)}
-    return cases.intake(
-        actor=actor("officer"),
-        matter=matter,
-        applicant={
-            "name": "李明",
-            "id_type": "resident_id",
-            "id_number": VALID_ID,
-            "phone": "13812345678",
-        },
-        checks=checks,
-        outcome="accepted",
-        now=at(2026, 12, 30),
-    )
+    """Accepted Wednesday 2026-12-30: due in 2027."""
+    return migration_case(actor("officer"), at(2026, 12, 30))
 
 
 def load(path):
@@ -106,22 +105,7 @@ def test_a_2027_deadline_estimated_today_becomes_exact_and_moves(client, login, 
 
 
 def test_a_case_due_before_the_changed_year_is_left_alone(demo, actor, case, notice_file):
-    matter = Matter.objects.get(code="hukou-migration-city")
-    checks = {m.pk: ("presented", "") for m in matter.materials.filter(required=True)}
-    checks |= {m.pk: ("not_applicable", "") for m in matter.materials.filter(required=False)}
-    early = cases.intake(
-        actor=actor("officer"),
-        matter=matter,
-        applicant={
-            "name": "王芳",
-            "id_type": "resident_id",
-            "id_number": VALID_ID,
-            "phone": "13812345679",
-        },
-        checks=checks,
-        outcome="accepted",
-        now=at(2026, 12, 1),
-    )
+    early = migration_case(actor("officer"), at(2026, 12, 1), name="王芳")
     due = early.due_at
     load(notice_file)
     early.refresh_from_db()

@@ -1121,16 +1121,14 @@ def redate(*, years, now) -> int:
     since = worktime.moved_since(years)
     moved = 0
     open_ = BadReviewFollowUp.objects.exclude(stage=BadReviewFollowUp.Stage.CLOSED)
-    for rect in open_.filter(due_at__gte=since):
-        due = _due(rect.stage, rect.step_started_at, rect.unit_id)
-        if due != rect.due_at:
-            with transaction.atomic():
-                rect = BadReviewFollowUp.objects.select_for_update().get(pk=rect.pk)
-                if rect.stage == BadReviewFollowUp.Stage.CLOSED:
-                    continue
-                due = _due(rect.stage, rect.step_started_at, rect.unit_id)
-                rect.due_at = due
-                rect.mac = sign_follow_up(rect)
-                rect.save(update_fields=["due_at", "mac"])
-            moved += 1
+    for pk in list(open_.filter(due_at__gte=since).values_list("pk", flat=True)):
+        with transaction.atomic():  # locked and re-read: a step taken a moment ago wins
+            rect = open_.select_for_update().filter(pk=pk).first()
+            due = rect and _due(rect.stage, rect.step_started_at, rect.unit_id)
+            if rect is None or due == rect.due_at:
+                continue
+            rect.due_at = due
+            rect.mac = sign_follow_up(rect)
+            rect.save(update_fields=["due_at", "mac"])
+        moved += 1
     return moved
