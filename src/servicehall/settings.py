@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "servicehall.feedback",
     "servicehall.complaints",
     "servicehall.hotline",
+    "servicehall.supervision",
     "servicehall.rollups",
     "servicehall.jobs",  # the jobs runner: on top, it imports every app's tasks.py
     "servicehall.demo",  # the top layer: the demo city's data and seeding
@@ -333,6 +334,11 @@ SERVICEHALL = {
         "SERVICEHALL_RATING_CHECKPOINTS", str(VAR_DIR / "rating-checkpoints.jsonl")
     ),
     # R-SUP-3: the violation-points ledger's signed checkpoints, outside the database
+    # evidence of inspections and rectification: never under MEDIA_ROOT, which /media/ serves
+    "PRIVATE_MEDIA": os.environ.get("SERVICEHALL_PRIVATE_MEDIA", str(VAR_DIR / "private")),
+    # R-SUP-2: the largest photo an inspector's phone may send, and how many per norm
+    "INSPECTION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+    "INSPECTION_PHOTOS_PER_ITEM": 3,
     "VIOLATION_CHECKPOINTS": os.environ.get(
         "SERVICEHALL_VIOLATION_CHECKPOINTS", str(VAR_DIR / "violation-checkpoints.jsonl")
     ),

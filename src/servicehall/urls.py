@@ -55,6 +55,7 @@ urlpatterns = [
     path("cases/notifications/", include("servicehall.notices.urls")),
     path("jobs/", job_views.runs, name="job_runs"),
     path("cases/", include("servicehall.cases.urls")),
+    path("supervision/", include("servicehall.supervision.urls")),
     path("status/", case_views.status, name="case_status"),
     path("kiosk/<slug:code>/", queue_views.kiosk, name="kiosk"),
     path("kiosk/<slug:code>/slips/<str:token>/", feedback_views.kiosk_ticket, name="kiosk_ticket"),

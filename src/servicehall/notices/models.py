@@ -29,6 +29,12 @@ class Notification(models.Model):
         COMPLAINT = "complaint", _("New complaint or suggestion")
         VIOLATION = "violation", _("Violation points")
         COMPLAINT_OVERDUE = "complaint_overdue", _("Complaint past its deadline")
+        # supervision
+        INSPECTION_PUBLISHED = "inspection_published", _("Inspection published")
+        SUPERVISION_NOTICE = "supervision_notice", _("Supervision notice")
+        NOTICE_ANSWERED = "notice_answered", _("Rectification to verify")
+        NOTICE_VERIFIED = "notice_verified", _("Rectification verified")
+        NOTICE_OVERDUE = "notice_overdue", _("Supervision notice past its deadline")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -50,6 +50,15 @@ class Action(models.TextChoices):
     CANCEL_VIOLATION = "cancel_violation", _("Cancel violation points given in error")
     TAKE_HOTLINE_CALL = "take_hotline_call", _("Take and log hotline calls")
     RECORD_INSPECTION = "record_inspection", _("Record an inspection")
+    VIEW_INSPECTIONS = "view_inspections", _("See published inspections and supervision notices")
+    MANAGE_NORMS = "manage_norms", _("Edit, import and export the norm checklists")
+    PLAN_INSPECTIONS = "plan_inspections", _("Draw a campaign's inspection plan")
+    PUBLISH_INSPECTION = "publish_inspection", _("Publish inspections and issue notices")
+    ANSWER_NOTICE = "answer_notice", _("Answer a supervision notice with the measures taken")
+    VERIFY_RECTIFICATION = "verify_rectification", _("Verify a unit's rectification")
+    PUBLISH_BULLETIN = "publish_bulletin", _("Publish a criticism bulletin")
+    SELF_INSPECT = "self_inspect", _("Hold a self-inspection and track its fixes")
+    SIGN_OFF_SELF_INSPECTION = "sign_off_self_inspection", _("Sign off a self-inspection")
     CONDUCT_SURVEY = "conduct_survey", _("Conduct a citizen survey")
     REVIEW_NOMINATION = "review_nomination", _("Review nominations of the sector")
     CONFIRM_AWARD = "confirm_award", _("Confirm awards and manage campaigns")
@@ -80,7 +89,13 @@ _OFFICER = _AUXILIARY | {
     A.REGISTER_COMPLAINT,
     A.TAKE_HOTLINE_CALL,
 }
-_DUTY_LEAD = _OFFICER | {A.APPROVE_PAUSE, A.MANAGE_DUTY_ROTA, A.HANDLE_BAD_REVIEW}
+_DUTY_LEAD = _OFFICER | {
+    A.APPROVE_PAUSE,
+    A.MANAGE_DUTY_ROTA,
+    A.HANDLE_BAD_REVIEW,
+    A.VIEW_INSPECTIONS,
+    A.SELF_INSPECT,
+}
 _UNIT_LEADER = _DUTY_LEAD | {
     A.MANAGE_REGISTRY,
     A.IMPORT_REGISTRY,
@@ -91,6 +106,8 @@ _UNIT_LEADER = _DUTY_LEAD | {
     A.HANDLE_COMPLAINT,
     A.PAIR_RATING_DEVICE,
     A.APPROVE_EXTENSION,  # R-LAW-1: the head of the office (本行政机关负责人)
+    A.ANSWER_NOTICE,
+    A.SIGN_OFF_SELF_INSPECTION,
 }
 _BACK_OFFICE = _PUBLIC | {A.VIEW_REGISTRY, A.EXPORT_REGISTRY}
 
@@ -100,10 +117,13 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.OFFICER: frozenset(_OFFICER),
     Role.DUTY_LEAD: frozenset(_DUTY_LEAD),
     Role.UNIT_LEADER: frozenset(_UNIT_LEADER),
-    Role.INSPECTOR: frozenset(_BACK_OFFICE | {A.RECORD_INSPECTION, A.AUDIT_RATINGS}),
+    Role.INSPECTOR: frozenset(
+        _BACK_OFFICE
+        | {A.RECORD_INSPECTION, A.VIEW_INSPECTIONS, A.VERIFY_RECTIFICATION, A.AUDIT_RATINGS}
+    ),
     Role.SURVEYOR: frozenset(_BACK_OFFICE | {A.CONDUCT_SURVEY}),
     Role.SECTOR_REVIEWER: frozenset(
-        _BACK_OFFICE | {A.REVIEW_NOMINATION, A.VIEW_AUDIT, A.AUDIT_RATINGS}
+        _BACK_OFFICE | {A.REVIEW_NOMINATION, A.VIEW_AUDIT, A.AUDIT_RATINGS, A.VIEW_INSPECTIONS}
     ),
     Role.ORGANIZER_ADMIN: frozenset(
         _BACK_OFFICE
@@ -113,6 +133,12 @@ MATRIX: dict[str, frozenset[str]] = {
             A.VIEW_AUDIT,
             A.ASSIGN_CUSTODY,
             A.RECORD_INSPECTION,
+            A.VIEW_INSPECTIONS,
+            A.MANAGE_NORMS,
+            A.PLAN_INSPECTIONS,
+            A.PUBLISH_INSPECTION,
+            A.VERIFY_RECTIFICATION,
+            A.PUBLISH_BULLETIN,
             A.REVIEW_NOMINATION,
             A.CONFIRM_AWARD,
             A.MANAGE_DUTY_ROTA,

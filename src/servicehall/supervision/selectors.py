@@ -1,0 +1,56 @@
+"""What each reader may see of supervision (R-SUP-2): the inspectors and the office see every
+visit in their scope as soon as it is synced; a unit, its sector authority and its staff see a
+visit only once the organizer has published it."""
+
+from django.db.models import Count, F, Q
+
+from servicehall.org.permissions import Action, Actor
+
+from .models import Inspection, Status, Verdict
+
+
+def sees_unpublished(actor: Actor) -> bool:
+    return actor.allows(Action.RECORD_INSPECTION) or actor.allows(Action.PUBLISH_INSPECTION)
+
+
+def _scope(actor: Actor, qs):
+    staff = actor.staff
+    if staff is None:
+        return qs if actor.role == "organizer_admin" else qs.none()
+    if staff.unit_id is not None:
+        return qs.filter(unit_id=staff.unit_id)
+    if staff.organization.kind == "organizer":
+        return qs
+    return qs.filter(
+        Q(unit__authority_id=staff.organization_id)
+        | Q(unit__authority__isnull=True, unit__sector_id=staff.organization.sector_id)
+    )
+
+
+def inspections_for(actor: Actor, show: str = "all"):
+    """The visits this reader may see, newest first, with their deduction counts — one query
+    however many there are."""
+    qs = _scope(actor, Inspection.objects.all())
+    if not sees_unpublished(actor):
+        qs = qs.filter(status=Status.PUBLISHED)  # R-SUP-2: nothing before it is published
+    if show == "unpublished":
+        qs = qs.filter(status=Status.SUBMITTED)
+    elif show == "published":
+        qs = qs.filter(status=Status.PUBLISHED)
+    return (
+        qs.select_related("unit", "window", "staff", "inspector")
+        .annotate(
+            deducted=Count(
+                "findings",
+                filter=Q(findings__verdict=Verdict.DEDUCT)
+                & Q(findings__inspector_id=F("inspector_id")),
+            )
+        )
+        .order_by("-visited_at", "-pk")
+    )
+
+
+def visible(actor: Actor, inspection: Inspection) -> bool:
+    if not actor.covers_unit(inspection.unit):
+        return False
+    return inspection.published or sees_unpublished(actor)
