@@ -160,3 +160,27 @@ def test_photos_are_served_only_to_who_may_see_the_visit(actor, draft, login, pr
     services.publish(actor=actor("admin"), inspection=i)
     assert login("leader").get(f"/supervision/photos/{photo.pk}/").status_code == 200
     assert str(private_media) in photo.image.path
+
+
+def test_the_list_answers_in_the_same_number_of_queries_however_many(actor, draft, login):
+    from tests.helpers import page_queries
+
+    client = login("inspector")
+    services.sync(actor=actor("inspector"), draft=draft())
+    few, _ = page_queries(client, "/supervision/inspections/")
+    for _n in range(6):
+        services.sync(actor=actor("inspector"), draft=draft())
+    many, text = page_queries(client, "/supervision/inspections/")
+    assert many == few
+    assert text.count("JC-") >= 7
+
+
+def test_who_may_read_the_list(actor, draft, login):
+    i, _ = services.sync(actor=actor("inspector"), draft=draft())
+    assert login("surveyor").get("/supervision/inspections/").status_code == 403
+    assert login("officer").get("/supervision/inspections/").status_code == 403
+    for who in ("leader", "reviewer"):
+        assert i.number not in login(who).get("/supervision/inspections/").content.decode()
+    services.publish(actor=actor("admin"), inspection=i)
+    for who in ("leader", "reviewer", "inspector", "admin"):
+        assert i.number in login(who).get("/supervision/inspections/").content.decode(), who
