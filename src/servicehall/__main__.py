@@ -13,6 +13,7 @@ ALIASES = {
     "verify-ratings": "verify_ratings",
     "seal-ratings": "seal_ratings",
     "verify-ledger": "verify_ledger",
+    "verify-inspections": "verify_inspections",
 }
 
 

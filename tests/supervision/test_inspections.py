@@ -184,3 +184,20 @@ def test_who_may_read_the_list(actor, draft, login):
     services.publish(actor=actor("admin"), inspection=i)
     for who in ("leader", "reviewer", "inspector", "admin"):
         assert i.number in login(who).get("/supervision/inspections/").content.decode(), who
+
+
+def test_verify_inspections_names_a_visit_changed_behind_the_application(actor, draft):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    good, _ = services.sync(actor=actor("inspector"), draft=draft())
+    bad, _ = services.sync(actor=actor("inspector"), draft=draft())
+    out = io.StringIO()
+    call_command("verify_inspections", stdout=out)
+    Finding.objects.filter(inspection=bad, verdict="deduct").update(verdict="pass")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_inspections", stdout=out)
+    assert bad.number in out.getvalue() and good.number not in out.getvalue()

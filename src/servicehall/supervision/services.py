@@ -542,3 +542,13 @@ def bar_awards(inspection: Inspection, found, now) -> list[AwardBar]:
         )[0]
         for plan in plans
     ]
+
+
+def unsealed() -> tuple[list[str], int]:
+    """(numbers of the visits whose seal fails, how many visits there are)."""
+    bad, total = [], 0
+    for inspection in Inspection.objects.order_by("pk").iterator(chunk_size=500):
+        total += 1
+        if not sealed(inspection):
+            bad.append(inspection.number)
+    return bad, total
