@@ -12,6 +12,7 @@ from servicehall.feedback import views as feedback_views
 from servicehall.jobs import views as job_views
 from servicehall.org import views as org_views
 from servicehall.queueing import views as queue_views
+from servicehall.violations import views as violation_views
 from servicehall.web import views as web_views
 from servicehall.worktime import views as worktime_views
 
@@ -56,6 +57,7 @@ urlpatterns = [
     path("jobs/", job_views.runs, name="job_runs"),
     path("cases/", include("servicehall.cases.urls")),
     path("supervision/", include("servicehall.supervision.urls")),
+    path("points/", violation_views.ledger, name="violation_ledger"),
     path("status/", case_views.status, name="case_status"),
     path("kiosk/<slug:code>/", queue_views.kiosk, name="kiosk"),
     path("kiosk/<slug:code>/slips/<str:token>/", feedback_views.kiosk_ticket, name="kiosk_ticket"),

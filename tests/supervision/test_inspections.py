@@ -201,3 +201,12 @@ def test_verify_inspections_names_a_visit_changed_behind_the_application(actor, 
     with pytest.raises(CommandError):
         call_command("verify_inspections", stdout=out)
     assert bad.number in out.getvalue() and good.number not in out.getvalue()
+
+
+def test_the_ledger_page_names_each_deduction_and_its_source(actor, draft, login):
+    i, _ = services.sync(actor=actor("inspector"), draft=draft())
+    services.publish(actor=actor("admin"), inspection=i)
+    page = login("leader").get("/points/").content.decode()
+    assert f"{i.number}/JXJ-16" in page and f"/supervision/inspections/{i.number}/" in page
+    assert login("officer").get("/points/").status_code == 403
+    assert login("leader").get("/points/?from=2026-13-01").status_code == 400
