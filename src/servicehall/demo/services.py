@@ -83,8 +83,14 @@ def seed_activity() -> dict:
     from servicehall.cases.demo import seed_cases
     from servicehall.complaints.demo import seed_complaints
     from servicehall.hotline.demo import seed_calls
+    from servicehall.supervision.demo import seed_inspections
 
-    return {"Complaints": seed_complaints(), "HotlineCalls": seed_calls(), "Cases": seed_cases()}
+    return {
+        "Complaints": seed_complaints(),
+        "HotlineCalls": seed_calls(),
+        "Cases": seed_cases(),
+        "Inspections": seed_inspections(),
+    }
 
 
 def _passwords(staff_by_key) -> int:
