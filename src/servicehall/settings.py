@@ -392,6 +392,9 @@ _RATE_LIMIT_DEFAULTS = {
     "search": "60/m,1000/h",  # the public guide's search, by page and API
     "open311": "30/m,600/h",  # Open311 POST from one address …
     "open311_key": "60/m,2000/h",  # … and with one api_key, from any address
+    # an inspector's phone syncing its drafts: a day's backlog at once is some dozens, each a
+    # few photos; a loop gone wrong is stopped (the form retries later, with backoff)
+    "visit_sync": "30/m,300/h",
 }
 
 

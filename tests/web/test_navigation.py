@@ -14,6 +14,7 @@ WINDOW = ["console", "reception", "cases:index", "cases:ledger", "org:unit", "ra
 STAFF = ["org:tree", "permissions", "api-docs"]
 LEAD = ["hall", "rota", "reviews", "complaints", "complaint_register", "complaint_openings"]
 SUP = ["supervision:inspections", "violation_ledger"]  # R-SUP: published visits, the points
+RECORDS = SUP + ["supervision:visit"]  # the inspector's phone form
 
 # What each demo login may use (org/permissions.py) and where it starts.
 EXPECTED = {
@@ -41,13 +42,13 @@ EXPECTED = {
         + ["audit", "org:import", "rating_patterns", "rating_devices"],
     ),
     "reviewer": ("org:tree", PUBLIC + STAFF + SUP + ["audit", "rating_patterns"]),
-    "inspector": ("rating_patterns", PUBLIC + STAFF + SUP + ["rating_patterns"]),
+    "inspector": ("supervision:visit", PUBLIC + STAFF + RECORDS + ["rating_patterns"]),
     "surveyor": ("org:tree", PUBLIC + STAFF),
     "admin": (
         "org:tree",
         PUBLIC
         + STAFF
-        + SUP
+        + RECORDS
         + ["audit", "org:import", "appeals", "rating_patterns", "complaints", "job_runs"]
         + ["admin:index"],
     ),

@@ -35,6 +35,7 @@ WHAT = {
     "open311_key": _("Open311 requests sent with this api_key"),
     "wrong_code": _("wrong codes tried for this case number"),
     "pairing": _("pairing codes tried from this address"),
+    "visit_sync": _("visits synced by this inspector"),
 }
 
 
@@ -62,11 +63,16 @@ def address(group, request) -> str:
     return client_ip(request) or "unknown"
 
 
-def limit(request, rule: str, value: str | None = None, *, count: bool = True) -> None:
+def limit(
+    request, rule: str, value: str | None = None, *, count: bool = True, staff: bool = False
+) -> None:
     """Count this request against `rule` (per client address, or per `value`, such as an API
     key's digest) and raise RateLimited if any of its periods is over. With count False, only
-    check: for rules that count failures, which the caller counts once it knows."""
-    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+    check: for rules that count failures, which the caller counts once it knows. With staff
+    True the rule is a staff endpoint's and counts signed-in people too (per `value`, their
+    user, so colleagues on one office network do not share a count)."""
+    signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+    if signed_in and not staff:
         return  # staff at work: their pages have no public limits
     if value is not None:
         value = hashlib.sha256(value.encode()).hexdigest()

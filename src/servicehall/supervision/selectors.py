@@ -2,11 +2,14 @@
 visit in their scope as soon as it is synced; a unit, its sector authority and its staff see a
 visit only once the organizer has published it."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from servicehall.org.choices import Role
+from servicehall.org.models import Staff, Unit, Window
 from servicehall.org.permissions import Action, Actor
 
-from .models import Inspection, Status, Verdict
+from . import services
+from .models import Checklist, ChecklistVersion, Inspection, NormItem, Status, Verdict
 
 
 def sees_unpublished(actor: Actor) -> bool:
@@ -54,3 +57,103 @@ def visible(actor: Actor, inspection: Inspection) -> bool:
     if not actor.covers_unit(inspection.unit):
         return False
     return inspection.published or sees_unpublished(actor)
+
+
+def units_to_visit(actor: Actor):
+    """The units an inspector may record a visit of: the office's every unit, an authority's
+    its own (as `Actor.covers_unit` decides one unit)."""
+    staff = actor.staff
+    units = Unit.objects.select_related("sector")
+    if staff is None:
+        return units if actor.role == Role.ORGANIZER_ADMIN else units.none()
+    if staff.unit_id is not None:
+        return units.filter(pk=staff.unit_id)
+    if staff.organization.kind == "organizer":
+        return units
+    return units.filter(
+        Q(authority_id=staff.organization_id)
+        | Q(authority__isnull=True, sector_id=staff.organization.sector_id)
+    )
+
+
+def visit_form(actor: Actor) -> dict:
+    """Everything the phone form needs to work with no signal (R-SUP-2): the units the
+    inspector may visit with their windows and active staff, the current version of every
+    checklist with its items, the checklist each unit and window is judged by, and the
+    possible second inspectors — in a fixed number of queries however many there are."""
+    units = list(units_to_visit(actor).order_by("sector__order", "name"))
+    ids = [u.pk for u in units]
+    windows, people = {}, {}
+    for w in Window.objects.filter(unit_id__in=ids, active=True).order_by("unit_id", "number"):
+        windows.setdefault(w.unit_id, []).append(w)
+    for p in Staff.objects.filter(unit_id__in=ids, active=True).order_by("unit_id", "name"):
+        people.setdefault(p.unit_id, []).append(p)
+    checklists = list(Checklist.objects.order_by("code"))
+    latest = ChecklistVersion.objects.filter(checklist=OuterRef("checklist")).order_by("-number")
+    versions = {
+        v.checklist_id: v
+        for v in ChecklistVersion.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+    }
+    items = {}
+    for i in NormItem.objects.filter(version__in=list(versions.values())).order_by(
+        "version_id", "position"
+    ):
+        items.setdefault(i.version_id, []).append(i)
+    usable = [c for c in checklists if c.pk in versions]
+
+    def version_for(unit, window=None):  # the one rule of which fits: services.checklist_for
+        c = services.checklist_for(unit, window, checklists=usable)
+        return versions[c.pk].pk if c is not None else None
+
+    second = Staff.objects.filter(
+        active=True, role__in=[Role.INSPECTOR, Role.ORGANIZER_ADMIN]
+    ).order_by("name")
+    if actor.staff is not None:
+        second = second.exclude(pk=actor.staff.pk)
+    return {
+        "units": [
+            {
+                "id": u.pk,
+                "name": u.name,
+                "code": u.code,
+                "version": version_for(u),
+                "windows": [
+                    {
+                        "id": w.pk,
+                        "number": w.number,
+                        "function": w.function,
+                        "version": version_for(u, w),
+                    }
+                    for w in windows.get(u.pk, [])
+                ],
+                "staff": [
+                    {"id": p.pk, "name": p.name, "badge": p.badge_no, "window": p.window_id}
+                    for p in people.get(u.pk, [])
+                ],
+            }
+            for u in units
+        ],
+        "versions": [
+            {
+                "id": versions[c.pk].pk,
+                "name": c.name,
+                "number": versions[c.pk].number,
+                "items": [
+                    {
+                        "id": i.pk,
+                        "code": i.code,
+                        "title": i.title,
+                        "text": i.text,
+                        "source": i.source,
+                        "category": i.get_category_display(),
+                        "points": i.points,
+                        "critical": i.critical,
+                        "evidence": i.evidence,
+                    }
+                    for i in items.get(versions[c.pk].pk, [])
+                ],
+            }
+            for c in usable
+        ],
+        "second_inspectors": [{"id": p.pk, "name": p.name, "badge": p.badge_no} for p in second],
+    }

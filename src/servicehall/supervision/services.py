@@ -56,11 +56,12 @@ def current(checklist: Checklist) -> ChecklistVersion | None:
     return checklist.versions.order_by("-number").first()
 
 
-def checklist_for(unit: Unit, window: Window | None = None) -> Checklist | None:
+def checklist_for(unit: Unit, window: Window | None = None, checklists=None) -> Checklist | None:
     """The norms a unit (and window) is judged by: the most particular checklist that fits —
-    its window kind, then its unit kind, then its sector, then every sector's."""
+    its window kind, then its unit kind, then its sector, then every sector's. `checklists`:
+    the ones to choose from, read once by a caller choosing for many units (else all)."""
     best, rank = None, -1
-    for c in Checklist.objects.all():
+    for c in Checklist.objects.all() if checklists is None else checklists:
         if c.sector_id and c.sector_id != unit.sector_id:
             continue
         if c.unit_kind and c.unit_kind != unit.kind:

@@ -1,21 +1,29 @@
 """Supervision's pages: the visits one may see, one visit with its findings, publishing it,
-and the evidence photos, served only to who may see the visit (R-SUP-2)."""
+and the evidence photos, served only to who may see the visit (R-SUP-2); the inspector's
+phone form, which works with no signal, its service worker and its sync."""
 
+import json
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from servicehall.core.errors import NotFound, ServiceError
+from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.core.params import page_param
+from servicehall.core.ratelimits import RateLimited, limit
 from servicehall.org.decorators import staff_view
 from servicehall.org.permissions import Action
 
 from . import selectors, services
-from .models import Inspection, Photo, Verdict
+from .models import Inspection, Kind, Photo, Verdict
 
 READERS = _lazy(
     "Inspections are seen by inspectors, the organizing office, and the leaders of the units "
@@ -115,3 +123,132 @@ def photo(request, actor, own, pk):
     response = FileResponse(p.image.open("rb"), content_type=p.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---- the phone form, offline (R-SUP-2) ------------------------------------------------------
+
+INSPECTORS = _lazy("The visit form is for inspectors and the organizing office.")
+WORKER = Path(__file__).resolve().parent / "static" / "supervision" / "sw.js"
+
+
+@require_GET
+@staff_view(allows=[Action.RECORD_INSPECTION], refusal=INSPECTORS)
+def visit(request, actor, own):
+    form = selectors.visit_form(actor)
+    form.update(
+        {
+            "me": actor.staff.pk if actor.staff else None,
+            "sync_url": reverse("supervision:sync"),
+            "worker_url": reverse("supervision:worker"),
+            "scope": reverse("supervision:visit"),
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "time_zone": settings.TIME_ZONE,
+            "photo_max_bytes": settings.SERVICEHALL["INSPECTION_PHOTO_MAX_BYTES"],
+            "photos_per_item": settings.SERVICEHALL["INSPECTION_PHOTOS_PER_ITEM"],
+        }
+    )
+    return render(request, "supervision/visit.html", {"form": form, "labels": _labels()})
+
+
+def _labels() -> dict:
+    """The words the form's script writes, in the reader's language (%(x)s filled in there)."""
+    return {
+        "online": _("online"),
+        "offline": _("offline: drafts are kept on this phone"),
+        "waiting": _("Waiting to sync %(n)s"),
+        "syncing": _("Syncing…"),
+        "retry": _("Not synced yet; trying again in %(s)s s."),
+        "login": _("Log in again to sync the drafts waiting."),
+        "states": {
+            "open": _("in progress"),
+            "ready": _("waiting to sync"),
+            "rejected": _("to correct"),
+            "refused": _("not stored"),
+            "synced": _("synced"),
+        },
+        "kinds": {"open": str(Kind.OPEN.label), "undercover": str(Kind.UNDERCOVER.label)},
+        "continue": _("Continue"),
+        "correct": _("Correct it"),
+        "inspection": _("Inspection %(n)s"),
+        "window": _("Window %(n)s"),
+        "none": _("None."),
+        "progress": _("%(done)s of %(all)s norms judged"),
+        "points": _("−%(n)s points"),
+        "need": {
+            "photo": _("A deduction here needs a photo."),
+            "note": _("A deduction here needs a note of what was seen."),
+            "none": _("A deduction here needs no evidence."),
+        },
+        "problem_judge": _("Judge %(code)s: pass, deduct or n/a."),
+        "problem_photo": _("A deduction on %(code)s needs a photo."),
+        "problem_note": _("A deduction on %(code)s needs a note of what was seen."),
+        "problem_second": _("Choose the second inspector, or switch the second scoring off."),
+        "problem_second_judge": _("Second inspector: judge %(code)s."),
+        "second": _("Second inspector %(name)s:"),
+        "photo_big": _("A photo may be at most %(mb)s MB."),
+        "photo_many": _("At most %(n)s photos for one norm."),
+        "photo_remove": _("Remove photo"),
+        "start_unit": _("Choose the unit visited."),
+        "start_version": _("Choose the checklist the visit uses."),
+        "discard": _("Discard this draft and its photos?"),
+        "no_storage": _(
+            "This browser cannot keep drafts (private mode?): the form would lose them."
+        ),
+    }
+
+
+@cache
+def _worker_source() -> bytes:
+    return WORKER.read_bytes()
+
+
+@require_GET
+@staff_view(allows=[Action.RECORD_INSPECTION], refusal=INSPECTORS)
+def worker(request, actor, own):
+    """The form's service worker, served under /supervision/visit/ so that its scope covers
+    the form page; its content is the static file's."""
+    response = HttpResponse(_worker_source(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = reverse("supervision:visit")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _json_error(exc: ServiceError, status: int, **extra):
+    body = {"detail": str(exc), "rule": exc.rule, **extra}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_POST
+@staff_view(allows=[Action.RECORD_INSPECTION], refusal=INSPECTORS)
+def sync(request, actor, own):
+    """One finished draft from the phone (R-SUP-2): multipart, `draft` its JSON and the photos
+    named as draft.photos[].name. 201 stored, 200 stored before (the same key), 400 what to fix,
+    403 not this inspector's to store, 429 too many at once."""
+    try:
+        limit(request, "visit_sync", str(request.user.pk), staff=True)
+    except RateLimited as exc:
+        response = _json_error(exc, 429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    try:
+        draft = json.loads(request.POST.get("draft") or "")
+    except ValueError:
+        draft = None
+    try:
+        if not isinstance(draft, dict):
+            raise InvalidInput({"draft": [_("The visit's draft could not be read.")]})
+        inspection, created = services.sync(actor=actor, draft=draft, photos=request.FILES)
+    except InvalidInput as exc:
+        return _json_error(exc, 400, errors=exc.errors)
+    except Forbidden as exc:
+        return _json_error(exc, 403)
+    except ServiceError as exc:
+        return _json_error(exc, exc.status)
+    return JsonResponse(
+        {
+            "number": inspection.number,
+            "url": reverse("supervision:inspection", args=[inspection.number]),
+            "created": created,
+        },
+        status=201 if created else 200,
+    )

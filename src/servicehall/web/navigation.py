@@ -94,6 +94,7 @@ ENTRIES = (
     Entry("ratings_published", _("Our ratings"), unit=True),
     # supervision (R-SUP)
     Entry("supervision:inspections", _("Inspections"), actions=(Action.VIEW_INSPECTIONS,)),
+    Entry("supervision:visit", _("Inspection form"), actions=(Action.RECORD_INSPECTION,)),
     Entry(
         "violation_ledger",
         _("Violation points"),
@@ -119,7 +120,7 @@ START = {
     Role.DUTY_LEAD: "hall",
     Role.UNIT_LEADER: "hall",
     Role.SECTOR_REVIEWER: "org:tree",  # the tree shows the reviewer's sector
-    Role.INSPECTOR: "rating_patterns",
+    Role.INSPECTOR: "supervision:visit",
     Role.SURVEYOR: "org:tree",
     Role.ORGANIZER_ADMIN: "org:tree",
 }
