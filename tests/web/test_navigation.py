@@ -11,7 +11,9 @@ from servicehall.org.models import Unit
 
 PUBLIC = ["guide", "calendar", "case_status", "complaint_new", "complaint_status"]
 WINDOW = ["console", "reception", "cases:index", "cases:ledger", "org:unit", "ratings_published"]
-STAFF = ["org:tree", "permissions", "api-docs"]
+# a published criticism bulletin is read by every staff login
+STAFF = ["org:tree", "permissions", "api-docs", "supervision:bulletins"]
+SUP = ["supervision:inspections", "supervision:notices"]
 LEAD = ["hall", "rota", "reviews", "complaints", "complaint_register", "complaint_openings"]
 
 # What each demo login may use (org/permissions.py) and where it starts.
@@ -28,7 +30,7 @@ EXPECTED = {
         + STAFF
         + ["hotline:index", "complaints", "complaint_register", "complaint_openings"],
     ),
-    "dutylead": ("hall", PUBLIC + WINDOW + STAFF + LEAD),
+    "dutylead": ("hall", PUBLIC + WINDOW + STAFF + LEAD + SUP),
     # the leader has no window of their own, so no window console
     "leader": (
         "hall",
@@ -36,17 +38,19 @@ EXPECTED = {
         + [p for p in WINDOW if p != "console"]
         + STAFF
         + LEAD
-        + ["audit", "org:import", "rating_patterns", "rating_devices"],
+        + ["audit", "org:import", "rating_patterns", "rating_devices"]
+        + SUP,
     ),
-    "reviewer": ("org:tree", PUBLIC + STAFF + ["audit", "rating_patterns"]),
-    "inspector": ("rating_patterns", PUBLIC + STAFF + ["rating_patterns"]),
+    "reviewer": ("org:tree", PUBLIC + STAFF + ["audit", "rating_patterns"] + SUP),
+    "inspector": ("rating_patterns", PUBLIC + STAFF + ["rating_patterns"] + SUP),
     "surveyor": ("org:tree", PUBLIC + STAFF),
     "admin": (
         "org:tree",
         PUBLIC
         + STAFF
         + ["audit", "org:import", "appeals", "rating_patterns", "complaints", "job_runs"]
-        + ["admin:index"],
+        + ["admin:index"]
+        + SUP,
     ),
 }
 
