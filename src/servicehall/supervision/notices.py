@@ -82,7 +82,9 @@ def issue(*, actor: Actor, inspection: Inspection, requirements, now=None) -> No
     requirements = (requirements or "").strip()
     with transaction.atomic():
         inspection = (
-            Inspection.objects.select_for_update().select_related("unit").get(pk=inspection.pk)
+            Inspection.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=inspection.pk)
         )
         # R-SUP-3: a notice follows a published visit with deductions, and only one
         if inspection.status != Status.PUBLISHED:
@@ -184,7 +186,7 @@ def answer(*, actor: Actor, notice: Notice, measures, evidence=None, now=None) -
         raise InvalidInput(errors, rule="R-SUP-3")
     with transaction.atomic():
         notice = (
-            Notice.objects.select_for_update()
+            Notice.objects.select_for_update(of=("self",))
             .select_related("inspection__inspector", "inspection__second_inspector", "unit")
             .get(pk=notice.pk)
         )
@@ -227,7 +229,9 @@ def verify(*, actor: Actor, notice: Notice, accepted: bool, note="", now=None) -
             rule="R-SUP-3",
         )
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().select_related("unit").get(pk=notice.pk)
+        notice = (
+            Notice.objects.select_for_update(of=("self",)).select_related("unit").get(pk=notice.pk)
+        )
         # R-SUP-3: only an answer is verified
         if notice.status != NoticeStatus.ANSWERED:
             raise ServiceError(_("There is no answer to verify on this notice."), rule="R-SUP-3")

@@ -167,7 +167,7 @@ def _notice(actor, number) -> Notice:
     notice = get_object_or_404(
         Notice.objects.select_related(
             "unit",
-            "issued_by",
+            "issued_by__organization",
             "inspection__unit",
             "inspection__window",
             "inspection__inspector",
