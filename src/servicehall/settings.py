@@ -339,6 +339,8 @@ SERVICEHALL = {
     # R-SUP-2: the largest photo an inspector's phone may send, and how many per norm
     "INSPECTION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
     "INSPECTION_PHOTOS_PER_ITEM": 3,
+    # R-SUP-3: the largest evidence file (a photo or a PDF) a unit may attach to its answer
+    "NOTICE_EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
     "VIOLATION_CHECKPOINTS": os.environ.get(
         "SERVICEHALL_VIOLATION_CHECKPOINTS", str(VAR_DIR / "violation-checkpoints.jsonl")
     ),

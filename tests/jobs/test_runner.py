@@ -23,6 +23,7 @@ EVERY_JOB = {
     "feedback.seal",
     "feedback.late_steps",
     "complaints.overdue",
+    "supervision.overdue_notices",
     "rollups.days",
 }
 A_RESIDENT_ID = "410102199001011234"

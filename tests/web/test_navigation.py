@@ -11,9 +11,10 @@ from servicehall.org.models import Unit
 
 PUBLIC = ["guide", "calendar", "case_status", "complaint_new", "complaint_status"]
 WINDOW = ["console", "reception", "cases:index", "cases:ledger", "org:unit", "ratings_published"]
-STAFF = ["org:tree", "permissions", "api-docs"]
+# a published criticism bulletin is read by every staff login
+STAFF = ["org:tree", "permissions", "api-docs", "supervision:bulletins"]
 LEAD = ["hall", "rota", "reviews", "complaints", "complaint_register", "complaint_openings"]
-SUP = ["supervision:inspections", "violation_ledger"]  # R-SUP: published visits, the points
+SUP = ["supervision:inspections", "supervision:notices", "violation_ledger"]  # R-SUP
 RECORDS = SUP + ["supervision:visit"]  # the inspector's phone form
 
 # What each demo login may use (org/permissions.py) and where it starts.

@@ -157,3 +157,38 @@ def visit_form(actor: Actor) -> dict:
         ],
         "second_inspectors": [{"id": p.pk, "name": p.name, "badge": p.badge_no} for p in second],
     }
+
+
+# ---- notices (R-SUP-3) ----------------------------------------------------------------------
+
+NOTICE_TABS = ("open", "overdue", "escalated", "closed")
+
+
+def notices_for(actor: Actor, tab: str = "open", now=None):
+    """The supervision notices in this reader's scope (a unit its own, an authority its
+    sector's, the office all), by tab, with their answer counts — one query however many.
+    A notice exists only once its visit is published, so none is hidden from the unit."""
+    from django.utils import timezone
+
+    from .models import Notice, NoticeStatus
+
+    now = now or timezone.now()
+    qs = _scope(actor, Notice.objects.all())
+    waiting = Q(status__in=[NoticeStatus.ISSUED, NoticeStatus.RETURNED])
+    if tab == "overdue":
+        qs = qs.filter(waiting, due_at__lt=now)
+    elif tab == "escalated":
+        qs = qs.filter(escalated_at__isnull=False).exclude(status=NoticeStatus.ACCEPTED)
+    elif tab == "closed":
+        qs = qs.filter(status=NoticeStatus.ACCEPTED)
+    else:
+        qs = qs.exclude(status=NoticeStatus.ACCEPTED)
+    return (
+        qs.select_related("unit", "inspection", "issued_by")
+        .annotate(answered=Count("answers"))
+        .order_by("due_at" if tab != "closed" else "-closed_at", "-pk")
+    )
+
+
+def notice_visible(actor: Actor, notice) -> bool:
+    return actor.allows(Action.VIEW_INSPECTIONS) and actor.covers_unit(notice.unit)

@@ -16,5 +16,14 @@ urlpatterns = [
     path("visit/sync/", views.sync, name="sync"),
     # ---- norms (R-SUP-1)
     # ---- notices, rectification, bulletins (R-SUP-3)
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/evidence/<int:pk>/", views.notice_evidence, name="notice_evidence"),
+    path("notices/<str:number>/", views.notice_detail, name="notice"),
+    path("notices/<str:number>/answer/", views.notice_answer, name="notice_answer"),
+    path("notices/<str:number>/verify/", views.notice_verify, name="notice_verify"),
+    path("notices/<str:number>/print/", views.notice_print, name="notice_print"),
+    path("bulletins/", views.bulletin_list, name="bulletins"),
+    path("bulletins/<str:number>/", views.bulletin_detail, name="bulletin"),
+    path("bulletins/<str:number>/publish/", views.bulletin_publish, name="bulletin_publish"),
     # ---- plans, agreement, self-inspection (R-SUP-2, R-SUP-4)
 ]

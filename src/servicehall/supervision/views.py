@@ -2,6 +2,7 @@
 and the evidence photos, served only to who may see the visit (R-SUP-2); the inspector's
 phone form, which works with no signal, its service worker and its sync."""
 
+import datetime as dt
 import json
 from functools import cache
 from pathlib import Path
@@ -12,18 +13,20 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from servicehall.core.params import page_param
+from servicehall.core.public import public_url, qr_svg
 from servicehall.core.ratelimits import RateLimited, limit
 from servicehall.org.decorators import staff_view
 from servicehall.org.permissions import Action
 
-from . import selectors, services
-from .models import Inspection, Kind, Photo, Verdict
+from . import notices, selectors, services
+from .models import Answer, Bulletin, Inspection, Kind, Notice, NoticeStatus, Photo, Verdict
 
 READERS = _lazy(
     "Inspections are seen by inspectors, the organizing office, and the leaders of the units "
@@ -97,6 +100,10 @@ def detail(request, actor, own, number):
             "can_publish": actor.can(Action.PUBLISH_INSPECTION, unit=inspection.unit)
             and not inspection.published,
             "notice": getattr(inspection, "notice", None) if inspection.published else None,
+            "requirements": notices.requirements_from(inspection)
+            if actor.can(Action.PUBLISH_INSPECTION, unit=inspection.unit)
+            and not inspection.published
+            else "",
             "bars": inspection.awardbar_set.select_related("plan"),
         },
     )
@@ -107,11 +114,16 @@ def detail(request, actor, own, number):
 def publish(request, actor, own, number):
     inspection = _inspection(actor, number)
     try:
-        services.publish(actor=actor, inspection=inspection)
+        # R-SUP-3: with deductions, the notice is issued in the same act
+        _published, notice = notices.publish_with_notice(
+            actor=actor, inspection=inspection, requirements=request.POST.get("requirements")
+        )
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("supervision:inspection", number)
     messages.success(request, _("Published: the unit now sees the visit and its deductions."))
+    if notice is not None:
+        return redirect("supervision:notice", notice.number)
     return redirect("supervision:inspection", number)
 
 
@@ -252,3 +264,279 @@ def sync(request, actor, own):
         },
         status=201 if created else 200,
     )
+
+
+# ---- notices, rectification, bulletins (R-SUP-3)
+
+NOTICE_READERS = _lazy(
+    "Supervision notices are seen by the units they are issued to, their sector authority, "
+    "the inspectors and the organizing office."
+)
+
+
+@staff_view(allows=[Action.VIEW_INSPECTIONS], refusal=NOTICE_READERS)
+def notice_list(request, actor, own):
+    tab = request.GET.get("tab", "open")
+    if tab not in selectors.NOTICE_TABS:
+        tab = "open"
+    now = timezone.now()
+    page = Paginator(selectors.notices_for(actor, tab, now), 50).get_page(page_param(request.GET))
+    return render(
+        request,
+        "supervision/notice_list.html",
+        {
+            "page": page,
+            "tab": tab,
+            "now": now,
+            "tabs": [
+                ("open", _("open")),
+                ("overdue", _("past the deadline")),
+                ("escalated", _("escalated")),
+                ("closed", _("accepted")),
+            ],
+        },
+    )
+
+
+def _notice(actor, number) -> Notice:
+    notice = get_object_or_404(
+        Notice.objects.select_related(
+            "unit",
+            "issued_by__organization",
+            "inspection__unit",
+            "inspection__window",
+            "inspection__inspector",
+            "inspection__second_inspector",
+        ),
+        number=number,
+    )
+    if not selectors.notice_visible(actor, notice):
+        raise NotFound(_("No such supervision notice."))  # another unit's: it does not exist
+    return notice
+
+
+def _findings(notice):
+    found = list(services.deductions(notice.inspection))
+    photos = {}
+    for p in notice.inspection.photos.all():
+        photos.setdefault(p.item_id, []).append(p)
+    return [(f, photos.get(f.item_id, [])) for f in found]
+
+
+def _notice_page(request, actor, notice, *, status=200, errors=None, data=None):
+    now = timezone.now()
+    return render(
+        request,
+        "supervision/notice_detail.html",
+        {
+            "notice": notice,
+            "findings": _findings(notice),
+            "answers": notice.answers.select_related("answered_by", "verified_by"),
+            "overdue": notice.overdue(now) and notice.status != NoticeStatus.ANSWERED,
+            "can_answer": actor.can(Action.ANSWER_NOTICE, unit=notice.unit)
+            and notice.status in notices.AWAITING_UNIT,
+            "can_verify": actor.can(Action.VERIFY_RECTIFICATION, unit=notice.unit)
+            and notice.status == NoticeStatus.ANSWERED,
+            "errors": errors or {},
+            "data": data or {},
+        },
+        status=status,
+    )
+
+
+@staff_view(allows=[Action.VIEW_INSPECTIONS], refusal=NOTICE_READERS)
+def notice_detail(request, actor, own, number):
+    return _notice_page(request, actor, _notice(actor, number))
+
+
+@require_POST
+@staff_view(allows=[Action.ANSWER_NOTICE], refusal=_lazy("The unit's leader answers a notice."))
+def notice_answer(request, actor, own, number):
+    notice = _notice(actor, number)
+    try:
+        notices.answer(
+            actor=actor,
+            notice=notice,
+            measures=request.POST.get("measures"),
+            evidence=request.FILES.get("evidence"),
+        )
+    except InvalidInput as exc:
+        return _notice_page(
+            request, actor, notice, status=400, errors=exc.errors, data=request.POST
+        )
+    except Forbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("supervision:notice", number)
+    messages.success(request, _("Answered: the inspectors will verify the rectification."))
+    return redirect("supervision:notice", number)
+
+
+@require_POST
+@staff_view(
+    allows=[Action.VERIFY_RECTIFICATION], refusal=_lazy("The inspectors verify rectification.")
+)
+def notice_verify(request, actor, own, number):
+    notice = _notice(actor, number)
+    verdict = request.POST.get("verdict")
+    if verdict not in ("accept", "return"):
+        return _notice_page(
+            request,
+            actor,
+            notice,
+            status=400,
+            errors={"verdict": [_("Choose: accept the rectification or send it back.")]},
+            data=request.POST,
+        )
+    try:
+        notices.verify(
+            actor=actor,
+            notice=notice,
+            accepted=verdict == "accept",
+            note=request.POST.get("note"),
+        )
+    except InvalidInput as exc:
+        return _notice_page(
+            request, actor, notice, status=400, errors=exc.errors, data=request.POST
+        )
+    except Forbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("supervision:notice", number)
+    messages.success(
+        request,
+        _("Accepted: the notice is closed.")
+        if verdict == "accept"
+        else _("Sent back: the unit answers again."),
+    )
+    return redirect("supervision:notice", number)
+
+
+@staff_view(allows=[Action.VIEW_INSPECTIONS], refusal=NOTICE_READERS)
+def notice_print(request, actor, own, number):
+    notice = _notice(actor, number)
+    url = public_url(request, reverse("supervision:notice", args=[notice.number]))
+    return render(
+        request,
+        "supervision/notice_print.html",
+        {"notice": notice, "findings": _findings(notice), "url": url, "qr": qr_svg(url)},
+    )
+
+
+@staff_view(allows=[Action.VIEW_INSPECTIONS], refusal=NOTICE_READERS)
+def notice_evidence(request, actor, own, pk):
+    a = get_object_or_404(Answer.objects.select_related("notice__unit"), pk=pk)
+    if not a.evidence or not selectors.notice_visible(actor, a.notice):
+        raise NotFound(_("No such evidence."))
+    kind = "application/pdf" if a.evidence.name.endswith(".pdf") else "image/jpeg"
+    if a.evidence.name.endswith(".png"):
+        kind = "image/png"
+    response = FileResponse(a.evidence.open("rb"), content_type=kind)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _staff_reader(actor):
+    # a published bulletin is read by every staff login; drafts only by the office
+    if actor.staff is None and not actor.allows(Action.PUBLISH_BULLETIN):
+        raise Forbidden(_("Criticism bulletins are read by the hall's staff."), rule="R-ORG-4")
+
+
+def _bulletins_page(request, actor, *, status=200, errors=None, data=None):
+    drafts = actor.allows(Action.PUBLISH_BULLETIN)
+    qs = Bulletin.objects.select_related("created_by", "published_by")
+    if not drafts:
+        qs = qs.filter(published_at__isnull=False)
+    today = timezone.localdate()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return render(
+        request,
+        "supervision/bulletin_list.html",
+        {
+            "page": Paginator(qs.order_by("-first_day", "-pk"), 50).get_page(
+                page_param(request.GET)
+            ),
+            "can_draft": drafts,
+            "errors": errors or {},
+            "data": data
+            or {
+                "first_day": first.replace(day=1).isoformat(),
+                "last_day": first.isoformat(),
+                "title": _("Criticism bulletin of %(month)s")
+                % {"month": f"{first.year}年{first.month}月"},
+            },
+        },
+        status=status,
+    )
+
+
+@staff_view
+def bulletin_list(request, actor, own):
+    _staff_reader(actor)
+    if request.method != "POST":
+        return _bulletins_page(request, actor)
+    if not actor.allows(Action.PUBLISH_BULLETIN):
+        raise Forbidden(_("The organizing office drafts criticism bulletins."), rule="R-ORG-4")
+    days, errors = {}, {}
+    for name in ("first_day", "last_day"):
+        try:
+            days[name] = dt.date.fromisoformat(request.POST.get(name) or "")
+        except ValueError:
+            errors[name] = [_("Give a date such as 2026-01-31.")]
+    if not errors:
+        try:
+            bulletin = notices.draft_bulletin(
+                actor=actor,
+                first_day=days["first_day"],
+                last_day=days["last_day"],
+                title=request.POST.get("title"),
+                intro=request.POST.get("intro"),
+            )
+        except InvalidInput as exc:
+            errors = exc.errors
+    if errors:
+        return _bulletins_page(request, actor, status=400, errors=errors, data=request.POST)
+    messages.success(request, _("Drafted: check the entries, then publish."))
+    return redirect("supervision:bulletin", bulletin.number)
+
+
+def _bulletin(actor, number) -> Bulletin:
+    _staff_reader(actor)
+    bulletin = get_object_or_404(
+        Bulletin.objects.select_related("created_by", "published_by"), number=number
+    )
+    if bulletin.published_at is None and not actor.allows(Action.PUBLISH_BULLETIN):
+        raise NotFound(_("No such bulletin."))
+    return bulletin
+
+
+@staff_view
+def bulletin_detail(request, actor, own, number):
+    bulletin = _bulletin(actor, number)
+    entries = list(bulletin.entries.select_related("unit", "staff").order_by("-points", "pk"))
+    return render(
+        request,
+        "supervision/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "units": [e for e in entries if e.staff_id is None],
+            "people": [e for e in entries if e.staff_id is not None],
+            "can_publish": actor.allows(Action.PUBLISH_BULLETIN) and not bulletin.published_at,
+        },
+    )
+
+
+@require_POST
+@staff_view(allows=[Action.PUBLISH_BULLETIN], refusal=_lazy("The organizing office publishes."))
+def bulletin_publish(request, actor, own, number):
+    bulletin = _bulletin(actor, number)
+    try:
+        notices.publish_bulletin(actor=actor, bulletin=bulletin)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Published: every staff login may read the bulletin."))
+    return redirect("supervision:bulletin", number)

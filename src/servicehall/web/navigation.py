@@ -100,6 +100,9 @@ ENTRIES = (
         _("Violation points"),
         actions=(Action.HANDLE_COMPLAINT, Action.VIEW_INSPECTIONS),
     ),
+    Entry("supervision:notices", _("Supervision notices"), actions=(Action.VIEW_INSPECTIONS,)),
+    # a published bulletin is read by every staff login (drafts by the office only)
+    Entry("supervision:bulletins", _("Criticism bulletins")),
     # the office and the back office
     Entry("appeals", _("Appeals against ratings"), actions=(Action.DECIDE_APPEAL,)),
     Entry("rating_patterns", _("Suspicious rating patterns"), actions=(Action.AUDIT_RATINGS,)),

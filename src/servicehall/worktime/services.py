@@ -343,6 +343,17 @@ DEFAULT_POLICIES = [
         False,
         "国办发〔2019〕51号（5–15 个工作日）",
     ),
+    # R-SUP-3: supervision.notices.due, the deadline of a supervision notice's rectification.
+    # The 文明办's notice (督办通知, 提出整改要求) names no number of days: 10 is the hall's.
+    (
+        "supervision-rectify",
+        "督办整改",
+        10,
+        "working_days",
+        2,
+        False,
+        "市文明办 明察暗访督办通知",
+    ),
     # R-CASE-6: cases.fees, the day a fine decided at a window is to be paid at the bank by
     ("fine-payment", "罚款缴纳", 15, "calendar_days", None, False, "行政处罚法 第六十七条"),
 ]
