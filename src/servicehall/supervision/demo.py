@@ -13,7 +13,7 @@ from django.utils import timezone
 from servicehall.org.models import Unit
 from servicehall.org.permissions import actor_for
 
-from . import services
+from . import notices, services
 from .models import Evidence, Inspection, Kind, Verdict
 
 DEMO_KEYS = uuid.UUID("6f1d3c2a-8a43-4a3e-9c41-5e0d3b7a0c11")
@@ -85,7 +85,9 @@ def seed_inspections() -> int:
     hukou = Unit.objects.get(code="kf-gulou-hukou")
     first = _visit(inspector, hukou, "gulou-undercover", kind=Kind.UNDERCOVER, days_ago=3)
     if first is not None:
-        services.publish(actor=office, inspection=first)
+        notices.publish_with_notice(
+            actor=office, inspection=first, requirements=notices.requirements_from(first)
+        )
         made += 1
     others = Unit.objects.exclude(pk=hukou.pk).order_by("pk")[:2]
     for n, unit in enumerate(others):
