@@ -12,6 +12,12 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     # ---- the phone form, offline (R-SUP-2)
     # ---- norms (R-SUP-1)
+    path("norms/", views.norms, name="norms"),
+    path("norms/new/", views.norm_new, name="norm_new"),
+    path("norms/<slug:code>/", views.norm_detail, name="norm"),
+    path("norms/<slug:code>/edit/", views.norm_edit, name="norm_edit"),
+    path("norms/<slug:code>/export.xlsx", views.norm_export, name="norm_export"),
+    path("norms/<slug:code>/import/", views.norm_import, name="norm_import"),
     # ---- notices, rectification, bulletins (R-SUP-3)
     # ---- plans, agreement, self-inspection (R-SUP-2, R-SUP-4)
 ]

@@ -94,6 +94,7 @@ ENTRIES = (
     Entry("ratings_published", _("Our ratings"), unit=True),
     # supervision (R-SUP)
     Entry("supervision:inspections", _("Inspections"), actions=(Action.VIEW_INSPECTIONS,)),
+    Entry("supervision:norms", _("Norms"), actions=(Action.VIEW_INSPECTIONS,)),
     # the office and the back office
     Entry("appeals", _("Appeals against ratings"), actions=(Action.DECIDE_APPEAL,)),
     Entry("rating_patterns", _("Suspicious rating patterns"), actions=(Action.AUDIT_RATINGS,)),
