@@ -12,6 +12,8 @@ from servicehall.org.models import Unit
 PUBLIC = ["guide", "calendar", "case_status", "complaint_new", "complaint_status"]
 WINDOW = ["console", "reception", "cases:index", "cases:ledger", "org:unit", "ratings_published"]
 STAFF = ["org:tree", "permissions", "api-docs"]
+# who may see inspections (VIEW_INSPECTIONS) finds them and the norm library
+SUPERVISION = ["supervision:inspections", "supervision:norms"]
 LEAD = ["hall", "rota", "reviews", "complaints", "complaint_register", "complaint_openings"]
 
 # What each demo login may use (org/permissions.py) and where it starts.
@@ -28,7 +30,7 @@ EXPECTED = {
         + STAFF
         + ["hotline:index", "complaints", "complaint_register", "complaint_openings"],
     ),
-    "dutylead": ("hall", PUBLIC + WINDOW + STAFF + LEAD),
+    "dutylead": ("hall", PUBLIC + WINDOW + STAFF + LEAD + SUPERVISION),
     # the leader has no window of their own, so no window console
     "leader": (
         "hall",
@@ -36,17 +38,20 @@ EXPECTED = {
         + [p for p in WINDOW if p != "console"]
         + STAFF
         + LEAD
-        + ["audit", "org:import", "rating_patterns", "rating_devices"],
+        + ["audit", "org:import", "rating_patterns", "rating_devices"]
+        + SUPERVISION,
     ),
-    "reviewer": ("org:tree", PUBLIC + STAFF + ["audit", "rating_patterns"]),
-    "inspector": ("rating_patterns", PUBLIC + STAFF + ["rating_patterns"]),
+    "reviewer": ("org:tree", PUBLIC + STAFF + ["audit", "rating_patterns"] + SUPERVISION),
+    "inspector": ("rating_patterns", PUBLIC + STAFF + ["rating_patterns"] + SUPERVISION),
+    "inspector2": ("rating_patterns", PUBLIC + STAFF + ["rating_patterns"] + SUPERVISION),
     "surveyor": ("org:tree", PUBLIC + STAFF),
     "admin": (
         "org:tree",
         PUBLIC
         + STAFF
         + ["audit", "org:import", "appeals", "rating_patterns", "complaints", "job_runs"]
-        + ["admin:index"],
+        + ["admin:index"]
+        + SUPERVISION,
     ),
 }
 
