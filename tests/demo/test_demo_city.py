@@ -24,6 +24,7 @@ EXPECTED_LOGINS = {
     "officer": ("kf-gulou-hukou", "041235"),
     "auxiliary": ("kf-gulou-hukou", "FJ1201"),
     "inspector": ("开封市文明办", "WMB011"),
+    "inspector2": ("开封市文明办", "WMB012"),
     "surveyor": ("开封市文明办", "TJ0021"),
     "operator110": ("kf-110", "043011"),
 }
@@ -61,17 +62,17 @@ def test_a_fresh_city_is_seeded_through_the_import_and_a_second_run_changes_noth
         "organizations": 5,
         "units": 8,
         "windows": 36,
-        "staff": 51,
+        "staff": 52,
     }
     assert report.updated == {}
     text = out.getvalue()
     assert (
-        "Demo city seeded: Sector 35, Organization 5, Unit 8, Window 36, Staff 51, User 9" in text
+        "Demo city seeded: Sector 35, Organization 5, Unit 8, Window 36, Staff 52, User 10" in text
     )
     assert Sector.objects.count() == 35
     # each record the import saved is in the audit trail, as an office import's are
     staff = LogEntry.objects.filter(content_type__model="staff", action=LogEntry.Action.CREATE)
-    assert staff.count() == 51
+    assert staff.count() == 52
     # the import links the logins; the demo gives them their password
     officer = Staff.objects.get(unit__code="kf-gulou-hukou", badge_no="041235")
     assert officer.user.username == "officer"

@@ -14,7 +14,8 @@ WINDOW = ["console", "reception", "cases:index", "cases:ledger", "org:unit", "ra
 # a published criticism bulletin is read by every staff login
 STAFF = ["org:tree", "permissions", "api-docs", "supervision:bulletins"]
 LEAD = ["hall", "rota", "reviews", "complaints", "complaint_register", "complaint_openings"]
-SUP = ["supervision:inspections", "supervision:notices", "violation_ledger"]  # R-SUP
+# R-SUP: published visits, notices, the norms, the points
+SUP = ["supervision:inspections", "supervision:notices", "supervision:norms", "violation_ledger"]
 RECORDS = SUP + ["supervision:visit"]  # the inspector's phone form
 
 # What each demo login may use (org/permissions.py) and where it starts.
@@ -44,6 +45,7 @@ EXPECTED = {
     ),
     "reviewer": ("org:tree", PUBLIC + STAFF + SUP + ["audit", "rating_patterns"]),
     "inspector": ("supervision:visit", PUBLIC + STAFF + RECORDS + ["rating_patterns"]),
+    "inspector2": ("supervision:visit", PUBLIC + STAFF + RECORDS + ["rating_patterns"]),
     "surveyor": ("org:tree", PUBLIC + STAFF),
     "admin": (
         "org:tree",

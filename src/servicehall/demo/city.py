@@ -19,6 +19,7 @@ _LOGIN_ORDER = (
     "officer",
     "auxiliary",
     "inspector",
+    "inspector2",
     "surveyor",
     "operator110",
 )

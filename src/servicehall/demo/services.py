@@ -75,6 +75,9 @@ def seed_demo() -> dict:
     created["Queues"] = seed_queues(units)
     created["AppointmentSlots"] = seed_slots()
     created["DutyRota"] = seed_rota(units)
+    from servicehall.supervision.norms import seed_norms
+
+    created["Norms"] = seed_norms()
     return created
 
 

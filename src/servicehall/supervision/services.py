@@ -8,6 +8,7 @@ self-inspection in `selfcheck.py`, the inspectors' agreement in `agreement.py`.
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 
 from django.conf import settings
@@ -99,21 +100,33 @@ def item_problems(row: dict) -> dict:
     return errors
 
 
-def new_version(*, actor: Actor, checklist: Checklist, items: list[dict], note="", now=None):
-    """Write the checklist's items as its next version (R-SUP-1): the versions before it stay
-    as they were, with every finding judged by them. `items` are dicts of ITEM_FIELDS, in
-    order. All or nothing: a problem in any item refuses the whole version, naming the row."""
-    require(actor, Action.MANAGE_NORMS)
+def version_problems(items: list[dict]) -> dict:
+    """What is wrong with a version's items, as {"<row>.<field>": [message]} (row from 1)."""
     errors, seen = {}, set()
     for n, row in enumerate(items, start=1):
         for field, messages in item_problems(row).items():
             errors[f"{n}.{field}"] = messages
         code = str(row.get("code") or "").strip()
-        if code in seen:
+        if code and code in seen:
             errors[f"{n}.code"] = [_("The code %(code)s is used twice.") % {"code": code}]
         seen.add(code)
     if not items:
         errors["items"] = [_("A checklist needs at least one norm.")]
+    return errors
+
+
+def new_version(*, actor: Actor, checklist: Checklist, items: list[dict], note="", now=None):
+    """Write the checklist's items as its next version (R-SUP-1): the versions before it stay
+    as they were, with every finding judged by them. `items` are dicts of ITEM_FIELDS, in
+    order. All or nothing: a problem in any item refuses the whole version, naming the row."""
+    require(actor, Action.MANAGE_NORMS)
+    return write_version(checklist=checklist, items=items, note=note, now=now, by=actor.staff)
+
+
+def write_version(*, checklist: Checklist, items: list[dict], note="", now=None, by=None):
+    """The one way a version is written, after whoever asked was allowed to (new_version, the
+    norm library's seeder): the items checked, then the next number, all or nothing."""
+    errors = version_problems(items)
     if errors:
         raise InvalidInput(errors, rule="R-SUP-1")
     with transaction.atomic():
@@ -124,7 +137,7 @@ def new_version(*, actor: Actor, checklist: Checklist, items: list[dict], note="
             number=last + 1,
             note=(note or "").strip()[:200],
             created_at=now or timezone.now(),
-            created_by=actor.staff,
+            created_by=by,
         )
         NormItem.objects.bulk_create(
             NormItem(
@@ -142,6 +155,55 @@ def new_version(*, actor: Actor, checklist: Checklist, items: list[dict], note="
             for n, row in enumerate(items, start=1)
         )
     return version
+
+
+def new_checklist(*, actor: Actor, fields: dict, items: list[dict], note="", now=None):
+    """A new checklist with its first version, or nothing (R-SUP-1): `fields` are code, name,
+    sector (a Sector or None), unit_kind, window_kind."""
+    require(actor, Action.MANAGE_NORMS)
+    errors = {f"items.{k}": v for k, v in version_problems(items).items()}
+    code = str(fields.get("code") or "").strip()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", code):
+        errors["code"] = [
+            _("Give the checklist a code of lowercase letters, digits and hyphens, e.g. tax-hall.")
+        ]
+    elif Checklist.objects.filter(code=code).exists():
+        errors["code"] = [_("A checklist with the code %(code)s exists already.") % {"code": code}]
+    name = str(fields.get("name") or "").strip()
+    if not name or len(name) > 100:
+        errors["name"] = [_("Name the checklist (up to 100 characters).")]
+    if errors:
+        raise InvalidInput(errors, rule="R-SUP-1")
+    with transaction.atomic():
+        checklist = Checklist.objects.create(
+            code=code,
+            name=name,
+            sector=fields.get("sector"),
+            unit_kind=fields.get("unit_kind") or "",
+            window_kind=fields.get("window_kind") or "",
+        )
+        write_version(checklist=checklist, items=items, note=note, now=now, by=actor.staff)
+    return checklist
+
+
+def version_diff(older: ChecklistVersion | None, newer: ChecklistVersion) -> dict:
+    """What a version changed against the one before, by norm code: the norms added, removed,
+    and changed (with the fields that differ)."""
+    before = {i.code: i for i in older.items.all()} if older else {}
+    after = {i.code: i for i in newer.items.all()}
+    changed = []
+    for code, item in after.items():
+        old = before.get(code)
+        if old is None:
+            continue
+        fields = [f for f in ITEM_FIELDS if getattr(old, f) != getattr(item, f)]
+        if fields:
+            changed.append((old, item, fields))
+    return {
+        "added": [i for c, i in after.items() if c not in before],
+        "removed": [i for c, i in before.items() if c not in after],
+        "changed": changed,
+    }
 
 
 def item_dicts(version: ChecklistVersion) -> list[dict]:

@@ -15,6 +15,12 @@ urlpatterns = [
     path("visit/sw.js", views.worker, name="worker"),
     path("visit/sync/", views.sync, name="sync"),
     # ---- norms (R-SUP-1)
+    path("norms/", views.norms, name="norms"),
+    path("norms/new/", views.norm_new, name="norm_new"),
+    path("norms/<slug:code>/", views.norm_detail, name="norm"),
+    path("norms/<slug:code>/edit/", views.norm_edit, name="norm_edit"),
+    path("norms/<slug:code>/export.xlsx", views.norm_export, name="norm_export"),
+    path("norms/<slug:code>/import/", views.norm_import, name="norm_import"),
     # ---- notices, rectification, bulletins (R-SUP-3)
     path("notices/", views.notice_list, name="notices"),
     path("notices/evidence/<int:pk>/", views.notice_evidence, name="notice_evidence"),

@@ -103,6 +103,7 @@ ENTRIES = (
     Entry("supervision:notices", _("Supervision notices"), actions=(Action.VIEW_INSPECTIONS,)),
     # a published bulletin is read by every staff login (drafts by the office only)
     Entry("supervision:bulletins", _("Criticism bulletins")),
+    Entry("supervision:norms", _("Norms"), actions=(Action.VIEW_INSPECTIONS,)),
     # the office and the back office
     Entry("appeals", _("Appeals against ratings"), actions=(Action.DECIDE_APPEAL,)),
     Entry("rating_patterns", _("Suspicious rating patterns"), actions=(Action.AUDIT_RATINGS,)),
