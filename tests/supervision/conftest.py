@@ -61,7 +61,10 @@ def private_media(settings, tmp_path):
 @pytest.fixture
 def version(demo, actor):
     """A small checklist of three norms of the traffic police's 36 articles, version 1."""
-    checklist = Checklist.objects.create(code="test-windows", name="测试窗口规范")
+    # the most particular checklist of 鼓楼 (its sector and unit kind), over the demo's norms
+    checklist = Checklist.objects.create(
+        code="test-windows", name="测试窗口规范", sector=demo.sector, unit_kind=demo.kind
+    )
     return services.new_version(actor=actor("admin"), checklist=checklist, items=ITEMS)
 
 
