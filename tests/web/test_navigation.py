@@ -13,6 +13,8 @@ PUBLIC = ["guide", "calendar", "case_status", "complaint_new", "complaint_status
 WINDOW = ["console", "reception", "cases:index", "cases:ledger", "org:unit", "ratings_published"]
 STAFF = ["org:tree", "permissions", "api-docs"]
 LEAD = ["hall", "rota", "reviews", "complaints", "complaint_register", "complaint_openings"]
+SUP = ["supervision:inspections"]  # VIEW_INSPECTIONS
+SELF = ["supervision:self"]  # SELF_INSPECT, at one's own unit
 
 # What each demo login may use (org/permissions.py) and where it starts.
 EXPECTED = {
@@ -28,7 +30,7 @@ EXPECTED = {
         + STAFF
         + ["hotline:index", "complaints", "complaint_register", "complaint_openings"],
     ),
-    "dutylead": ("hall", PUBLIC + WINDOW + STAFF + LEAD),
+    "dutylead": ("hall", PUBLIC + WINDOW + STAFF + LEAD + SUP + SELF),
     # the leader has no window of their own, so no window console
     "leader": (
         "hall",
@@ -36,17 +38,24 @@ EXPECTED = {
         + [p for p in WINDOW if p != "console"]
         + STAFF
         + LEAD
-        + ["audit", "org:import", "rating_patterns", "rating_devices"],
+        + ["audit", "org:import", "rating_patterns", "rating_devices"]
+        + SUP
+        + SELF,
     ),
-    "reviewer": ("org:tree", PUBLIC + STAFF + ["audit", "rating_patterns"]),
-    "inspector": ("rating_patterns", PUBLIC + STAFF + ["rating_patterns"]),
+    "reviewer": ("org:tree", PUBLIC + STAFF + ["audit", "rating_patterns"] + SUP),
+    "inspector": (
+        "rating_patterns",
+        PUBLIC + STAFF + ["rating_patterns"] + SUP + ["supervision:agreement"],
+    ),
     "surveyor": ("org:tree", PUBLIC + STAFF),
     "admin": (
         "org:tree",
         PUBLIC
         + STAFF
         + ["audit", "org:import", "appeals", "rating_patterns", "complaints", "job_runs"]
-        + ["admin:index"],
+        + ["admin:index"]
+        + SUP
+        + ["supervision:plans", "supervision:agreement"],
     ),
 }
 
