@@ -209,3 +209,14 @@ def test_the_plan_pages_read_in_chinese(login, actor, plan, draft):
         page = client.get(url)
         assert page.status_code == 200
         assert problems(page.content.decode()) == [], url
+
+
+def test_the_award_rule_is_switched_off_by_the_page(login, plan):
+    client = login("admin")
+    assert client.post(f"/supervision/plans/{plan.pk}/award-rule/").status_code == 302
+    plan.refresh_from_db()
+    assert not plan.bars_award
+    client.post(f"/supervision/plans/{plan.pk}/award-rule/", {"bars_award": "on"})
+    plan.refresh_from_db()
+    assert plan.bars_award
+    assert login("inspector").post(f"/supervision/plans/{plan.pk}/award-rule/").status_code == 403
