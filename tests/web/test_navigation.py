@@ -16,7 +16,8 @@ STAFF = ["org:tree", "permissions", "api-docs", "supervision:bulletins"]
 LEAD = ["hall", "rota", "reviews", "complaints", "complaint_register", "complaint_openings"]
 # R-SUP: published visits, notices, the norms, the points
 SUP = ["supervision:inspections", "supervision:notices", "supervision:norms", "violation_ledger"]
-RECORDS = SUP + ["supervision:visit"]  # the inspector's phone form
+RECORDS = SUP + ["supervision:visit", "supervision:agreement"]  # the inspector's form
+SELF = ["supervision:self"]  # SELF_INSPECT, at one's own unit
 
 # What each demo login may use (org/permissions.py) and where it starts.
 EXPECTED = {
@@ -32,7 +33,7 @@ EXPECTED = {
         + STAFF
         + ["hotline:index", "complaints", "complaint_register", "complaint_openings"],
     ),
-    "dutylead": ("hall", PUBLIC + WINDOW + STAFF + LEAD + SUP),
+    "dutylead": ("hall", PUBLIC + WINDOW + STAFF + LEAD + SUP + SELF),
     # the leader has no window of their own, so no window console
     "leader": (
         "hall",
@@ -41,6 +42,7 @@ EXPECTED = {
         + STAFF
         + LEAD
         + SUP
+        + SELF
         + ["audit", "org:import", "rating_patterns", "rating_devices"],
     ),
     "reviewer": ("org:tree", PUBLIC + STAFF + SUP + ["audit", "rating_patterns"]),
@@ -53,7 +55,7 @@ EXPECTED = {
         + STAFF
         + RECORDS
         + ["audit", "org:import", "appeals", "rating_patterns", "complaints", "job_runs"]
-        + ["admin:index"],
+        + ["admin:index", "supervision:plans"],
     ),
 }
 

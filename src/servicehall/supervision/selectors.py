@@ -2,7 +2,10 @@
 visit in their scope as soon as it is synced; a unit, its sector authority and its staff see a
 visit only once the organizer has published it."""
 
+import datetime as dt
+
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from servicehall.org.choices import Role
 from servicehall.org.models import Staff, Unit, Window
@@ -192,3 +195,55 @@ def notices_for(actor: Actor, tab: str = "open", now=None):
 
 def notice_visible(actor: Actor, notice) -> bool:
     return actor.allows(Action.VIEW_INSPECTIONS) and actor.covers_unit(notice.unit)
+
+
+def agreement(actor: Actor, *, plan=None, start=None, end=None) -> dict:
+    """R-SUP-2: how far the two inspectors of a visit agree, over the visits of a plan or of
+    the days start..end (local dates, both included) in this reader's scope: per norm code and
+    per inspector, Cohen's kappa with its number of pairs."""
+    from servicehall.org.models import Staff
+
+    from . import agreement as kappa
+
+    qs = _scope(actor, Inspection.objects.filter(second_inspector__isnull=False))
+    if plan is not None:
+        qs = qs.filter(planned__plan=plan)
+    tz = timezone.get_current_timezone()
+    if start is not None:
+        qs = qs.filter(visited_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
+    if end is not None:
+        after = end + dt.timedelta(days=1)
+        qs = qs.filter(visited_at__lt=dt.datetime.combine(after, dt.time.min, tzinfo=tz))
+    pairs = kappa.pairs_for(qs)
+    people = kappa.by_inspector(pairs)
+    names = dict(
+        Staff.objects.filter(pk__in=[p["staff_id"] for p in people]).values_list("pk", "name")
+    )
+    for p in people:
+        p["name"] = names.get(p["staff_id"], "—")
+    return {
+        "visits": qs.count(),
+        "pairs": len(pairs),
+        "items": kappa.by_item(pairs),
+        "inspectors": people,
+    }
+
+
+def self_checks_for(actor: Actor):
+    """The self-inspections this reader may see: a unit's own; the office and a sector's
+    authority every one in their scope."""
+    from .models import SelfInspection
+
+    return (
+        _scope(actor, SelfInspection.objects.all())
+        .select_related("unit", "by", "signed_off_by", "version__checklist")
+        .annotate(
+            n_findings=Count("findings", distinct=True),
+            n_open=Count(
+                "findings",
+                filter=Q(findings__fixed_now=False, findings__done_at__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("-held_on", "-pk")
+    )

@@ -32,4 +32,14 @@ urlpatterns = [
     path("bulletins/<str:number>/", views.bulletin_detail, name="bulletin"),
     path("bulletins/<str:number>/publish/", views.bulletin_publish, name="bulletin_publish"),
     # ---- plans, agreement, self-inspection (R-SUP-2, R-SUP-4)
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/draw/", views.plan_draw, name="plan_draw"),
+    path("plans/<int:pk>/award-rule/", views.plan_award_rule, name="plan_award_rule"),
+    path("agreement/", views.agreement_page, name="agreement"),
+    path("self/", views.self_list, name="self"),
+    path("self/new/", views.self_new, name="self_new"),
+    path("self/<int:pk>/", views.self_detail, name="self_check"),
+    path("self/<int:pk>/findings/<int:finding>/done/", views.self_done, name="self_done"),
+    path("self/<int:pk>/sign-off/", views.self_sign, name="self_sign"),
 ]

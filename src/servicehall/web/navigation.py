@@ -104,6 +104,9 @@ ENTRIES = (
     # a published bulletin is read by every staff login (drafts by the office only)
     Entry("supervision:bulletins", _("Criticism bulletins")),
     Entry("supervision:norms", _("Norms"), actions=(Action.VIEW_INSPECTIONS,)),
+    Entry("supervision:self", _("Self-inspection"), actions=(Action.SELF_INSPECT,), unit=True),
+    Entry("supervision:plans", _("Inspection plans"), actions=(Action.PLAN_INSPECTIONS,)),
+    Entry("supervision:agreement", _("Inspectors' agreement"), actions=(Action.RECORD_INSPECTION,)),
     # the office and the back office
     Entry("appeals", _("Appeals against ratings"), actions=(Action.DECIDE_APPEAL,)),
     Entry("rating_patterns", _("Suspicious rating patterns"), actions=(Action.AUDIT_RATINGS,)),
