@@ -52,10 +52,13 @@ def test_an_undercover_visit_scored_offline_syncs_once_and_is_seen_after_publish
     from servicehall.org.permissions import actor_for
 
     admin = actor_for(get_user_model().objects.get(username="admin"))
-    checklist = Checklist.objects.create(code="jxj-windows", name="交巡警窗口规范")
+    unit = Unit.objects.get(code="kf-gulou-hukou")
+    # 鼓楼's most particular checklist (its sector and kind), over the demo's police norms
+    checklist = Checklist.objects.create(
+        code="jxj-windows", name="交巡警窗口规范", sector=unit.sector, unit_kind=unit.kind
+    )
     version = services.new_version(actor=admin, checklist=checklist, items=ITEMS)
     items = {i.code: i for i in version.items.all()}
-    unit = Unit.objects.get(code="kf-gulou-hukou")
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
 

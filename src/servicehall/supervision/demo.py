@@ -83,13 +83,16 @@ def seed_inspections() -> int:
     second = actor_for(second) if second is not None else None
     made = 0
     hukou = Unit.objects.get(code="kf-gulou-hukou")
-    first = _visit(inspector, hukou, "gulou-undercover", kind=Kind.UNDERCOVER, days_ago=3)
+    first = _visit(
+        inspector, hukou, "gulou-undercover", kind=Kind.UNDERCOVER, days_ago=3, deduct=("GAC-16",)
+    )
     if first is not None:
         notices.publish_with_notice(
             actor=office, inspection=first, requirements=notices.requirements_from(first)
         )
         made += 1
-    others = Unit.objects.exclude(pk=hukou.pk).order_by("pk")[:2]
+    # the norms seeded are the police windows': visit two more police units
+    others = Unit.objects.filter(sector=hukou.sector).exclude(pk=hukou.pk).order_by("pk")[:2]
     for n, unit in enumerate(others):
         visit = _visit(
             inspector,

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.org.choices import UnitKind, WindowKind
 
@@ -48,15 +49,15 @@ private_storage = PrivateStorage()
 class Category(models.TextChoices):
     """What a norm is about, as the norms group them (交巡警窗口规范 第二–九章)."""
 
-    DRESS = "dress", _("dress")
-    APPEARANCE = "appearance", _("appearance")
-    LANGUAGE = "language", _("civil language")
-    MANNER = "manner", _("manner")
-    RECEPTION = "reception", _("reception")
-    HOURS = "hours", _("working hours")
-    ENVIRONMENT = "environment", _("environment")
-    SECURITY = "security", _("security")
-    DISCIPLINE = "discipline", _("discipline")
+    DRESS = "dress", pgettext_lazy("norm category", "dress")
+    APPEARANCE = "appearance", pgettext_lazy("norm category", "appearance")
+    LANGUAGE = "language", pgettext_lazy("norm category", "civil language")
+    MANNER = "manner", pgettext_lazy("norm category", "manner")
+    RECEPTION = "reception", pgettext_lazy("norm category", "reception")
+    HOURS = "hours", pgettext_lazy("norm category", "working hours")
+    ENVIRONMENT = "environment", pgettext_lazy("norm category", "environment")
+    SECURITY = "security", pgettext_lazy("norm category", "security")
+    DISCIPLINE = "discipline", pgettext_lazy("norm category", "discipline")
 
 
 class FocusArea(models.TextChoices):
