@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from servicehall.demo.services import seed_demo
 from servicehall.org.models import Unit
 from servicehall.supervision import services
-from servicehall.supervision.models import Checklist, Inspection, Photo
+from servicehall.supervision.models import Checklist, Inspection, Notice, Photo
 from servicehall.violations.models import SourceKind, Violation
 from tests.supervision.conftest import ITEMS
 
@@ -148,6 +149,18 @@ def test_an_undercover_visit_scored_offline_syncs_once_and_is_seen_after_publish
     )
     assert lp.locator("img.evidence").count() == 1
     lp.screenshot(path=str(SHOTS / "offline-7-leader-after.png"), full_page=True)
+    # R-SUP-3: published with its deduction, the visit came with a notice and its deadline …
+    notice = Notice.objects.get(inspection=inspection)
+    lp.click(f"a[href$='/notices/{notice.number}/']")
+    text = lp.inner_text("main")
+    assert notice.number in text and "整改期限" in text and "JXJ-5" in text
+    assert timezone.localtime(notice.due_at).strftime("%Y年%-m月%-d日") in text
+    lp.screenshot(path=str(SHOTS / "offline-8-leader-notice.png"), full_page=True)
+    # … and the points ledger shows the deduction, naming its source
+    lp.goto(f"{base}/points/")
+    text = lp.inner_text("main")
+    assert f"{inspection.number}/JXJ-5" in text and unit.name in text
+    lp.screenshot(path=str(SHOTS / "offline-9-leader-points.png"), full_page=True)
     leader.close()
     ledger = Violation.objects.filter(source_kind=SourceKind.INSPECTION)
     assert list(ledger.values_list("source_id", flat=True)) == [f"{inspection.number}/JXJ-5"]
