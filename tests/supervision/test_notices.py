@@ -98,7 +98,7 @@ def test_the_deadline_is_the_policys_working_days(actor, visit):
             start=start, limit=worktime.policy(notices.RECTIFY_POLICY), unit=first.unit
         ).estimated
     )
-    SlaPolicy.objects.filter(code=notices.RECTIFY_POLICY).update(n=3)
+    SlaPolicy.objects.filter(code="supervision-rectify").update(n=3)  # notices.RECTIFY_POLICY
     second = notices.issue(
         actor=actor("admin"), inspection=visit(), requirements=REQUIREMENTS, now=start
     )
