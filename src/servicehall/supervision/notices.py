@@ -14,7 +14,7 @@ This module imports services.py (publishing), never the reverse.
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,12 +33,7 @@ from . import services
 from .models import Answer, Bulletin, BulletinEntry, Inspection, Notice, NoticeStatus, Status
 
 RECTIFY_POLICY = "supervision-rectify"
-EVIDENCE_TYPES = {
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/png": b"\x89PNG",
-    "application/pdf": b"%PDF-",
-}
-EVIDENCE_EXT = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 # the notices still waiting for the unit: issued, or sent back to be answered again
 AWAITING_UNIT = (NoticeStatus.ISSUED, NoticeStatus.RETURNED)
 
@@ -57,17 +52,6 @@ def requirements_from(inspection: Inspection) -> str:
             line += f"：{f.note}"
         lines.append(line + "，" + _("rectify and report the measures taken."))
     return "\n".join(lines)
-
-
-def _number(now: dt.datetime) -> str:
-    prefix = f"DB-{timezone.localtime(now).year}-"
-    last = (
-        Notice.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:05d}"
 
 
 def _link(notice: Notice) -> str:
@@ -104,24 +88,19 @@ def issue(*, actor: Actor, inspection: Inspection, requirements, now=None) -> No
                 {"requirements": [_("Write what the unit must rectify.")]}, rule="R-SUP-3"
             )
         found = due(now, inspection.unit)
-        for _attempt in range(5):
-            try:
-                with transaction.atomic():
-                    notice = Notice.objects.create(
-                        number=_number(now),
-                        inspection=inspection,
-                        unit=inspection.unit,
-                        requirements=requirements[:5000],
-                        issued_at=now,
-                        issued_by=actor.staff,
-                        due_at=found.at,
-                        due_estimated=found.estimated,
-                    )
-                break
-            except IntegrityError:
-                continue  # two notices took the same number: take the next one
-        else:
-            raise ServiceError(_("The notice could not be numbered: try again."))
+        notice = services.create_numbered(
+            Notice,
+            "DB",
+            now,
+            refusal=_("The notice could not be numbered: try again."),
+            inspection=inspection,
+            unit=inspection.unit,
+            requirements=requirements[:5000],
+            issued_at=now,
+            issued_by=actor.staff,
+            due_at=found.at,
+            due_estimated=found.estimated,
+        )
     notices.notify(
         recipients=notices.who_must_hear(inspection.unit),
         kind=Notification.Kind.SUPERVISION_NOTICE,
@@ -150,15 +129,13 @@ def publish_with_notice(*, actor: Actor, inspection: Inspection, requirements=No
 
 
 def _evidence_problem(upload) -> str | None:
-    limit = settings.SERVICEHALL["NOTICE_EVIDENCE_MAX_BYTES"]
-    if upload.size > limit:
-        return _("The evidence file may be at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
-    kind = (upload.content_type or "").split(";")[0]
-    head = upload.read(8)
-    upload.seek(0)
-    if kind not in EVIDENCE_TYPES or not head.startswith(EVIDENCE_TYPES[kind]):
-        return _("The evidence must be a JPEG or PNG photo or a PDF.")
-    return None
+    return services.upload_problem(
+        upload,
+        limit=settings.SERVICEHALL["NOTICE_EVIDENCE_MAX_BYTES"],
+        types=EVIDENCE_TYPES,
+        too_big=_("The evidence file may be at most %(mb)s MB."),
+        wrong_type=_("The evidence must be a JPEG or PNG photo or a PDF."),
+    )
 
 
 def _inspectors(inspection: Inspection) -> list:
@@ -202,7 +179,7 @@ def answer(*, actor: Actor, notice: Notice, measures, evidence=None, now=None) -
         )
         if evidence is not None:
             # stored under the extension of the type its first bytes proved, not the sender's
-            evidence.name = "evidence." + EVIDENCE_EXT[evidence.content_type.split(";")[0]]
+            evidence.name = "evidence." + services.EXTENSION[services.content_type(evidence)]
             row.evidence = evidence
         row.save()
         notice.status = NoticeStatus.ANSWERED
@@ -311,17 +288,6 @@ def redate(*, years, now=None) -> int:
 # ---- criticism bulletins (通报批评) ----------------------------------------------------------
 
 
-def _bulletin_number(now: dt.datetime) -> str:
-    prefix = f"TB-{timezone.localtime(now).year}-"
-    last = (
-        Bulletin.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:03d}"
-
-
 def ledger_entries(first_day: dt.date, last_day: dt.date) -> list[dict]:
     """The points that stand in the period, per unit (staff None) and per person named, with
     the reasons they were given for: [{unit_id, staff_id, points, reasons}], most first."""
@@ -380,23 +346,19 @@ def draft_bulletin(*, actor: Actor, first_day, last_day, title, intro="", now=No
             rule="R-SUP-3",
         )
     with transaction.atomic():
-        for _attempt in range(5):
-            try:
-                with transaction.atomic():
-                    bulletin = Bulletin.objects.create(
-                        number=_bulletin_number(now),
-                        title=title,
-                        first_day=first_day,
-                        last_day=last_day,
-                        intro=(intro or "").strip()[:5000],
-                        created_at=now,
-                        created_by=actor.staff,
-                    )
-                break
-            except IntegrityError:
-                continue
-        else:
-            raise ServiceError(_("The bulletin could not be numbered: try again."))
+        bulletin = services.create_numbered(
+            Bulletin,
+            "TB",
+            now,
+            refusal=_("The bulletin could not be numbered: try again."),
+            width=3,
+            title=title,
+            first_day=first_day,
+            last_day=last_day,
+            intro=(intro or "").strip()[:5000],
+            created_at=now,
+            created_by=actor.staff,
+        )
         BulletinEntry.objects.bulk_create(
             BulletinEntry(
                 bulletin=bulletin,

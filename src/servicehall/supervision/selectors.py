@@ -2,17 +2,28 @@
 visit in their scope as soon as it is synced; a unit, its sector authority and its staff see a
 visit only once the organizer has published it."""
 
-import datetime as dt
-
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from servicehall.core.figures import day_bounds
+from servicehall.org import services as org
 from servicehall.org.choices import Role
-from servicehall.org.models import Staff, Unit, Window
+from servicehall.org.models import Staff, Window
 from servicehall.org.permissions import Action, Actor
 
+from . import agreement as kappa
 from . import services
-from .models import Checklist, ChecklistVersion, Inspection, NormItem, Status, Verdict
+from .models import (
+    Checklist,
+    ChecklistVersion,
+    Inspection,
+    NormItem,
+    Notice,
+    NoticeStatus,
+    SelfInspection,
+    Status,
+    Verdict,
+)
 
 
 def sees_unpublished(actor: Actor) -> bool:
@@ -20,17 +31,8 @@ def sees_unpublished(actor: Actor) -> bool:
 
 
 def _scope(actor: Actor, qs):
-    staff = actor.staff
-    if staff is None:
-        return qs if actor.role == "organizer_admin" else qs.none()
-    if staff.unit_id is not None:
-        return qs.filter(unit_id=staff.unit_id)
-    if staff.organization.kind == "organizer":
-        return qs
-    return qs.filter(
-        Q(unit__authority_id=staff.organization_id)
-        | Q(unit__authority__isnull=True, unit__sector_id=staff.organization.sector_id)
-    )
+    """The rows of the units this reader's scope reaches (org.services.units_for)."""
+    return qs.filter(unit__in=org.units_for(actor))
 
 
 def inspections_for(actor: Actor, show: str = "all"):
@@ -62,29 +64,12 @@ def visible(actor: Actor, inspection: Inspection) -> bool:
     return inspection.published or sees_unpublished(actor)
 
 
-def units_to_visit(actor: Actor):
-    """The units an inspector may record a visit of: the office's every unit, an authority's
-    its own (as `Actor.covers_unit` decides one unit)."""
-    staff = actor.staff
-    units = Unit.objects.select_related("sector")
-    if staff is None:
-        return units if actor.role == Role.ORGANIZER_ADMIN else units.none()
-    if staff.unit_id is not None:
-        return units.filter(pk=staff.unit_id)
-    if staff.organization.kind == "organizer":
-        return units
-    return units.filter(
-        Q(authority_id=staff.organization_id)
-        | Q(authority__isnull=True, sector_id=staff.organization.sector_id)
-    )
-
-
 def visit_form(actor: Actor) -> dict:
     """Everything the phone form needs to work with no signal (R-SUP-2): the units the
     inspector may visit with their windows and active staff, the current version of every
     checklist with its items, the checklist each unit and window is judged by, and the
     possible second inspectors — in a fixed number of queries however many there are."""
-    units = list(units_to_visit(actor).order_by("sector__order", "name"))
+    units = list(org.units_for(actor).order_by("sector__order", "name"))
     ids = [u.pk for u in units]
     windows, people = {}, {}
     for w in Window.objects.filter(unit_id__in=ids, active=True).order_by("unit_id", "number"):
@@ -171,10 +156,6 @@ def notices_for(actor: Actor, tab: str = "open", now=None):
     """The supervision notices in this reader's scope (a unit its own, an authority its
     sector's, the office all), by tab, with their answer counts — one query however many.
     A notice exists only once its visit is published, so none is hidden from the unit."""
-    from django.utils import timezone
-
-    from .models import Notice, NoticeStatus
-
     now = now or timezone.now()
     qs = _scope(actor, Notice.objects.all())
     waiting = Q(status__in=[NoticeStatus.ISSUED, NoticeStatus.RETURNED])
@@ -201,19 +182,13 @@ def agreement(actor: Actor, *, plan=None, start=None, end=None) -> dict:
     """R-SUP-2: how far the two inspectors of a visit agree, over the visits of a plan or of
     the days start..end (local dates, both included) in this reader's scope: per norm code and
     per inspector, Cohen's kappa with its number of pairs."""
-    from servicehall.org.models import Staff
-
-    from . import agreement as kappa
-
     qs = _scope(actor, Inspection.objects.filter(second_inspector__isnull=False))
     if plan is not None:
         qs = qs.filter(planned__plan=plan)
-    tz = timezone.get_current_timezone()
     if start is not None:
-        qs = qs.filter(visited_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
+        qs = qs.filter(visited_at__gte=day_bounds(start)[0])
     if end is not None:
-        after = end + dt.timedelta(days=1)
-        qs = qs.filter(visited_at__lt=dt.datetime.combine(after, dt.time.min, tzinfo=tz))
+        qs = qs.filter(visited_at__lt=day_bounds(end)[1])
     pairs = kappa.pairs_for(qs)
     people = kappa.by_inspector(pairs)
     names = dict(
@@ -232,8 +207,6 @@ def agreement(actor: Actor, *, plan=None, start=None, end=None) -> dict:
 def self_checks_for(actor: Actor):
     """The self-inspections this reader may see: a unit's own; the office and a sector's
     authority every one in their scope."""
-    from .models import SelfInspection
-
     return (
         _scope(actor, SelfInspection.objects.all())
         .select_related("unit", "by", "signed_off_by", "version__checklist")

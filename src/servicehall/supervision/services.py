@@ -46,7 +46,20 @@ from .models import (
 )
 
 SEAL_SALT = "servicehall.supervision.inspection"
-PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+# How a file's first bytes prove the type its upload claims (photos and evidence alike).
+MAGIC = {
+    "image/jpeg": lambda head: head.startswith(b"\xff\xd8\xff"),
+    "image/png": lambda head: head.startswith(b"\x89PNG"),
+    "image/webp": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
+    "application/pdf": lambda head: head.startswith(b"%PDF-"),
+}
+EXTENSION = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 ITEM_FIELDS = ("code", "title", "text", "source", "category", "points", "critical", "evidence")
 
 
@@ -214,16 +227,26 @@ def item_dicts(version: ChecklistVersion) -> list[dict]:
 # ---- a visit synced from the phone (R-SUP-2) -----------------------------------------------
 
 
-def _number(now: dt.datetime) -> str:
-    year = timezone.localtime(now).year
-    prefix = f"JC-{year}-"
-    last = (
-        Inspection.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:05d}"
+def create_numbered(model, code: str, now, *, refusal, width=5, **fields):
+    """Create a row numbered <code>-<local year>-<n>, the year's next (visits JC, notices DB,
+    bulletins TB). Two writers at one moment draw the same number: the unique number refuses
+    the second, which takes the next. Any other refusal is the caller's."""
+    prefix = f"{code}-{timezone.localtime(now).year}-"
+    for _attempt in range(5):
+        last = (
+            model.objects.filter(number__startswith=prefix)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        number = f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:0{width}d}"
+        try:
+            with transaction.atomic():
+                return model.objects.create(number=number, **fields)
+        except IntegrityError:
+            if not model.objects.filter(number=number).exists():
+                raise
+    raise ServiceError(refusal)
 
 
 def _parse_key(value):
@@ -274,21 +297,31 @@ def _verdicts(raw, items: dict, unit, errors, key):
     return out
 
 
-def _photo_problem(upload) -> str | None:
-    limit = settings.SERVICEHALL["INSPECTION_PHOTO_MAX_BYTES"]
+def content_type(upload) -> str:
+    return (upload.content_type or "").split(";")[0]
+
+
+def upload_problem(upload, *, limit: int, types, too_big, wrong_type) -> str | None:
+    """What is wrong with an uploaded file, or None: bigger than `limit` bytes (`too_big`, with
+    %(mb)s), or not one of `types` by its first bytes, whatever it claims (`wrong_type`)."""
     if upload.size > limit:
-        return _("A photo may be at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
-    if (upload.content_type or "").split(";")[0] not in PHOTO_TYPES:
-        return _("A photo must be a JPEG, PNG or WebP image.")
+        return too_big % {"mb": limit // (1024 * 1024)}
     head = upload.read(12)
     upload.seek(0)
-    if not (
-        head.startswith(b"\xff\xd8\xff")
-        or head.startswith(b"\x89PNG")
-        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
-    ):
-        return _("A photo must be a JPEG, PNG or WebP image.")
+    kind = content_type(upload)
+    if kind not in types or not MAGIC[kind](head):
+        return str(wrong_type)
     return None
+
+
+def _photo_problem(upload) -> str | None:
+    return upload_problem(
+        upload,
+        limit=settings.SERVICEHALL["INSPECTION_PHOTO_MAX_BYTES"],
+        types=PHOTO_TYPES,
+        too_big=_("A photo may be at most %(mb)s MB."),
+        wrong_type=_("A photo must be a JPEG, PNG or WebP image."),
+    )
 
 
 def sync(*, actor: Actor, draft: dict, photos=None, now=None) -> tuple[Inspection, bool]:
@@ -390,63 +423,64 @@ def sync(*, actor: Actor, draft: dict, photos=None, now=None) -> tuple[Inspectio
         raise InvalidInput(errors, rule="R-SUP-2")
 
     kept, applicable, critical = score(lead, items)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                inspection = Inspection.objects.create(
-                    number=_number(now),
-                    client_key=key,
-                    kind=kind,
-                    unit=unit,
-                    window=window,
-                    staff=staff,
-                    version=version,
-                    place=str(draft.get("place") or "").strip()[:120],
-                    visited_at=visited_at,
-                    inspector=actor.staff,
-                    second_inspector=second,
-                    note=str(draft.get("note") or "").strip()[:2000],
-                    points_kept=kept,
-                    points_applicable=applicable,
-                    critical=critical,
-                    submitted_at=now,
+    try:
+        with transaction.atomic():
+            inspection = create_numbered(
+                Inspection,
+                "JC",
+                now,
+                refusal=_("The visit could not be numbered: sync again."),
+                client_key=key,
+                kind=kind,
+                unit=unit,
+                window=window,
+                staff=staff,
+                version=version,
+                place=str(draft.get("place") or "").strip()[:120],
+                visited_at=visited_at,
+                inspector=actor.staff,
+                second_inspector=second,
+                note=str(draft.get("note") or "").strip()[:2000],
+                points_kept=kept,
+                points_applicable=applicable,
+                critical=critical,
+                submitted_at=now,
+            )
+            Finding.objects.bulk_create(
+                Finding(
+                    inspection=inspection,
+                    item_id=item_id,
+                    inspector=who,
+                    verdict=v,
+                    note=note,
+                    staff=named,
                 )
-                rows = [
-                    Finding(
-                        inspection=inspection,
-                        item_id=item_id,
-                        inspector=who,
-                        verdict=v,
-                        note=note,
-                        staff=named,
-                    )
-                    for who, verdicts in ((actor.staff, lead), (second, other))
-                    if who is not None
-                    for item_id, (v, note, named) in verdicts.items()
-                ]
-                Finding.objects.bulk_create(rows)
-                for item, upload in uploads:
-                    digest = hashlib.sha256()
-                    for piece in upload.chunks():
-                        digest.update(piece)
-                    upload.seek(0)
-                    Photo.objects.create(
-                        inspection=inspection,
-                        item=item,
-                        image=upload,
-                        sha256=digest.hexdigest(),
-                        content_type=upload.content_type.split(";")[0],
-                        size=upload.size,
-                    )
-                inspection.mac = seal(inspection)
-                Inspection.objects.filter(pk=inspection.pk).update(mac=inspection.mac)
-            return inspection, True
-        except IntegrityError:
-            found = Inspection.objects.filter(client_key=key).first()
-            if found is not None:  # the same draft, synced at the same moment by another tab
-                return found, False
-            continue  # two visits took the same number: take the next one
-    raise ServiceError(_("The visit could not be numbered: sync again."))
+                for who, verdicts in ((actor.staff, lead), (second, other))
+                if who is not None
+                for item_id, (v, note, named) in verdicts.items()
+            )
+            for item, upload in uploads:
+                digest = hashlib.sha256()
+                for piece in upload.chunks():
+                    digest.update(piece)
+                upload.seek(0)
+                upload.name = "photo." + EXTENSION[content_type(upload)]  # as its bytes proved
+                Photo.objects.create(
+                    inspection=inspection,
+                    item=item,
+                    image=upload,
+                    sha256=digest.hexdigest(),
+                    content_type=content_type(upload),
+                    size=upload.size,
+                )
+            inspection.mac = seal(inspection)
+            Inspection.objects.filter(pk=inspection.pk).update(mac=inspection.mac)
+    except IntegrityError:
+        found = Inspection.objects.filter(client_key=key).first()
+        if found is None:
+            raise
+        return found, False  # the same draft, synced at the same moment by another tab
+    return inspection, True
 
 
 def _int(value):
