@@ -210,3 +210,32 @@ def test_the_ledger_page_names_each_deduction_and_its_source(actor, draft, login
     assert f"{i.number}/JXJ-16" in page and f"/supervision/inspections/{i.number}/" in page
     assert login("officer").get("/points/").status_code == 403
     assert login("leader").get("/points/?from=2026-13-01").status_code == 400
+
+
+def test_the_ledger_page_sums_the_standing_points_per_unit_and_person(actor, draft, login, demo):
+    from servicehall.violations import services as ledger
+
+    officer = actor("officer").staff
+    ledger.record(
+        actor=actor("leader"),
+        unit=demo,
+        staff=officer,
+        points=4,
+        reason="态度生硬",
+        source_kind=SourceKind.COMPLAINT,
+        source_id="TS-TEST-0001",
+    )
+    gone = ledger.record(
+        actor=actor("leader"),
+        unit=demo,
+        staff=officer,
+        points=9,
+        reason="记错",
+        source_kind=SourceKind.OTHER,
+        source_id="X-1",
+    )
+    ledger.cancel(actor=actor("admin"), violation=gone, reason="记错了")
+    page = login("leader").get("/points/")
+    by_person = page.context["by_person"]
+    assert [(r["staff"], r["points"]) for r in by_person] == [(officer, 4)]
+    assert page.context["by_unit"] == [{"unit": demo.name, "points": 4}]

@@ -5,7 +5,6 @@ cancellations, so a reader sees what was taken back and why."""
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,9 +16,10 @@ from servicehall.core.figures import day_bounds
 from servicehall.core.params import date_param, page_param
 from servicehall.org import services as org
 from servicehall.org.decorators import staff_view
+from servicehall.org.models import Staff, Unit
 from servicehall.org.permissions import Action
 
-from .figures import standing_points
+from .figures import violation_rows
 from .models import SourceKind, Violation
 
 READERS = _lazy(
@@ -49,17 +49,25 @@ def ledger(request, actor, own):
     start, end = day_bounds(first, last)
     units = org.units_for(actor)
     rows = Violation.objects.filter(unit__in=units, recorded_at__gte=start, recorded_at__lt=end)
-    standing = standing_points().filter(pk__in=rows.values("pk"))
-    by_unit = (
-        standing.values("unit__name", "unit__code")
-        .annotate(points=Sum("points"))
-        .order_by("-points")
+    # the points that stand, as every figure counts them (figures.violation_rows)
+    by_unit = violation_rows(("unit_id",), first, last, units)
+    by_person = [r for r in violation_rows(("staff_id",), first, last, units) if r["staff_id"]]
+    names = dict(
+        Unit.objects.filter(pk__in=[r["unit_id"] for r in by_unit]).values_list("pk", "name")
     )
-    by_person = (
-        standing.filter(staff__isnull=False)
-        .values("staff__name", "staff__badge_no", "unit__name")
-        .annotate(points=Sum("points"))
-        .order_by("-points")
+    people = {
+        s.pk: s
+        for s in Staff.objects.filter(pk__in=[r["staff_id"] for r in by_person]).select_related(
+            "unit"
+        )
+    }
+    by_unit = sorted(
+        ({"unit": names[r["unit_id"]], "points": r["points"]} for r in by_unit),
+        key=lambda r: -r["points"],
+    )
+    by_person = sorted(
+        ({"staff": people[r["staff_id"]], "points": r["points"]} for r in by_person),
+        key=lambda r: -r["points"],
     )
     page = Paginator(
         rows.select_related("unit", "staff", "cancels").order_by("-recorded_at", "-pk"), 50
@@ -71,8 +79,8 @@ def ledger(request, actor, own):
         {
             "first": first,
             "last": last,
-            "by_unit": list(by_unit[:100]),
-            "by_person": list(by_person[:100]),
+            "by_unit": by_unit[:100],
+            "by_person": by_person[:100],
             "page": page,
             "entries": entries,
         },
