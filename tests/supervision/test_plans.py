@@ -128,6 +128,17 @@ def test_a_plan_needs_units_and_dates_in_order(actor, version):
             units=[],
         )
     assert {"ends_on", "units"} <= set(info.value.errors)
+    with raises_rule("R-SUP-2", InvalidInput) as info:  # days the calendar does not hold
+        plans.create(
+            actor=actor("admin"),
+            name="x",
+            campaign="y",
+            version=version,
+            starts_on=dt.date(1980, 1, 1),
+            ends_on=dt.date(1980, 2, 1),
+            units=[version.checklist.sector.units.first()],
+        )
+    assert "starts_on" in info.value.errors
     assert not InspectionPlan.objects.exists()
 
 
@@ -220,3 +231,24 @@ def test_the_award_rule_is_switched_off_by_the_page(login, plan):
     plan.refresh_from_db()
     assert plan.bars_award
     assert login("inspector").post(f"/supervision/plans/{plan.pk}/award-rule/").status_code == 403
+
+
+def test_odd_numbers_and_dates_are_refused_not_crashed_on(login, version, demo):
+    client = login("admin")
+    form = {
+        "name": "计划",
+        "campaign": "竞赛",
+        "version": str(version.pk),
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-12-31",
+        "units": ["²", str(demo.pk)],
+        "sectors": ["٣"],
+        "min_visits": "1",
+        "undercover_share": "0",
+    }
+    assert client.post("/supervision/plans/", form).status_code == 302  # ² and ٣ are not ids
+    for dates in (("9999-12-01", "9999-12-31"), ("2026W011", "2026-12-31")):
+        bad = {**form, "starts_on": dates[0], "ends_on": dates[1]}
+        assert client.post("/supervision/plans/", bad).status_code == 400
+    assert client.get("/supervision/agreement/?to=9999-12-31").status_code == 400
+    assert client.get("/supervision/norms/test-windows/export.xlsx?v=²").status_code == 404

@@ -212,6 +212,8 @@ def read_workbook(upload) -> list[dict]:
         raise ServiceError(excel.NOT_XLSX) from None
     try:
         ws = wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):  # a stale <dimension> would cut the rows short
+            ws.reset_dimensions()
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None) or ()
         keys = [_column_of(h) for h in header]

@@ -22,7 +22,7 @@ from servicehall.org.permissions import Action, Actor, require
 from servicehall.worktime import services as worktime
 
 from . import services
-from .models import Checklist, ChecklistVersion, InspectionPlan, Kind, PlannedVisit
+from .models import ChecklistVersion, InspectionPlan, Kind, PlannedVisit
 
 MAX_VISITS = 5000  # a plan's draw at most: a typing slip must not write a million rows
 
@@ -182,16 +182,6 @@ def draw(*, actor: Actor, plan: InspectionPlan, visits_total=None, seed=None, no
     return list(plan.visits.all())
 
 
-def current_versions():
-    """The newest version of every checklist: the norms a new plan may use."""
-    out = []
-    for checklist in Checklist.objects.order_by("code"):
-        version = services.current(checklist)
-        if version is not None:
-            out.append(version)
-    return out
-
-
 def create(
     *,
     actor: Actor,
@@ -209,13 +199,14 @@ def create(
     Units (or ids)."""
     require(actor, Action.PLAN_INSPECTIONS)
     errors = {}
+    cal = worktime.calendar()
     name, campaign = str(name or "").strip(), str(campaign or "").strip()
     if not name or len(name) > 100:
         errors["name"] = [_("Give the plan a name of up to 100 characters.")]
     if not campaign or len(campaign) > 100:
         errors["campaign"] = [_("Name the campaign the plan belongs to (up to 100 characters).")]
     version_id = getattr(version, "pk", version)
-    if version_id not in {v.pk for v in current_versions()}:
+    if not isinstance(version_id, int) or not services.current_versions().filter(pk=version_id):
         errors["version"] = [_("Choose the current version of a checklist.")]
     if not isinstance(starts_on, dt.date) or not isinstance(ends_on, dt.date):
         errors["starts_on"] = [_("Give the plan's first and last day.")]
@@ -223,6 +214,11 @@ def create(
         errors["ends_on"] = [_("The last day is not before the first day.")]
     elif (ends_on - starts_on).days > 366:
         errors["ends_on"] = [_("A plan lasts at most a year.")]
+    elif not (cal.first <= starts_on and ends_on <= cal.last):
+        errors["starts_on"] = [
+            _("The plan's days must lie within the calendar (%(first)s … %(last)s).")
+            % {"first": cal.first, "last": cal.last}
+        ]
     ids = {getattr(u, "pk", u) for u in units or ()}
     found = list(Unit.objects.filter(pk__in=[i for i in ids if isinstance(i, int)]))
     if not found or len(found) != len(ids):

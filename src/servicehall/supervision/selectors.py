@@ -2,7 +2,7 @@
 visit in their scope as soon as it is synced; a unit, its sector authority and its staff see a
 visit only once the organizer has published it."""
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from servicehall.core.figures import day_bounds
@@ -15,7 +15,6 @@ from . import agreement as kappa
 from . import services
 from .models import (
     Checklist,
-    ChecklistVersion,
     Inspection,
     NormItem,
     Notice,
@@ -77,11 +76,7 @@ def visit_form(actor: Actor) -> dict:
     for p in Staff.objects.filter(unit_id__in=ids, active=True).order_by("unit_id", "name"):
         people.setdefault(p.unit_id, []).append(p)
     checklists = list(Checklist.objects.order_by("code"))
-    latest = ChecklistVersion.objects.filter(checklist=OuterRef("checklist")).order_by("-number")
-    versions = {
-        v.checklist_id: v
-        for v in ChecklistVersion.objects.filter(pk=Subquery(latest.values("pk")[:1]))
-    }
+    versions = {v.checklist_id: v for v in services.current_versions()}
     items = {}
     for i in NormItem.objects.filter(version__in=list(versions.values())).order_by(
         "version_id", "position"

@@ -13,7 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -68,6 +68,18 @@ ITEM_FIELDS = ("code", "title", "text", "source", "category", "points", "critica
 
 def current(checklist: Checklist) -> ChecklistVersion | None:
     return checklist.versions.order_by("-number").first()
+
+
+def current_versions():
+    """The newest version of every checklist, with its checklist and its number of norms, in
+    one query (the norms a new visit or plan uses)."""
+    latest = ChecklistVersion.objects.filter(checklist=OuterRef("checklist")).order_by("-number")
+    return (
+        ChecklistVersion.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("checklist", "created_by")
+        .annotate(n_items=Count("items"))
+        .order_by("checklist__code")
+    )
 
 
 def checklist_for(unit: Unit, window: Window | None = None, checklists=None) -> Checklist | None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceError
-from servicehall.core.params import page_param
+from servicehall.core.params import BadParameter, as_int, date_param, page_param
 from servicehall.core.public import public_url, qr_svg
 from servicehall.core.ratelimits import RateLimited, limit
 from servicehall.core.xlsx import XLSX
@@ -574,10 +574,11 @@ def _checklist(code) -> Checklist:
 
 @staff_view(allows=[Action.VIEW_INSPECTIONS, Action.MANAGE_NORMS], refusal=NORM_READERS)
 def norms(request, actor, own):
-    rows = []
-    for c in Checklist.objects.select_related("sector").annotate(n_versions=Count("versions")):
-        version = services.current(c)
-        rows.append((c, version, version.items.count() if version else 0))
+    current = {v.checklist_id: v for v in services.current_versions()}
+    rows = [
+        (c, current.get(c.pk), current[c.pk].n_items if c.pk in current else 0)
+        for c in Checklist.objects.select_related("sector").annotate(n_versions=Count("versions"))
+    ]
     return render(
         request,
         "supervision/norms/list.html",
@@ -672,7 +673,7 @@ def norm_export(request, actor, own, code):
     checklist = _checklist(code)
     version = services.current(checklist)
     if "v" in request.GET:
-        version = checklist.versions.filter(number=_int_or_none(request.GET["v"])).first()
+        version = checklist.versions.filter(number=_int(request.GET["v"])).first()
     if version is None:
         raise NotFound(_("This checklist has no such version."))
     response = HttpResponse(content_type=XLSX)
@@ -680,13 +681,6 @@ def norm_export(request, actor, own, code):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     norms_xlsx.export_workbook(version).save(response)
     return response
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _refused_file(form, exc):
@@ -774,10 +768,16 @@ SELF_READERS = _lazy(
 
 
 def _date(value):
+    """A YYYY-MM-DD date within the calendar's years (core.params), else None: the form says
+    what to fix."""
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except (TypeError, ValueError):
+        return date_param({"day": value}, "day")
+    except BadParameter:
         return None
+
+
+def _int(value, low=1):
+    return as_int(value if isinstance(value, str) else None, low=low)
 
 
 def _plan_form(request, actor, errors=None, values=None, status=200):
@@ -792,7 +792,7 @@ def _plan_form(request, actor, errors=None, values=None, status=200):
             .annotate(n_visits=Count("visits", distinct=True))
             .order_by("-starts_on", "name"),
             "can_plan": actor.allows(Action.PLAN_INSPECTIONS),
-            "versions": plans.current_versions(),
+            "versions": services.current_versions(),
             "sectors": list(sectors.items()),
             "errors": errors or {},
             "values": values or {"min_visits": 1, "undercover_share": 100, "bars_award": True},
@@ -806,8 +806,8 @@ def plan_list(request, actor, own):
     if request.method != "POST":
         return _plan_form(request, actor)
     post = request.POST
-    chosen = {int(u) for u in post.getlist("units") if u.isdigit()}
-    whole = [int(s) for s in post.getlist("sectors") if s.isdigit()]
+    chosen = {n for n in map(_int, post.getlist("units")) if n is not None}
+    whole = [n for n in map(_int, post.getlist("sectors")) if n is not None]
     chosen |= set(Unit.objects.filter(sector_id__in=whole).values_list("pk", flat=True))
     values = {
         "name": post.get("name", ""),
@@ -818,7 +818,7 @@ def plan_list(request, actor, own):
         "units": chosen,
         "sectors": set(whole),
         "min_visits": _int(post.get("min_visits")),
-        "undercover_share": _int(post.get("undercover_share")),
+        "undercover_share": _int(post.get("undercover_share"), low=0),
         "bars_award": post.get("bars_award") == "on",
     }
     try:
@@ -838,13 +838,6 @@ def plan_list(request, actor, own):
         return _plan_form(request, actor, exc.errors, values, status=400)
     messages.success(request, _("The plan is saved: draw its visits."))
     return redirect("supervision:plan", plan.pk)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _plan_page(request, actor, plan, errors=None, status=200):
