@@ -7,7 +7,8 @@ table in the database (servicehall.core.counters). django-ratelimit keeps the co
 
 A view calls `limit(request, "rule")` before it changes or looks up anything; over the limit
 it raises RateLimited, which the pages answer with the 429 page and the APIs with JSON, both
-with Retry-After, and nothing was changed. Staff signed in are never limited by these rules.
+with Retry-After, and nothing was changed. Staff signed in are never limited by these rules,
+but for a staff endpoint's own rule (`staff=True`, e.g. the inspectors' sync), counted per person.
 """
 
 import hashlib

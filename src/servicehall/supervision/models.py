@@ -465,6 +465,10 @@ class NoticeStatus(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
 
 
+# the notices still waiting for the unit: issued, or sent back to be answered again
+AWAITING_UNIT = (NoticeStatus.ISSUED, NoticeStatus.RETURNED)
+
+
 class Notice(models.Model):
     """A supervision notice (督办通知, R-SUP-3): a published visit's findings, what the unit
     must fix and by when (a working-day policy); answered by the unit, verified by the
@@ -504,7 +508,9 @@ class Notice(models.Model):
         return self.status != NoticeStatus.ACCEPTED
 
     def overdue(self, now: dt.datetime) -> bool:
-        return self.open and self.due_at < now
+        """Past its deadline and still waiting for the unit (an answer waiting to be verified
+        is the inspector's to move, not the unit's)."""
+        return self.status in AWAITING_UNIT and self.due_at < now
 
 
 def answer_path(instance, filename):

@@ -30,12 +30,19 @@ from servicehall.violations.figures import standing_points, violation_rows
 from servicehall.worktime import services as worktime
 
 from . import services
-from .models import Answer, Bulletin, BulletinEntry, Inspection, Notice, NoticeStatus, Status
+from .models import (
+    AWAITING_UNIT,
+    Answer,
+    Bulletin,
+    BulletinEntry,
+    Inspection,
+    Notice,
+    NoticeStatus,
+    Status,
+)
 
 RECTIFY_POLICY = "supervision-rectify"
 EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
-# the notices still waiting for the unit: issued, or sent back to be answered again
-AWAITING_UNIT = (NoticeStatus.ISSUED, NoticeStatus.RETURNED)
 
 
 def due(start: dt.datetime, unit):

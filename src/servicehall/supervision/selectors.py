@@ -2,7 +2,7 @@
 visit in their scope as soon as it is synced; a unit, its sector authority and its staff see a
 visit only once the organizer has published it."""
 
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from servicehall.core.figures import day_bounds
@@ -14,6 +14,7 @@ from servicehall.org.permissions import Action, Actor
 from . import agreement as kappa
 from . import services
 from .models import (
+    AWAITING_UNIT,
     Checklist,
     Inspection,
     NormItem,
@@ -153,9 +154,9 @@ def notices_for(actor: Actor, tab: str = "open", now=None):
     A notice exists only once its visit is published, so none is hidden from the unit."""
     now = now or timezone.now()
     qs = _scope(actor, Notice.objects.all())
-    waiting = Q(status__in=[NoticeStatus.ISSUED, NoticeStatus.RETURNED])
+    late = Q(status__in=AWAITING_UNIT, due_at__lt=now)  # as Notice.overdue
     if tab == "overdue":
-        qs = qs.filter(waiting, due_at__lt=now)
+        qs = qs.filter(late)
     elif tab == "escalated":
         qs = qs.filter(escalated_at__isnull=False).exclude(status=NoticeStatus.ACCEPTED)
     elif tab == "closed":
@@ -164,7 +165,10 @@ def notices_for(actor: Actor, tab: str = "open", now=None):
         qs = qs.exclude(status=NoticeStatus.ACCEPTED)
     return (
         qs.select_related("unit", "inspection", "issued_by")
-        .annotate(answered=Count("answers"))
+        .annotate(
+            answered=Count("answers"),
+            is_overdue=ExpressionWrapper(late, output_field=BooleanField()),
+        )
         .order_by("due_at" if tab != "closed" else "-closed_at", "-pk")
     )
 

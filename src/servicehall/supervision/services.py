@@ -59,6 +59,7 @@ EXTENSION = {
     "image/webp": "webp",
     "application/pdf": "pdf",
 }
+TYPE_OF_EXTENSION = {ext: kind for kind, ext in EXTENSION.items()}
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 ITEM_FIELDS = ("code", "title", "text", "source", "category", "points", "critical", "evidence")
 

@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +24,7 @@ from servicehall.core.errors import Forbidden, InvalidInput, NotFound, ServiceEr
 from servicehall.core.params import BadParameter, as_int, date_param, page_param
 from servicehall.core.public import public_url, qr_svg
 from servicehall.core.ratelimits import RateLimited, limit
+from servicehall.core.views import message_refusal
 from servicehall.core.xlsx import XLSX
 from servicehall.org.decorators import staff_view
 from servicehall.org.models import Staff, Unit
@@ -109,6 +111,9 @@ def detail(request, actor, own, number):
     lead = [f for f in findings if f.inspector_id == inspection.inspector_id]
     second = {f.item_id: f for f in findings if f.inspector_id != inspection.inspector_id}
     rows = [(f, second.get(f.item_id), photos.get(f.item_id, [])) for f in lead]
+    can_publish = (
+        actor.can(Action.PUBLISH_INSPECTION, unit=inspection.unit) and not inspection.published
+    )
     return render(
         request,
         "supervision/detail.html",
@@ -117,13 +122,9 @@ def detail(request, actor, own, number):
             "rows": rows,
             "deductions": [r for r in rows if r[0].verdict == Verdict.DEDUCT],
             "sealed": services.sealed(inspection),
-            "can_publish": actor.can(Action.PUBLISH_INSPECTION, unit=inspection.unit)
-            and not inspection.published,
+            "can_publish": can_publish,
             "notice": getattr(inspection, "notice", None) if inspection.published else None,
-            "requirements": notices.requirements_from(inspection)
-            if actor.can(Action.PUBLISH_INSPECTION, unit=inspection.unit)
-            and not inspection.published
-            else "",
+            "requirements": notices.requirements_from(inspection) if can_publish else "",
             "bars": inspection.awardbar_set.select_related("plan"),
         },
     )
@@ -139,7 +140,7 @@ def publish(request, actor, own, number):
             actor=actor, inspection=inspection, requirements=request.POST.get("requirements")
         )
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
         return redirect("supervision:inspection", number)
     messages.success(request, _("Published: the unit now sees the visit and its deductions."))
     if notice is not None:
@@ -352,7 +353,7 @@ def _notice_page(request, actor, notice, *, status=200, errors=None, data=None):
             "notice": notice,
             "findings": _findings(notice),
             "answers": notice.answers.select_related("answered_by", "verified_by"),
-            "overdue": notice.overdue(now) and notice.status != NoticeStatus.ANSWERED,
+            "overdue": notice.overdue(now),
             "can_answer": actor.can(Action.ANSWER_NOTICE, unit=notice.unit)
             and notice.status in notices.AWAITING_UNIT,
             "can_verify": actor.can(Action.VERIFY_RECTIFICATION, unit=notice.unit)
@@ -387,7 +388,7 @@ def notice_answer(request, actor, own, number):
     except Forbidden:
         raise
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
         return redirect("supervision:notice", number)
     messages.success(request, _("Answered: the inspectors will verify the rectification."))
     return redirect("supervision:notice", number)
@@ -423,7 +424,7 @@ def notice_verify(request, actor, own, number):
     except Forbidden:
         raise
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
         return redirect("supervision:notice", number)
     messages.success(
         request,
@@ -450,9 +451,10 @@ def notice_evidence(request, actor, own, pk):
     a = get_object_or_404(Answer.objects.select_related("notice__unit"), pk=pk)
     if not a.evidence or not selectors.notice_visible(actor, a.notice):
         raise NotFound(_("No such evidence."))
-    kind = "application/pdf" if a.evidence.name.endswith(".pdf") else "image/jpeg"
-    if a.evidence.name.endswith(".png"):
-        kind = "image/png"
+    # stored under the extension its first bytes proved (notices.answer)
+    kind = services.TYPE_OF_EXTENSION.get(
+        a.evidence.name.rsplit(".", 1)[-1], "application/octet-stream"
+    )
     response = FileResponse(a.evidence.open("rb"), content_type=kind)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -486,7 +488,7 @@ def _bulletins_page(request, actor, *, status=200, errors=None, data=None):
                 "first_day": first.replace(day=1).isoformat(),
                 "last_day": first.isoformat(),
                 "title": _("Criticism bulletin of %(month)s")
-                % {"month": f"{first.year}年{first.month}月"},
+                % {"month": date_format(first, "YEAR_MONTH_FORMAT")},
             },
         },
         status=status,
@@ -556,7 +558,7 @@ def bulletin_publish(request, actor, own, number):
     try:
         notices.publish_bulletin(actor=actor, bulletin=bulletin)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     else:
         messages.success(request, _("Published: every staff login may read the bulletin."))
     return redirect("supervision:bulletin", number)
@@ -885,7 +887,7 @@ def plan_draw(request, actor, own, pk):
     except InvalidInput as exc:
         return _plan_page(request, actor, plan, exc.errors, status=400)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
         return redirect("supervision:plan", plan.pk)
     messages.success(request, _("The visits are drawn."))
     return redirect("supervision:plan", plan.pk)
@@ -964,7 +966,7 @@ def self_new(request, actor, own):
                 status=400,
             )
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            message_refusal(request, exc)
             return redirect("supervision:self")
         return redirect("supervision:self_check", check.pk)
     return render(
@@ -1051,7 +1053,7 @@ def self_detail(request, actor, own, pk):
     except InvalidInput as exc:
         return _self_page(request, actor, check, exc.errors, values, status=400)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
         return redirect("supervision:self_check", check.pk)
     messages.success(request, _("The problem is recorded."))
     return redirect("supervision:self_check", check.pk)
@@ -1065,7 +1067,7 @@ def self_done(request, actor, own, pk, finding):
     try:
         selfcheck.mark_done(actor=actor, finding=row, note=request.POST.get("note", ""))
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     else:
         messages.success(request, _("The fix is marked done."))
     return redirect("supervision:self_check", check.pk)
@@ -1078,7 +1080,7 @@ def self_sign(request, actor, own, pk):
     try:
         selfcheck.sign_off(actor=actor, check=check)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        message_refusal(request, exc)
     else:
         messages.success(request, _("The self-inspection is signed off."))
     return redirect("supervision:self_check", check.pk)
