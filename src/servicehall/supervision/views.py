@@ -259,24 +259,19 @@ def sync(request, actor, own):
     403 not this inspector's to store, 429 too many at once."""
     try:
         limit(request, "visit_sync", str(request.user.pk), staff=True)
-    except RateLimited as exc:
-        response = _json_error(exc, 429)
-        response["Retry-After"] = str(exc.retry_after)
-        return response
-    try:
-        draft = json.loads(request.POST.get("draft") or "")
-    except ValueError:
-        draft = None
-    try:
+        try:
+            draft = json.loads(request.POST.get("draft") or "")
+        except ValueError:
+            draft = None
         if not isinstance(draft, dict):
             raise InvalidInput({"draft": [_("The visit's draft could not be read.")]})
         inspection, created = services.sync(actor=actor, draft=draft, photos=request.FILES)
-    except InvalidInput as exc:
-        return _json_error(exc, 400, errors=exc.errors)
-    except Forbidden as exc:
-        return _json_error(exc, 403)
-    except ServiceError as exc:
-        return _json_error(exc, exc.status)
+    except ServiceError as exc:  # as the API answers: its message, rule and fields, as JSON
+        fields = {"errors": exc.errors} if isinstance(exc, InvalidInput) else {}
+        response = _json_error(exc, exc.status, **fields)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     return JsonResponse(
         {
             "number": inspection.number,
