@@ -442,11 +442,18 @@ def _choice(value, choices):
 
 
 def _parse(column: Column, value):
+    return parse_cell(value, column.kind, required=column.required, choices=column.choices)
+
+
+def parse_cell(value, kind="text", *, required=False, choices=None):
+    """One cell as the imports read it: `kind` int, bool (是/否 …), date, choice (its stored
+    value or its label in either language, of `choices`) or text; an empty cell is None.
+    Raises ValueError with the message that says what to write (the norm import uses it too)."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        if column.required:
+        if required:
             raise ValueError(_("This cell is required."))
         return None
-    if column.kind == "int":
+    if kind == "int":
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool):
@@ -455,14 +462,14 @@ def _parse(column: Column, value):
         if not re.fullmatch(r"\d+", text):
             raise ValueError(_("Write a whole number, e.g. 3."))
         return int(text)
-    if column.kind == "bool":
+    if kind == "bool":
         text = str(value).strip().lower()
         if text in _TRUE or value is True:
             return True
         if text in _FALSE or value is False:
             return False
         raise ValueError(_("Write 是 or 否 (yes or no)."))
-    if column.kind == "date":
+    if kind == "date":
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -474,8 +481,8 @@ def _parse(column: Column, value):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             raise ValueError(_("Write a date as 2024-03-01.")) from None
-    if column.kind == "choice":
-        return _choice(value, column.choices)
+    if kind == "choice":
+        return _choice(value, choices)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # phone numbers typed as numbers
     if isinstance(value, (dt.date, dt.datetime)):

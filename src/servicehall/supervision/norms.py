@@ -7,7 +7,6 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -89,38 +88,12 @@ class RowsRefused(InvalidInput):
         super().__init__({f"{e.row}.{e.column}": [e.message] for e in rows}, rule="R-SUP-1")
 
 
-def _choice(value, choices) -> str | None:
-    """A choice given as its stored value or as its label, in either language."""
-    text = str(value or "").strip()
-    for stored, label in choices.choices:
-        if text.lower() == stored or text == str(label):
-            return stored
-    with translation.override("en"):
-        labels = {str(label).lower(): stored for stored, label in choices.choices}
-    return labels.get(text.lower())
-
-
-def _bool(value) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = str(value if value is not None else "").strip().lower()
-    if text in excel._TRUE:
-        return True
-    if text in excel._FALSE:
-        return False
-    return None
-
-
-def _points(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+def _cell(value, kind, **kwargs):
+    """A cell as the registry's import reads it; None where it cannot (the norm's own check
+    then names what to write)."""
     try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
+        return excel.parse_cell(value, kind, **kwargs)
+    except ValueError:
         return None
 
 
@@ -131,14 +104,16 @@ def read_rows(rows) -> list[dict]:
     labels = {c.key: c.zh for c in COLUMNS}
     for number, raw in rows:
         item = {k: str(raw.get(k) or "").strip() for k in ("code", "title", "text", "source")}
-        item["category"] = _choice(raw.get("category"), Category) or ""
-        item["points"] = _points(raw.get("points"))
-        critical = _bool(raw.get("critical"))
-        item["critical"] = bool(critical)
-        item["evidence"] = _choice(raw.get("evidence") or Evidence.NOTE, Evidence) or ""
+        item["category"] = _cell(raw.get("category"), "choice", choices=Category) or ""
+        item["points"] = _cell(raw.get("points"), "int")
+        item["evidence"] = _cell(raw.get("evidence") or Evidence.NOTE, "choice", choices=Evidence)
+        item["evidence"] = item["evidence"] or ""
         found = services.item_problems(item)
-        if critical is None:
-            found["critical"] = [_("Write 是 or 否: does a deduction on it fail the visit?")]
+        try:  # an empty cell: not critical
+            item["critical"] = bool(excel.parse_cell(raw.get("critical"), "bool"))
+        except ValueError as exc:
+            item["critical"] = False
+            found["critical"] = [str(exc)]
         for field, messages in found.items():
             problems += [RowError(number, labels[field], m) for m in messages]
         items.append(item)
