@@ -239,3 +239,11 @@ def test_the_ledger_page_sums_the_standing_points_per_unit_and_person(actor, dra
     by_person = page.context["by_person"]
     assert [(r["staff"], r["points"]) for r in by_person] == [(officer, 4)]
     assert page.context["by_unit"] == [{"unit": demo.name, "points": 4}]
+
+
+def test_a_visit_timed_in_beijing_time_keeps_its_seal(actor, draft):
+    """The phone may write the time with +08:00; the database gives it back in UTC."""
+    local = timezone.localtime(timezone.now() - dt.timedelta(hours=1)).isoformat()
+    assert local.endswith("+08:00")
+    i, _ = services.sync(actor=actor("inspector"), draft=draft(visited_at=local))
+    assert services.sealed(Inspection.objects.get(pk=i.pk))

@@ -556,7 +556,7 @@ SEALED_FIELDS = (
 def seal(inspection: Inspection) -> str:
     """An HMAC over the visit and every verdict and photo in it: a finding changed, added or
     removed behind the application's back no longer matches."""
-    values = [str(getattr(inspection, f)) for f in SEALED_FIELDS]
+    values = [str(_utc(getattr(inspection, f))) for f in SEALED_FIELDS]
     findings = Finding.objects.filter(inspection=inspection).order_by("item_id", "inspector_id")
     values += [
         f"{f.item_id}|{f.inspector_id}|{f.verdict}|{f.staff_id}|{f.note}"
@@ -564,6 +564,11 @@ def seal(inspection: Inspection) -> str:
     ]
     values += sorted(Photo.objects.filter(inspection=inspection).values_list("sha256", flat=True))
     return chain.mac(SEAL_SALT, chain.canonical(values))
+
+
+def _utc(value):
+    """A time as the database gives it back (UTC), whatever zone the draft wrote it in."""
+    return value.astimezone(dt.UTC) if isinstance(value, dt.datetime) else value
 
 
 def sealed(inspection: Inspection) -> bool:
