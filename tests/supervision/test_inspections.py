@@ -105,7 +105,7 @@ def test_publishing_gives_each_deduction_to_the_ledger_once(actor, draft):
         (f"{i.number}/JXJ-14", 5),
         (f"{i.number}/JXJ-16", 3),
     ]
-    with pytest.raises(ServiceError):
+    with raises_rule("R-SUP-2", match="已发布"):  # once: one recorded act
         services.publish(actor=actor("admin"), inspection=i)
     assert rows.count() == 2
 

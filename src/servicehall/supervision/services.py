@@ -599,7 +599,7 @@ def publish(*, actor: Actor, inspection: Inspection, now=None) -> Inspection:
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if inspection.status == Status.PUBLISHED:
-            raise ServiceError(_("This inspection has been published already."))
+            raise ServiceError(_("This inspection has been published already."), rule="R-SUP-2")
         if not sealed(inspection):
             raise ServiceError(
                 _(
